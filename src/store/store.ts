@@ -1,0 +1,166 @@
+/**
+ * The store port: the only way the rest of Shieldwall reads or writes persistent records.
+ *
+ * Tenancy is structural: every record carries `orgId`, and every repository is reached through
+ * `Store.scoped(scope)`, so no query can be written without an organisation scope. The only
+ * authority-wide scope is explicit, names an actor and a reason, and is written to the audit log.
+ * The one unscoped read is `Store.auth.findToken`, because authentication happens before a scope
+ * is known.
+ */
+
+/** Who a query is made for. */
+export type Scope =
+  | { readonly kind: 'org'; readonly orgId: string }
+  | { readonly kind: 'authority'; readonly actor: string; readonly reason: string };
+
+export const orgScope = (orgId: string): Scope => ({ kind: 'org', orgId });
+
+export interface Organisation {
+  id: string;
+  name: string;
+  /** Parent organisation (a member's subsidiary, a CERT's constituency), or null. */
+  parentId: string | null;
+  createdAt: number;
+}
+
+export type Role = 'admin' | 'analyst' | 'responder' | 'viewer' | 'sensor';
+export const roles: readonly Role[] = ['admin', 'analyst', 'responder', 'viewer', 'sensor'];
+
+export interface ApiToken {
+  id: string;
+  orgId: string;
+  role: Role;
+  name: string;
+  /** scrypt hash of the secret part, `scrypt$N$r$p$salt$hash` (never the secret). */
+  secretHash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  orgId: string;
+  /** Event time (ms epoch) as reported by the source, or the receive time when absent. */
+  time: number;
+  receivedAt: number;
+  /** Input that produced it: `http`, `syslog-udp`, `file`, ... */
+  source: string;
+  /** Sigma logsource triple, when classified. */
+  product: string | null;
+  category: string | null;
+  service: string | null;
+  /** Free text used for full-text search. */
+  message: string | null;
+  /** The event itself (raw fields plus normalized ECS subset). */
+  data: Record<string, unknown>;
+}
+
+export interface Alert {
+  id: string;
+  orgId: string;
+  createdAt: number;
+  /** Event time of the matched event. */
+  time: number;
+  ruleId: string;
+  ruleTitle: string;
+  level: string;
+  /** Rule author: the DRL 1.1 licence of SigmaHQ rules requires it on every alert. */
+  author: string;
+  eventId: string | null;
+  /** Rule metadata, matched fields and the matched event. */
+  data: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  seq: number;
+  orgId: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+  /** sha256 hex of (prevHash || canonical entry): a tamper-evident chain per store. */
+  hash: string;
+  prevHash: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null at the end. */
+  next: string | null;
+}
+
+export interface TimeRangeQuery {
+  from?: number;
+  to?: number;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface OrganisationRepo {
+  create(org: { id?: string; name: string; parentId?: string | null }): Promise<Organisation>;
+  get(id: string): Promise<Organisation | null>;
+  /** Organisations visible in this scope (one for an org scope, all for authority). */
+  list(): Promise<Organisation[]>;
+}
+
+export interface TokenRepo {
+  create(token: Omit<ApiToken, 'createdAt' | 'revokedAt'> & { createdAt?: number }): Promise<ApiToken>;
+  list(): Promise<ApiToken[]>;
+  revoke(id: string, at: number): Promise<boolean>;
+}
+
+export interface EventRepo {
+  /** Inserts events; an event whose id already exists is ignored (idempotent). Returns the count inserted. */
+  insertMany(events: StoredEvent[]): Promise<number>;
+  get(id: string): Promise<StoredEvent | null>;
+  query(q: TimeRangeQuery & { text?: string; source?: string; product?: string; category?: string }): Promise<Page<StoredEvent>>;
+  /** Deletes events older than `before` (retention); returns the count deleted. */
+  deleteOlderThan(before: number): Promise<number>;
+}
+
+export interface AlertRepo {
+  /** Inserts alerts; an alert with the same (orgId, ruleId, eventId) already stored is ignored. */
+  insertMany(alerts: Alert[]): Promise<number>;
+  get(id: string): Promise<Alert | null>;
+  query(q: TimeRangeQuery & { ruleId?: string; level?: string }): Promise<Page<Alert>>;
+}
+
+export interface AuditRepo {
+  append(entry: { actor: string; action: string; target?: string | null; details?: Record<string, unknown>; at: number }): Promise<AuditEntry>;
+  list(q?: { limit?: number; afterSeq?: number }): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain; returns the first broken seq, or null when intact. */
+  verify(): Promise<number | null>;
+}
+
+/** Repositories bound to one scope. */
+export interface ScopedStore {
+  readonly scope: Scope;
+  readonly organisations: OrganisationRepo;
+  readonly tokens: TokenRepo;
+  readonly events: EventRepo;
+  readonly alerts: AlertRepo;
+  readonly audit: AuditRepo;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  current: string | null;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations; throws ShieldwallError STORE_MIGRATION_FAILED naming the migration. */
+  migrate(): Promise<MigrationReport>;
+  /** Throws ShieldwallError STORE_UNAVAILABLE when the database does not answer. */
+  ping(): Promise<void>;
+  scoped(scope: Scope): ScopedStore;
+  /** Pre-authentication lookups. */
+  readonly auth: {
+    findToken(id: string): Promise<ApiToken | null>;
+    /** True when no organisation exists yet (first start). */
+    isEmpty(): Promise<boolean>;
+  };
+  close(): Promise<void>;
+}

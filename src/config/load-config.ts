@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { ShieldwallError } from '../errors/error-catalog.js';
+import { ConfigSchema, type Config } from './config-schema.js';
+
+/** Package root (where `content/` ships), found from this file in src/ or dist/. */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Environment variable → config path. The env wins over the file. */
+const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' }> = {
+  SHIELDWALL_DATA_DIR: { path: ['dataDir'], kind: 'string' },
+  SHIELDWALL_DB_URL: { path: ['db', 'url'], kind: 'string' },
+  SHIELDWALL_BUS_URL: { path: ['bus', 'url'], kind: 'string' },
+  SHIELDWALL_HOST: { path: ['http', 'host'], kind: 'string' },
+  SHIELDWALL_PORT: { path: ['http', 'port'], kind: 'integer' },
+  SHIELDWALL_BODY_LIMIT: { path: ['http', 'bodyLimit'], kind: 'integer' },
+  SHIELDWALL_SHUTDOWN_GRACE_MS: { path: ['http', 'shutdownGraceMs'], kind: 'integer' },
+  SHIELDWALL_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  SHIELDWALL_SIGMA_DIR: { path: ['content', 'sigmaDir'], kind: 'string' },
+};
+
+export interface LoadConfigOptions {
+  /** Config file (JSON or YAML); default `$SHIELDWALL_CONFIG`, else none. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line overrides, highest precedence. */
+  overrides?: Partial<{ dataDir: string; port: number; host: string }>;
+}
+
+/**
+ * Builds the configuration from defaults, an optional file, `SHIELDWALL_*` variables and overrides,
+ * and validates it. Any problem is one ShieldwallError CONFIG_INVALID naming the key and its source.
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const sources = new Map<string, string>();
+  const raw: Record<string, unknown> = {};
+
+  const file = opts.file ?? env.SHIELDWALL_CONFIG;
+  if (file) {
+    const fromFile = readConfigFile(file);
+    merge(raw, fromFile);
+    for (const key of leafPaths(fromFile)) sources.set(key, `file ${file}`);
+  }
+  for (const [name, spec] of Object.entries(envKeys)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    let parsed: unknown = value;
+    if (spec.kind === 'integer') {
+      if (!/^-?\d+$/.test(value.trim())) {
+        throw new ShieldwallError('CONFIG_INVALID', `config: ${name}=${JSON.stringify(value)} is not an integer`, {
+          key: spec.path.join('.'),
+          source: name,
+        });
+      }
+      parsed = Number(value);
+    }
+    setPath(raw, spec.path, parsed);
+    sources.set(spec.path.join('.'), `env ${name}`);
+  }
+  const o = opts.overrides ?? {};
+  if (o.dataDir !== undefined) setPath(raw, ['dataDir'], o.dataDir);
+  if (o.port !== undefined) setPath(raw, ['http', 'port'], o.port);
+  if (o.host !== undefined) setPath(raw, ['http', 'host'], o.host);
+
+  const dataDir = typeof raw.dataDir === 'string' && raw.dataDir ? raw.dataDir : './data';
+  const defaults: Config = {
+    dataDir,
+    db: { url: `sqlite:${path.join(dataDir, 'shieldwall.db')}` },
+    bus: { url: 'memory:' },
+    http: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024, shutdownGraceMs: 10_000 },
+    log: { level: 'info' },
+    content: { sigmaDir: path.join(packageRoot, 'content', 'sigma') },
+  };
+  const candidate = merge(structuredClone(defaults) as unknown as Record<string, unknown>, raw);
+
+  const errors = [...Value.Errors(ConfigSchema, candidate)];
+  if (errors.length > 0) {
+    const first = errors.find((e) => e.keyword !== 'boolean') ?? errors[0]!;
+    const key = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const extra =
+      first.keyword === 'additionalProperties'
+        ? `: unknown key(s) ${JSON.stringify((first.params as { additionalProperties?: string[] }).additionalProperties ?? [])}`
+        : '';
+    const where = key ? `${key}${sources.has(key) ? ` (from ${sources.get(key)})` : ''}` : 'config';
+    throw new ShieldwallError('CONFIG_INVALID', `config: ${where} ${first.message}${extra}`, {
+      key,
+      source: sources.get(key) ?? 'default',
+    });
+  }
+  const config = candidate as unknown as Config;
+  validateUrls(config, sources);
+  return config;
+}
+
+function validateUrls(config: Config, sources: Map<string, string>): void {
+  const db = config.db.url;
+  if (!/^(sqlite:|postgres(ql)?:\/\/|:memory:$)/.test(db)) {
+    throw new ShieldwallError(
+      'CONFIG_INVALID',
+      `config: db.url${sources.has('db.url') ? ` (from ${sources.get('db.url')})` : ''} must start with sqlite: or postgres://`,
+      { key: 'db.url' },
+    );
+  }
+  const bus = config.bus.url;
+  if (!/^(memory:|nats:\/\/)/.test(bus)) {
+    throw new ShieldwallError(
+      'CONFIG_INVALID',
+      `config: bus.url${sources.has('bus.url') ? ` (from ${sources.get('bus.url')})` : ''} must be memory: or nats://host:port`,
+      { key: 'bus.url' },
+    );
+  }
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) {
+    throw new ShieldwallError('CONFIG_INVALID', `config: file ${file} does not exist`, { file });
+  }
+  const text = readFileSync(file, 'utf8');
+  try {
+    const value: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error('top level must be an object');
+    }
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new ShieldwallError('CONFIG_INVALID', `config: file ${file}: ${(err as Error).message}`, { file });
+  }
+}
+
+function merge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(source)) {
+    const existing = target[k];
+    if (v && typeof v === 'object' && !Array.isArray(v) && existing && typeof existing === 'object') {
+      merge(existing as Record<string, unknown>, v as Record<string, unknown>);
+    } else {
+      target[k] = v;
+    }
+  }
+  return target;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    if (!node[k] || typeof node[k] !== 'object') node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function leafPaths(obj: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? leafPaths(v as Record<string, unknown>, `${prefix}${k}.`)
+      : [`${prefix}${k}`],
+  );
+}

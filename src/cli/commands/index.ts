@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
+import { registerMigrateCommand } from './migrate-command.js';
+import { registerOrgCommand } from './org-command.js';
+import { registerStartCommand } from './start-command.js';
+import { registerTokenCommand } from './token-command.js';
 
 /** A command module adds its sub-command(s) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every CLI command, in help order. Add new commands here (explicit list, no side-effect imports). */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerStartCommand,
+  registerMigrateCommand,
+  registerOrgCommand,
+  registerTokenCommand,
+];

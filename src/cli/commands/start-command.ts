@@ -1,0 +1,46 @@
+import { Option, type Command } from 'commander';
+import { startNode } from '../../server/runtime.js';
+import { CliExit } from '../cli-exit.js';
+import { configFrom, oneLineErrors, withNodeOptions, type NodeOptions } from '../node-options.js';
+
+/** `shieldwall start`: runs a node until SIGINT/SIGTERM, then drains and exits 0. */
+export function registerStartCommand(program: Command): void {
+  withNodeOptions(
+    program
+      .command('start')
+      .description('start a Shieldwall node (embedded SQLite and in-process bus unless configured otherwise)'),
+  )
+    .addOption(new Option('-p, --port <port>', 'HTTP port').argParser(parsePort))
+    .option('-H, --host <host>', 'HTTP listen address')
+    .action(async (opts: NodeOptions & { port?: number; host?: string }) => {
+      const config = configFrom(opts, { port: opts.port, host: opts.host });
+      const node = await oneLineErrors(() => startNode(config));
+      const out = process.stdout;
+      out.write(`Shieldwall listening on ${node.address}\n`);
+      out.write(`  store: ${node.store.dialect}  bus: ${node.bus.kind}  data: ${config.dataDir}\n`);
+      out.write(`  API docs: ${node.address}/docs  OpenAPI: ${node.address}/openapi.json\n`);
+      if (node.firstStart) {
+        out.write(`\nFirst start: created organisation "${node.firstStart.orgId}" and its admin token.\n`);
+        out.write(`  Admin token (shown once, stored hashed): ${node.firstStart.token}\n`);
+        out.write(`  Try: curl -H 'Authorization: Bearer ${node.firstStart.token}' ${node.address}/api/v1/orgs\n\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stdout.write(`received ${signal}: draining in-flight work\n`);
+          node.close().then(resolve, (err: unknown) => {
+            process.stderr.write(`shieldwall: shutdown failed: ${(err as Error).message}\n`);
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new CliExit(2, `--port must be an integer 0..65535 (got ${JSON.stringify(value)})`);
+  return n;
+}

@@ -1,0 +1,115 @@
+import { JsonValueSplitter, type JsonValueText } from './json-value-splitter.js';
+
+/** One raw event read from a file, before normalisation. */
+export interface RawEventRecord {
+  /** File label (the path as given; `archive.zip!member.json` for zip members). */
+  file: string;
+  /** 0-based index of the event in its file (malformed events take an index too). */
+  record: number;
+  raw: Record<string, unknown>;
+}
+
+/** An event that could not be read; hunting goes on. */
+export interface MalformedEvent {
+  file: string;
+  /** Index the event would have had, when the reader got that far. */
+  record?: number;
+  /** 1-based line (text inputs) and character offset where the bad value starts. */
+  line?: number;
+  offset?: number;
+  message: string;
+}
+
+/** What a parser produced for one chunk: events in order, and the malformed ones. */
+export interface ParsedChunk {
+  events: RawEventRecord[];
+  malformed: MalformedEvent[];
+}
+
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/**
+ * Turns decoded text into raw event records. `lines` mode parses one JSON object per line
+ * (NDJSON: fastest, no character scan); `values` mode splits concatenated values or array
+ * elements with {@link JsonValueSplitter} (`.json` files, which may hold any of the three shapes).
+ */
+export class EventTextParser {
+  private record = 0;
+  private rest = '';
+  private lineNo = 0;
+  private readonly splitter: JsonValueSplitter | undefined;
+  private splitErrorsSeen = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly mode: 'lines' | 'values',
+  ) {
+    if (mode === 'values') this.splitter = new JsonValueSplitter();
+  }
+
+  /** Feeds decoded text. */
+  push(text: string): ParsedChunk {
+    const out: ParsedChunk = { events: [], malformed: [] };
+    if (this.splitter) this.values(this.splitter.push(text), out);
+    else this.lines(text, false, out);
+    return out;
+  }
+
+  /** Flushes the last line or value. */
+  end(): ParsedChunk {
+    const out: ParsedChunk = { events: [], malformed: [] };
+    if (this.splitter) this.values(this.splitter.end(), out);
+    else this.lines('', true, out);
+    return out;
+  }
+
+  private lines(text: string, final: boolean, out: ParsedChunk): void {
+    const data = this.rest + text;
+    let from = 0;
+    for (;;) {
+      const nl = data.indexOf('\n', from);
+      if (nl < 0) break;
+      this.line(data.slice(from, nl), out);
+      from = nl + 1;
+    }
+    this.rest = data.slice(from);
+    if (final && this.rest !== '') {
+      this.line(this.rest, out);
+      this.rest = '';
+    }
+  }
+
+  private line(text: string, out: ParsedChunk): void {
+    this.lineNo++;
+    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (t.trim() === '') return;
+    this.accept(t, { line: this.lineNo }, out);
+  }
+
+  private values(values: JsonValueText[], out: ParsedChunk): void {
+    for (const v of values) this.accept(v.text, { line: v.line, offset: v.offset }, out);
+    const errors = this.splitter!.errors;
+    for (; this.splitErrorsSeen < errors.length; this.splitErrorsSeen++) {
+      const e = errors[this.splitErrorsSeen]!;
+      out.malformed.push({ file: this.file, line: e.line, offset: e.offset, message: e.message });
+    }
+  }
+
+  private accept(text: string, where: { line: number; offset?: number }, out: ParsedChunk): void {
+    const record = this.record++;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.malformed.push({ file: this.file, record, ...where, message: `invalid JSON: ${(err as Error).message}` });
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      out.malformed.push({ file: this.file, record, ...where, message: `expected a JSON object, got ${kindOf(value)}` });
+      return;
+    }
+    out.events.push({ file: this.file, record, raw: value as Record<string, unknown> });
+  }
+}

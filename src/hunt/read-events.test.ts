@@ -1,0 +1,128 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readEvents, type MalformedEvent, type RawEventRecord } from './read-events.js';
+
+const regression = new URL('../../../shared/testdata/sigma-regression/', import.meta.url).pathname;
+const present = existsSync(join(regression, 'index.json'));
+if (!present) console.log(`skipping read-events real-data tests: ${regression} is absent`);
+
+interface Entry { rule_id: string; json_path: string | null; evtx_path: string | null; event_count: number }
+const entries: Entry[] = present ? JSON.parse(readFileSync(join(regression, 'index.json'), 'utf8')) : [];
+const byName = (part: string) => entries.find((e) => e.json_path?.includes(part))!;
+
+async function readAll(path: string, label?: string): Promise<{ events: RawEventRecord[]; malformed: MalformedEvent[] }> {
+  const malformed: MalformedEvent[] = [];
+  const events: RawEventRecord[] = [];
+  for await (const e of readEvents(path, { onMalformed: (m) => malformed.push(m), label })) events.push(e);
+  return { events, malformed };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'shieldwall-read-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+type EventLike = { Event: { System: { EventID: number; Channel: string }; EventData?: Record<string, unknown> } };
+
+describe.skipIf(!present)('readEvents on real regression data', () => {
+  it('reads every .json and .evtx with the documented event counts and no malformed event', async () => {
+    for (const e of entries) {
+      for (const rel of [e.json_path, e.evtx_path]) {
+        if (!rel) continue;
+        const { events, malformed } = await readAll(join(regression, rel));
+        expect(malformed, rel).toEqual([]);
+        expect(events.length, rel).toBe(e.event_count);
+        expect(events.map((r) => r.record)).toEqual([...Array(e.event_count).keys()]);
+      }
+    }
+  });
+
+  it('reads concatenated objects (7 in the netexec file) with 0-based record indexes', async () => {
+    const e = byName('file_event_win_hktl_netexec_file_indicators');
+    const { events } = await readAll(join(regression, e.json_path!));
+    expect(events).toHaveLength(7);
+    expect(events[6]!.record).toBe(6);
+    expect((events[6]!.raw as EventLike).Event.System.EventID).toBe(11);
+  });
+
+  it('renders EVTX records into the evtx_dump layout, with the Sysmon EventID and EventData right', async () => {
+    for (const e of entries.filter((x) => x.json_path && x.evtx_path)) {
+      const fromJson = (await readAll(join(regression, e.json_path!))).events.map((r) => (r.raw as EventLike).Event);
+      const fromEvtx = (await readAll(join(regression, e.evtx_path!))).events.map((r) => (r.raw as EventLike).Event);
+      fromEvtx.forEach((ev, i) => {
+        const j = fromJson[i]!;
+        expect(ev.System.EventID, e.evtx_path!).toBe(j.System.EventID);
+        expect(ev.System.Channel).toBe(j.System.Channel);
+        for (const [k, v] of Object.entries(j.EventData ?? {})) {
+          if (typeof v !== 'string' || /^\{?[0-9A-F-]{36}\}?$/i.test(v) || k === 'ParentCommandLine') continue;
+          // The JSON exporter trims trailing spaces; the EVTX keeps them. Pointer-sized values
+          // (win:Pointer, e.g. Security ProcessId) render in decimal through @ts-evtx/core.
+          const got = String(ev.EventData?.[k]).trimEnd();
+          if (/^0x[0-9a-f]+$/i.test(v)) expect(Number(got), `${e.evtx_path} ${k}`).toBe(Number(v));
+          else expect(got, `${e.evtx_path} ${k}`).toBe(v);
+        }
+      });
+    }
+  });
+
+  it('flattens the one UserData event (WMI 5858) like evtx_dump', async () => {
+    const e = byName('win_wmi_activity_nteventlogfile_cleareventlog');
+    const evtx = (await readAll(join(regression, e.evtx_path!))).events[0]!.raw as { Event: { UserData: { Operation_ClientFailure: Record<string, unknown> } } };
+    expect(evtx.Event.UserData.Operation_ClientFailure['Operation']).toContain('Win32_NTEventlogFile.Name="C:\\\\WINDOWS');
+  });
+
+  it('reads gzip and zip containers built from real events, labelling zip members', async () => {
+    const e = byName('file_event_win_hktl_netexec_file_indicators');
+    const json = readFileSync(join(regression, e.json_path!));
+    const evtx = readFileSync(join(regression, e.evtx_path!));
+    const ndjson = (await readAll(join(regression, e.json_path!))).events.map((r) => JSON.stringify(r.raw)).join('\n');
+    writeFileSync(join(tmp, 'a.json.gz'), gzipSync(json));
+    writeFileSync(join(tmp, 'b.ndjson.gz'), gzipSync(ndjson));
+    writeFileSync(join(tmp, 'c.zip'), zipSync({
+      'dir/a.json': json, 'b.ndjson.gz': gzipSync(ndjson), 'x.evtx': evtx, '__MACOSX/._a.json': new Uint8Array([0]), 'notes.txt': new Uint8Array([65]),
+    }));
+    expect((await readAll(join(tmp, 'a.json.gz'))).events).toHaveLength(7);
+    expect((await readAll(join(tmp, 'b.ndjson.gz'))).events).toHaveLength(7);
+    const zip = await readAll(join(tmp, 'c.zip'), 'c.zip');
+    const files = zip.events.map((r) => `${r.file}#${r.record}`);
+    expect(files).toContain('c.zip!dir/a.json#6');
+    expect(files).toContain('c.zip!b.ndjson.gz#6');
+    expect(files).toContain('c.zip!x.evtx#6');
+    expect(zip.events).toHaveLength(21);
+    expect(zip.malformed.map((m) => m.file)).toEqual(['c.zip!notes.txt']);
+  });
+});
+
+describe('readEvents on bad input', () => {
+  it('counts malformed NDJSON lines with their line and record, and goes on', async () => {
+    const p = join(tmp, 'bad.ndjson');
+    writeFileSync(p, '{"a":1}\r\n\r\n{"a":\n[1,2]\n{"a":4}');
+    const { events, malformed } = await readAll(p);
+    expect(events.map((r) => [r.record, r.raw])).toEqual([[0, { a: 1 }], [3, { a: 4 }]]);
+    expect(malformed).toEqual([
+      { file: p, record: 1, line: 3, message: expect.stringContaining('invalid JSON') },
+      { file: p, record: 2, line: 4, message: 'expected a JSON object, got array' },
+    ]);
+  });
+
+  it('reports truncated JSON and a corrupt gzip without throwing', async () => {
+    const p = join(tmp, 'trunc.json');
+    writeFileSync(p, '{"a":1}{"b":');
+    expect((await readAll(p)).malformed).toEqual([{ file: p, line: 1, offset: 7, message: expect.stringContaining('truncated') }]);
+    const g = join(tmp, 'corrupt.json.gz');
+    writeFileSync(g, gzipSync('{"a":1}').subarray(0, 12));
+    const { malformed } = await readAll(g);
+    expect(malformed[0]?.message).toMatch(/gzip/);
+  });
+
+  it('reports a file that claims to be EVTX but is not', async () => {
+    const p = join(tmp, 'fake.evtx');
+    writeFileSync(p, Buffer.concat([Buffer.from('ElfFile\0'), Buffer.alloc(100)]));
+    const { events, malformed } = await readAll(p);
+    expect(events).toEqual([]);
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]!.file).toBe(p);
+  });
+});

@@ -1,0 +1,255 @@
+import type { CorrelationRule } from './correlation-rule.js';
+import { numericValue, readField, valueKey } from './read-field.js';
+import { OrderedSequenceWindow, RuleSetWindow } from './temporal-windows.js';
+
+/**
+ * The aggregate state of one (correlation, group-by key) pair. Entries are expected in time order;
+ * `expire(cutoff)` drops every entry at or before `cutoff` (sliding windows only: a window of
+ * length T ending at t holds the entries with time > t - T).
+ */
+export interface GroupWindow {
+  /** Adds one event that matched referenced rule `ruleIndex`. Returns false if the event carries no usable value. */
+  add(ruleIndex: number, fields: Record<string, unknown>, time: number): boolean;
+  expire(cutoff: number): void;
+  /** The aggregate the condition is compared with. */
+  value(): number;
+  /** Time of the oldest entry still counted (NaN when empty). */
+  start(): number;
+  /** Entries dropped because the per-group entry cap was reached. */
+  dropped: number;
+}
+
+/**
+ * Creates the window for a correlation type and evaluation mode.
+ *
+ * Memory per group: windows evaluated on close keep counters only (value_count and
+ * value_percentile keep one entry per distinct value, at most `maxEntries`). Sliding windows keep
+ * one entry per event or value; a sliding count never holds more than its threshold because the
+ * group is cleared when it fires, so its cap is raised to the threshold; a sliding sum drops its
+ * oldest entries past `maxEntries` (counted), which can only make it fire later, never wrongly.
+ */
+export function createGroupWindow(rule: CorrelationRule, maxEntries: number, mode: 'sliding' | 'closing'): GroupWindow {
+  const sliding = mode === 'sliding';
+  const countCap = Math.max(maxEntries, threshold(rule));
+  switch (rule.type) {
+    case 'event_count':
+      return sliding ? new EventCountWindow(countCap) : new CounterWindow();
+    case 'value_count':
+      return new DistinctValueWindow(rule.fields, sliding ? countCap : maxEntries);
+    case 'value_sum':
+      return new NumericWindow(rule.fields, maxEntries, false, sliding);
+    case 'value_avg':
+      return new NumericWindow(rule.fields, maxEntries, true, sliding);
+    case 'value_percentile':
+      return new ValueShareWindow(rule.fields, maxEntries);
+    case 'temporal':
+      return new RuleSetWindow(rule.rules.length);
+    case 'temporal_ordered':
+      return new OrderedSequenceWindow(rule.rules.length);
+  }
+}
+
+/** The smallest count that satisfies a lower-bound-only condition (sliding mode). */
+function threshold(rule: CorrelationRule): number {
+  const { gt, gte } = rule.condition;
+  const t = Math.max(gte !== undefined ? Math.ceil(gte) : 0, gt !== undefined ? Math.floor(gt) + 1 : 0);
+  return Number.isSafeInteger(t) ? t : 0;
+}
+
+/** The tuple key of the aggregated fields; undefined when any of them is missing (fields are linked by AND). */
+export function tupleKey(fields: Record<string, unknown>, names: readonly string[]): string | undefined {
+  if (names.length === 1) return valueKey(readField(fields, names[0] ?? ''));
+  const parts: string[] = [];
+  for (const n of names) {
+    const k = valueKey(readField(fields, n));
+    if (k === undefined) return undefined;
+    parts.push(k);
+  }
+  return JSON.stringify(parts);
+}
+
+/** A FIFO of (time, number) with amortised O(1) pops. */
+class TimeQueue {
+  times: number[] = [];
+  nums: number[] = [];
+  head = 0;
+  get length(): number {
+    return this.times.length - this.head;
+  }
+  push(t: number, n: number): void {
+    this.times.push(t);
+    this.nums.push(n);
+  }
+  /** Removes the oldest entry and returns its number. */
+  shift(): number {
+    const n = this.nums[this.head] ?? 0;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.nums = this.nums.slice(this.head);
+      this.head = 0;
+    }
+    return n;
+  }
+  firstTime(): number {
+    return this.length > 0 ? (this.times[this.head] ?? Number.NaN) : Number.NaN;
+  }
+}
+
+class EventCountWindow implements GroupWindow {
+  private q = new TimeQueue();
+  dropped = 0;
+  constructor(private readonly maxEntries: number) {}
+  add(_i: number, _f: Record<string, unknown>, time: number): boolean {
+    this.q.push(time, 1);
+    if (this.q.length > this.maxEntries) {
+      this.q.shift();
+      this.dropped++;
+    }
+    return true;
+  }
+  expire(cutoff: number): void {
+    while (this.q.length > 0 && this.q.firstTime() <= cutoff) this.q.shift();
+  }
+  value(): number {
+    return this.q.length;
+  }
+  start(): number {
+    return this.q.firstTime();
+  }
+}
+
+/** A plain counter, for event counts decided when the window closes. */
+class CounterWindow implements GroupWindow {
+  private n = 0;
+  private first = Number.NaN;
+  dropped = 0;
+  add(_i: number, _f: Record<string, unknown>, time: number): boolean {
+    if (this.n++ === 0) this.first = time;
+    return true;
+  }
+  expire(): void {}
+  value(): number {
+    return this.n;
+  }
+  start(): number {
+    return this.first;
+  }
+}
+
+/** Distinct values: value → time last seen, kept in last-seen order so expiry pops from the front. */
+class DistinctValueWindow implements GroupWindow {
+  private seen = new Map<string, number>();
+  dropped = 0;
+  constructor(
+    private readonly fields: readonly string[],
+    private readonly maxEntries: number,
+  ) {}
+  add(_i: number, f: Record<string, unknown>, time: number): boolean {
+    const k = tupleKey(f, this.fields);
+    if (k === undefined) return false;
+    this.seen.delete(k);
+    this.seen.set(k, time);
+    if (this.seen.size > this.maxEntries) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+      this.dropped++;
+    }
+    return true;
+  }
+  expire(cutoff: number): void {
+    for (const [k, t] of this.seen) {
+      if (t > cutoff) break;
+      this.seen.delete(k);
+    }
+  }
+  value(): number {
+    return this.seen.size;
+  }
+  start(): number {
+    for (const t of this.seen.values()) return t;
+    return Number.NaN;
+  }
+}
+
+/** Sum or average of a numeric field with a running total; only sliding windows queue the entries. */
+class NumericWindow implements GroupWindow {
+  private q = new TimeQueue();
+  private sum = 0;
+  private n = 0;
+  private first = Number.NaN;
+  dropped = 0;
+  constructor(
+    private readonly fields: readonly string[],
+    private readonly maxEntries: number,
+    private readonly average: boolean,
+    private readonly sliding: boolean,
+  ) {}
+  add(_i: number, f: Record<string, unknown>, time: number): boolean {
+    const n = numericValue(readField(f, this.fields[0] ?? ''));
+    if (n === undefined) return false;
+    this.sum += n;
+    if (this.n++ === 0) this.first = time;
+    if (!this.sliding) return true;
+    this.q.push(time, n);
+    if (this.q.length > this.maxEntries) {
+      this.drop();
+      this.dropped++;
+    }
+    return true;
+  }
+  expire(cutoff: number): void {
+    while (this.q.length > 0 && this.q.firstTime() <= cutoff) this.drop();
+  }
+  private drop(): void {
+    this.sum -= this.q.shift();
+    this.n--;
+    if (this.n === 0) this.sum = 0; // no drift from float subtraction once empty
+  }
+  value(): number {
+    if (!this.average) return this.sum;
+    return this.n === 0 ? 0 : this.sum / this.n;
+  }
+  start(): number {
+    return this.sliding ? this.q.firstTime() : this.first;
+  }
+}
+
+/**
+ * For value_percentile: how often each value occurs in the window. Always evaluated on closed
+ * (anchored) windows, so it keeps counts only and never expires entries.
+ */
+export class ValueShareWindow implements GroupWindow {
+  readonly counts = new Map<string, number>();
+  total = 0;
+  dropped = 0;
+  private first = Number.NaN;
+  constructor(
+    private readonly fields: readonly string[],
+    private readonly maxEntries: number,
+  ) {}
+  add(_i: number, f: Record<string, unknown>, time: number): boolean {
+    const k = tupleKey(f, this.fields);
+    if (k === undefined) return false;
+    if (this.total === 0) this.first = time;
+    const c = this.counts.get(k);
+    if (c === undefined && this.counts.size >= this.maxEntries) {
+      this.dropped++;
+      return false;
+    }
+    this.counts.set(k, (c ?? 0) + 1);
+    this.total++;
+    return true;
+  }
+  expire(): void {}
+  /** Share in percent (0–100) of the events in the window that carry `key`. */
+  share(key: string): number {
+    return this.total === 0 ? 0 : ((this.counts.get(key) ?? 0) * 100) / this.total;
+  }
+  value(): number {
+    return this.total;
+  }
+  start(): number {
+    return this.first;
+  }
+}

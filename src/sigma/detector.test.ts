@@ -86,7 +86,7 @@ describe('Detector', () => {
     d.process(ev(4625));
     clock.advance(5 * 60_000);
     d.process(ev(4625)); // first one is now exactly 5 minutes old: out
-    d.process(ev(4625));
+    d.process(ev(4625), Number.NaN); // an unparsable event time falls back to the clock too
     expect(d.process(ev(4625)).map((x) => x.correlation?.windowStart)).toEqual([1_000_000 + 5 * 60_000]);
   });
 

@@ -43,11 +43,9 @@ export class Detector {
   readonly errors: SigmaLoadError[];
   private readonly ruleSet: DetectorRuleSet;
   private readonly engine: CorrelationEngine | undefined;
-  private readonly clock: Clock;
 
   constructor(opts: DetectorOptions) {
     this.ruleSet = opts.ruleSet;
-    this.clock = opts.clock ?? systemClock;
     const errors: SigmaLoadError[] = [];
     const parsed: CorrelationRule[] = [];
     for (const raw of opts.correlations ?? []) {
@@ -59,7 +57,7 @@ export class Detector {
       this.engine = new CorrelationEngine({
         correlations: parsed,
         rules: opts.ruleSet.rules(),
-        clock: this.clock,
+        clock: opts.clock ?? systemClock,
         ...(opts.maxGroups !== undefined ? { maxGroups: opts.maxGroups } : {}),
         ...(opts.maxEntriesPerGroup !== undefined ? { maxEntriesPerGroup: opts.maxEntriesPerGroup } : {}),
       });
@@ -75,26 +73,28 @@ export class Detector {
 
   /**
    * Runs the rules on one event and returns its detections: rule matches, then any correlations
-   * the event completes. `time` is the event time in ms (drives the windows); default `clock.now()`.
+   * the event completes. `time` is the event time in ms (drives the windows); when it is missing or
+   * not finite (unparsable timestamp) the clock's time is used.
    */
   process(event: SigmaEvent, time?: number): Detection[] {
     const matches = this.ruleSet.match(event);
     const engine = this.engine;
     if (engine === undefined) return matches.map(toDetection);
+    if (matches.length === 0) return engine.advance(time); // still lets anchored windows close on time
     const out: Detection[] = [];
     const ids: string[] = [];
     for (const m of matches) {
       ids.push(m.rule.id);
       if (engine.emitsRule(m.rule.id)) out.push(toDetection(m));
     }
-    const corr = engine.observe(ids, event.fields, time ?? this.clock.now());
+    const corr = engine.observe(ids, event.fields, time);
     for (const d of corr) out.push(d);
     return out;
   }
 
   /** Lets time pass without events: finished correlation windows are evaluated. */
   advance(time?: number): Detection[] {
-    return this.engine?.advance(time ?? this.clock.now()) ?? [];
+    return this.engine?.advance(time) ?? [];
   }
 
   /** End of input: evaluates open correlation windows (those decided on close) and clears state. */

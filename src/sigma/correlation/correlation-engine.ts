@@ -59,7 +59,6 @@ interface Input {
 const countTypes = new Set(['event_count', 'value_count', 'temporal', 'temporal_ordered']);
 /** How often (in event time) idle groups are expired and finished windows evaluated. */
 const sweepIntervalMs = 1000;
-const none: Detection[] = [];
 const noInputs: Input[] = [];
 
 /** A correlation that fired, with the fields and time it passes on to chained correlations. */
@@ -141,7 +140,8 @@ export class CorrelationEngine {
    * Feeds the ids of the rules that matched one event (with its fields and time in ms) and returns
    * the correlation detections this completes, chained correlations included.
    */
-  observe(ruleIds: readonly string[], fields: Record<string, unknown>, time: number = this.clock.now()): Detection[] {
+  observe(ruleIds: readonly string[], fields: Record<string, unknown>, time?: number): Detection[] {
+    time = this.timeOf(time);
     let pending: Input[][] | undefined;
     for (const id of ruleIds) {
       const subs = this.subscribers.get(id);
@@ -149,15 +149,21 @@ export class CorrelationEngine {
       pending ??= [];
       for (const s of subs) (pending[s.c] ??= []).push({ idx: s.idx, fields, time });
     }
-    if (pending === undefined && time < this.nextSweep) return none;
+    if (pending === undefined && time < this.nextSweep) return [];
     // One event matching several rules of a temporal_ordered correlation must not advance it twice.
     if (pending !== undefined) for (const p of pending) p?.sort((a, b) => b.idx - a.idx);
     return this.run(pending, time, false);
   }
 
   /** Lets time pass without an event: finished windows are evaluated, idle groups removed. */
-  advance(time: number = this.clock.now()): Detection[] {
-    return time < this.nextSweep ? none : this.run(undefined, time, false);
+  advance(time?: number): Detection[] {
+    const t = this.timeOf(time);
+    return t < this.nextSweep ? [] : this.run(undefined, t, false);
+  }
+
+  /** The event time, or the clock's when it is missing or not a finite number (an unparsable timestamp). */
+  private timeOf(time: number | undefined): number {
+    return time !== undefined && Number.isFinite(time) ? time : this.clock.now();
   }
 
   /** End of input: evaluates every open anchored window now and clears all state. */
@@ -193,7 +199,7 @@ export class CorrelationEngine {
     }
     // Anchored windows are closed exactly at their end, not at the next periodic sweep.
     if (sweep && !flush) for (const c of this.live) if (c.mode === 'closing') this.scheduleClose(c);
-    return out ?? none;
+    return out ?? [];
   }
 
   private feed(c: Live, input: Input, fired: Firing[]): void {

@@ -47,6 +47,8 @@ interface Live {
   link: LinkedCorrelation;
   mode: 'sliding' | 'closing';
   emit: boolean;
+  /** Whether other correlations chain on this one (only then a group keeps its last event's fields). */
+  chained: boolean;
   groups: Map<string, Group>;
 }
 
@@ -60,6 +62,7 @@ const countTypes = new Set(['event_count', 'value_count', 'temporal', 'temporal_
 /** How often (in event time) idle groups are expired and finished windows evaluated. */
 const sweepIntervalMs = 1000;
 const noInputs: Input[] = [];
+const noFields: Record<string, unknown> = Object.freeze({});
 
 /** A correlation that fired, with the fields and time it passes on to chained correlations. */
 interface Firing {
@@ -117,8 +120,9 @@ export class CorrelationEngine {
         this.subscribers.set(s, subs);
       });
       const mode = evaluationMode(link.rule.type, link.rule.condition);
-      return { link, mode, emit: !links.suppressed.has(link.key), groups: new Map() };
+      return { link, mode, emit: !links.suppressed.has(link.key), chained: false, groups: new Map() };
     });
+    for (const l of this.live) l.chained = this.subscribers.has(l.link.key);
   }
 
   /** Number of correlations loaded. */
@@ -223,7 +227,7 @@ export class CorrelationEngine {
     }
     if (g === undefined) {
       if (c.groups.size >= this.maxGroups) this.evictOldest(c);
-      g = { window: createGroupWindow(rule, this.maxEntries, c.mode), anchor: t, last: t, values, rules: new Set(), fields: input.fields };
+      g = { window: createGroupWindow(rule, this.maxEntries, c.mode), anchor: t, last: t, values, rules: new Set(), fields: noFields };
       c.groups.set(key, g);
       if (c.mode === 'closing') this.nextSweep = Math.min(this.nextSweep, t + rule.timespanMs);
     } else if (c.mode === 'sliding') {
@@ -237,7 +241,7 @@ export class CorrelationEngine {
     }
     g.rules.add(input.idx);
     g.last = Math.max(g.last, t);
-    g.fields = input.fields;
+    if (c.chained) g.fields = input.fields;
     if (c.mode === 'sliding' && conditionHolds(rule.condition, g.window.value())) {
       this.remove(c, key, g);
       fired.push(this.detection(c, g, g.window.value(), g.window.start(), t));

@@ -176,6 +176,29 @@ describe('chaining and aliases in the engine', () => {
     expect(ok('bob', 2009 + 10 * 60_000)).toEqual([]); // exactly 10 minutes after bob's burst: too late
   });
 
+  it('a chained correlation can group by fields of the event that completed the inner one', () => {
+    const e = new CorrelationEngine({
+      correlations: correlations(`
+title: users brute-forced on one host
+id: outer
+correlation: {type: event_count, rules: [inner], group-by: [Host], timespan: 1h, condition: {gte: 2}}
+---
+title: one user brute-forced
+id: inner
+correlation: {type: event_count, rules: [failed_login], group-by: [User], timespan: 1h, condition: {gte: 2}}`),
+      rules,
+    });
+    expect(e.errors).toEqual([]);
+    const failed = (User: string, Host: string, t: number) => e.observe(['53ba33fd-3a50-4468-a5ef-c583635cfa92'], { User, Host }, t);
+    failed('alice', 'h1', 0);
+    expect(failed('alice', 'h1', 1)).toEqual([]); // inner fires, suppressed: it only feeds outer
+    failed('bob', 'h2', 2);
+    expect(failed('bob', 'h2', 3)).toEqual([]); // another host
+    failed('carol', 'h1', 4);
+    const d = failed('carol', 'h1', 5);
+    expect(d.map((x) => [x.rule.id, x.correlation?.groupBy, x.correlation?.rules])).toEqual([['outer', { Host: 'h1' }, ['inner']]]);
+  });
+
   it('aliases group events by different fields per rule (spec example)', () => {
     const e = new CorrelationEngine({
       correlations: correlations(`

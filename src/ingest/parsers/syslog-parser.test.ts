@@ -165,7 +165,7 @@ describe('parseSyslog variants and errors', () => {
     expect(error('<13>2 - - - - - -')).toMatchObject({ code: 'SYSLOG_BAD_VERSION', field: 'VERSION' });
     expect(error('<13>1 2026-13-01T00:00:00Z h a - - -')).toMatchObject({ code: 'SYSLOG_BAD_TIMESTAMP', offset: 6 });
     expect(error('<13>1 2026-11-01T00:00:00Z h')).toMatchObject({ code: 'SYSLOG_BAD_HEADER', field: 'APP-NAME' });
-    expect(error('<13>1 - h a - - [x a="1"')).toMatchObject({ code: 'SYSLOG_BAD_STRUCTURED_DATA', offset: 23 });
+    expect(error('<13>1 - h a - - [x a="1"')).toMatchObject({ code: 'SYSLOG_BAD_STRUCTURED_DATA', offset: 24 });
     expect(error('<13>1 - h a - - [x a="1')).toMatchObject({ code: 'SYSLOG_BAD_STRUCTURED_DATA' });
     expect(error('<13>1 - h a - - x')).toMatchObject({ code: 'SYSLOG_BAD_STRUCTURED_DATA', offset: 16 });
     expect(error('<13>1 - h a - - [x]y')).toMatchObject({ code: 'SYSLOG_BAD_STRUCTURED_DATA', offset: 19 });

@@ -83,6 +83,7 @@ export function parseRfc3164(text: string, start: number, referenceTime: number,
     msgId: null,
     structuredData: [],
     message: rest,
+    messageOffset: text.length - rest.length,
     bom: false,
   });
 }

@@ -68,18 +68,21 @@ export function parseRfc5424(text: string, start: number): ParseResult<SyslogBod
     pos = sd.value;
   }
   let message = '';
+  let messageOffset = text.length;
   if (pos < text.length) {
     if (text.charCodeAt(pos) !== 0x20) {
       return fail('SYSLOG_BAD_STRUCTURED_DATA', `expected a space or the end after STRUCTURED-DATA, got '${text[pos]}'`, { offset: pos, field: 'STRUCTURED-DATA' });
     }
     message = text.slice(pos + 1);
+    messageOffset = pos + 1;
   }
   let bom = false;
   if (message.charCodeAt(0) === 0xfeff) {
     message = message.slice(1);
+    messageOffset++;
     bom = true;
   }
-  return ok({ format: 'rfc5424', version, time, timestampText, hostname, appName, procId, msgId, structuredData, message, bom });
+  return ok({ format: 'rfc5424', version, time, timestampText, hostname, appName, procId, msgId, structuredData, message, messageOffset, bom });
 }
 
 /** Reads SD-ELEMENTs from `pos` (at '['); returns the index after the last ']'. */

@@ -23,7 +23,7 @@ export function parseSyslogEvent(input: Uint8Array | string, options: SyslogPars
   if (cefAt >= 0) {
     const cef = parseCef(m.message.slice(cefAt));
     if (!cef.ok) {
-      const offset = cef.error.offset === undefined ? undefined : cef.error.offset + cefAt;
+      const offset = cef.error.offset === undefined ? undefined : cef.error.offset + cefAt + m.messageOffset;
       return fail(cef.error.code, `${cef.error.message} (in the syslog MSG)`, offset === undefined ? {} : { offset });
     }
     const event = cefToEvent(cef.value, time, { syslog: syslogRaw });

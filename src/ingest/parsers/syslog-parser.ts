@@ -31,6 +31,8 @@ export interface SyslogMessage {
   structuredData: SyslogStructuredElement[];
   /** MSG exactly as sent (a relayed message may keep a leading space), minus a leading BOM. */
   message: string;
+  /** Character offset of `message` within the decoded frame (after a removed BOM). */
+  messageOffset: number;
   /** MSG began with a UTF-8 BOM (RFC 5424 §6.4), which was removed. */
   bom: boolean;
   /** The bytes were not valid UTF-8; bad sequences were replaced by U+FFFD. */

@@ -31,6 +31,19 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
+/**
+ * Index of the quote that ends the string scanned from `from`, or -1 if not in `buf` yet. The
+ * whole open value stays in the buffer, so counting the backslashes before a quote is exact.
+ */
+function closingQuote(buf: string, from: number): number {
+  for (let q = buf.indexOf('"', from); q >= 0; q = buf.indexOf('"', q + 1)) {
+    let slashes = 0;
+    while (buf.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q;
+  }
+  return -1;
+}
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09 || c === 0xfeff;
 }
@@ -52,7 +65,6 @@ export class JsonValueSplitter {
   private mode: 'unknown' | 'values' | 'array' | 'done' = 'unknown';
   private depth = 0;
   private inString = false;
-  private escaped = false;
   /** Start of the value being scanned (index in buf), or -1 between values. */
   private start = -1;
   private startLine = 1;
@@ -91,12 +103,15 @@ export class JsonValueSplitter {
       if (c === NEWLINE) this.line++;
       if (this.start >= 0) {
         if (this.inString) {
-          if (this.escaped) this.escaped = false;
-          else if (c === BACKSLASH) this.escaped = true;
-          else if (c === QUOTE) {
-            this.inString = false;
-            if (this.depth === 0) this.emit(out, i + 1);
+          // Jump to the closing quote instead of stepping through the string's characters.
+          const q = closingQuote(buf, i);
+          if (q < 0) {
+            i = n;
+            break;
           }
+          i = q;
+          this.inString = false;
+          if (this.depth === 0) this.emit(out, i + 1);
           continue;
         }
         if (this.scalar) {

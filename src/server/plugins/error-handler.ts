@@ -49,6 +49,8 @@ export const errorHandler = fp(
       const e = toShieldwallError(err);
       if (e.genre === 'technical') request.log.error({ err: e.cause ?? err, code: e.code }, e.message);
       else request.log.info({ code: e.code }, e.message);
+      const retryAfter = e.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       void reply.status(e.status).send(e.toJSON());
     });
     app.setNotFoundHandler((request, reply) => {

@@ -1,5 +1,5 @@
 import { ok, fail, type ParseResult } from './parse-result.js';
-import type { SyslogBody } from './syslog-parser.js';
+import type { SyslogMessage, SyslogPrelude } from './syslog-parser.js';
 import { monthIndex, parseIsoTime, resolveYearlessTime } from './timestamps.js';
 
 /** `Mmm dd hh:mm:ss`, day space-padded or not, optional fraction and optional year (some devices). */
@@ -16,7 +16,7 @@ const tagRe = /^([^\s[\]:]{1,48})(?:\[([^\]\s]{0,128})\])?(:)?(?: |$)/;
  * the tag when it ends with ':' or has a `[pid]`), a tag without ':' (rsyslog's traditional
  * format drops it when there is no PID) and no tag before `CEF:`.
  */
-export function parseRfc3164(text: string, start: number, referenceTime: number, offsetMinutes: number): ParseResult<SyslogBody> {
+export function parseRfc3164(text: string, start: number, prelude: SyslogPrelude, referenceTime: number, offsetMinutes: number): ParseResult<SyslogMessage> {
   let rest = text.slice(start);
   let time: number | undefined;
   let timestampText: string | null = null;
@@ -74,6 +74,11 @@ export function parseRfc3164(text: string, start: number, referenceTime: number,
   }
   return ok({
     format: 'rfc3164',
+    pri: prelude.pri,
+    facility: prelude.facility,
+    severity: prelude.severity,
+    facilityName: prelude.facilityName,
+    severityName: prelude.severityName,
     version: null,
     time,
     timestampText,
@@ -85,5 +90,6 @@ export function parseRfc3164(text: string, start: number, referenceTime: number,
     message: rest,
     messageOffset: text.length - rest.length,
     bom: false,
+    invalidUtf8: prelude.invalidUtf8,
   });
 }

@@ -1,5 +1,5 @@
 import { fail, ok, type ParseResult } from './parse-result.js';
-import type { SyslogBody, SyslogStructuredElement } from './syslog-parser.js';
+import type { SyslogMessage, SyslogPrelude, SyslogStructuredElement } from './syslog-parser.js';
 import { parseIsoTime } from './timestamps.js';
 
 /** RFC 5424 §6 header field limits. */
@@ -19,7 +19,7 @@ const timestampRe = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d
  * Offsets in errors are character offsets into the message, which equal byte offsets in the
  * ASCII header.
  */
-export function parseRfc5424(text: string, start: number): ParseResult<SyslogBody> {
+export function parseRfc5424(text: string, start: number, prelude: SyslogPrelude): ParseResult<SyslogMessage> {
   let pos = start;
   const sp = text.indexOf(' ', pos);
   const version = Number(text.slice(pos, sp));
@@ -82,7 +82,11 @@ export function parseRfc5424(text: string, start: number): ParseResult<SyslogBod
     messageOffset++;
     bom = true;
   }
-  return ok({ format: 'rfc5424', version, time, timestampText, hostname, appName, procId, msgId, structuredData, message, messageOffset, bom });
+  return ok({
+    format: 'rfc5424', pri: prelude.pri, facility: prelude.facility, severity: prelude.severity, facilityName: prelude.facilityName,
+    severityName: prelude.severityName, version, time, timestampText, hostname, appName, procId, msgId, structuredData, message,
+    messageOffset, bom, invalidUtf8: prelude.invalidUtf8,
+  });
 }
 
 /** Reads SD-ELEMENTs from `pos` (at '['); returns the index after the last ']'. */

@@ -50,22 +50,26 @@ export function parseCef(text: string): ParseResult<CefRecord> {
   }
   const header: string[] = [];
   let pos = 4;
-  let field = '';
+  let fieldStart = pos;
+  let escaped = false;
+  // Slices instead of per-character concatenation: this loop runs over every CEF record.
   while (header.length < 7) {
     if (pos >= text.length) {
       return fail('CEF_BAD_HEADER', `CEF header has ${header.length + 1} of 8 '|'-separated fields; the record ends inside ${headerNames[header.length]}`, { offset: pos, field: headerNames[header.length] });
     }
-    const c = text[pos];
-    if (c === '\\' && (text[pos + 1] === '|' || text[pos + 1] === '\\')) {
-      field += text[pos + 1];
-      pos += 2;
-      continue;
-    }
-    if (c === '|') {
-      header.push(field);
-      field = '';
-    } else {
-      field += c;
+    const c = text.charCodeAt(pos);
+    if (c === 0x5c) {
+      const next = text.charCodeAt(pos + 1);
+      if (next === 0x7c || next === 0x5c) {
+        escaped = true;
+        pos += 2;
+        continue;
+      }
+    } else if (c === 0x7c) {
+      const raw = text.slice(fieldStart, pos);
+      header.push(escaped ? raw.replace(/\\([|\\])/g, '$1') : raw);
+      escaped = false;
+      fieldStart = pos + 1;
     }
     pos++;
   }
@@ -77,8 +81,9 @@ export function parseCef(text: string): ParseResult<CefRecord> {
   if (!extension.ok) return extension;
   const extensions = extension.value;
   const labels: Record<string, string> = {};
-  for (const [key, label] of Object.entries(extensions)) {
-    if (!key.endsWith('Label') || key.length <= 5) continue;
+  for (const key in extensions) {
+    if (key.length <= 5 || !key.endsWith('Label')) continue;
+    const label = extensions[key]!;
     const value = extensions[key.slice(0, -5)];
     if (value !== undefined && label.length > 0) labels[label] = value;
   }

@@ -1,0 +1,121 @@
+import { attachFilters } from '../filters/attach-filters.js';
+import { buildFieldTest } from '../modifiers/build-field-test.js';
+import type { SigmaDetection, SigmaFilter, SigmaRule } from '../rule/sigma-rule.js';
+import type { Logsource, RuleMeta, SigmaEvent, SigmaLoadError, SigmaMatch } from '../sigma-types.js';
+import { compileDetection, explainMatch, type CompiledRule } from './compile-rule.js';
+import { EventView } from './event-view.js';
+import { RuleBucket } from './rule-bucket.js';
+
+/** Compiled rules, matched against events. */
+export interface RuleSet {
+  /** Rules compiled. */
+  readonly size: number;
+  rules(): readonly RuleMeta[];
+  /** All rule matches of one event; only rules whose logsource fits `event.logsource` run. */
+  match(event: SigmaEvent): SigmaMatch[];
+}
+
+/** Input of {@link compileRuleSet}. */
+export interface CompileRuleSetInput {
+  rules: SigmaRule[];
+  /** Meta-filters; each drops the matches of the rules it names (by id or name). */
+  filters?: SigmaFilter[];
+  /** Values of `%name%` placeholders; overrides what the rules were parsed with. */
+  placeholders?: Record<string, string[]>;
+}
+
+/**
+ * Compiles parsed rules once into a {@link RuleSet}. Rules are grouped by the event logsource they
+ * apply to (an absent product/category/service in a rule is a wildcard); each group gets a
+ * cross-rule index built on first use, so an event only touches the rules that can match it.
+ */
+export function compileRuleSet(input: CompileRuleSetInput): { ruleSet: RuleSet; errors: SigmaLoadError[] } {
+  const errors: SigmaLoadError[] = [];
+  const compiled: CompiledRule[] = [];
+  for (const rule of input.rules) {
+    try {
+      const detection = input.placeholders ? withPlaceholders(rule.detection, input.placeholders) : rule.detection;
+      const c: CompiledRule = { meta: rule.meta, detection, order: compiled.length, matches: compileDetection(detection), filters: [] };
+      compiled.push(c);
+    } catch (e) {
+      errors.push({ path: rule.path, ...(rule.line ? { line: rule.line } : {}), ruleId: rule.meta.id, message: (e as Error).message });
+    }
+  }
+  const placeholders = input.placeholders;
+  attachFilters(compiled, input.filters ?? [], placeholders ? (d) => withPlaceholders(d, placeholders) : undefined);
+  return { ruleSet: new IndexedRuleSet(compiled), errors };
+}
+
+function withPlaceholders(d: SigmaDetection, placeholders: Record<string, string[]>): SigmaDetection {
+  let changed = false;
+  const searches = new Map(
+    [...d.searches].map(([name, s]) => [
+      name,
+      {
+        name,
+        branches: s.branches.map((tests) =>
+          tests.map((t) => {
+            if (!t.expand) return t;
+            changed = true;
+            return { ...buildFieldTest(t.expand.key, t.expand.values, { placeholders }), line: t.line, column: t.column };
+          }),
+        ),
+      },
+    ]),
+  );
+  return changed ? { searches, condition: d.condition } : d;
+}
+
+function applies(rule: Logsource, event: Logsource): boolean {
+  return (
+    (rule.product === undefined || rule.product === event.product) &&
+    (rule.category === undefined || rule.category === event.category) &&
+    (rule.service === undefined || rule.service === event.service)
+  );
+}
+
+class IndexedRuleSet implements RuleSet {
+  private readonly metas: RuleMeta[];
+  private readonly byObject = new WeakMap<Logsource, RuleBucket>();
+  private readonly byKey = new Map<string, RuleBucket>();
+  private readonly view = new EventView();
+
+  constructor(private readonly compiled: CompiledRule[]) {
+    this.metas = compiled.map((c) => c.meta);
+  }
+
+  get size(): number {
+    return this.compiled.length;
+  }
+
+  rules(): readonly RuleMeta[] {
+    return this.metas;
+  }
+
+  match(event: SigmaEvent): SigmaMatch[] {
+    const bucket = this.bucketFor(event.logsource);
+    const view = this.view;
+    view.reset(event.fields);
+    const out: SigmaMatch[] = [];
+    for (const rule of bucket.candidates(view)) {
+      if (!rule.matches(view)) continue;
+      let vetoed = false;
+      for (const f of rule.filters) if (f(view)) { vetoed = true; break; }
+      if (!vetoed) out.push({ rule: rule.meta, matched: explainMatch(rule.detection, view) });
+    }
+    return out;
+  }
+
+  private bucketFor(ls: Logsource): RuleBucket {
+    let b = this.byObject.get(ls);
+    if (b) return b;
+    const key = `${ls.product ?? ''}\u0000${ls.category ?? ''}\u0000${ls.service ?? ''}`;
+    b = this.byKey.get(key);
+    if (!b) {
+      b = new RuleBucket(this.compiled.filter((c) => applies(c.meta.logsource, ls)));
+      this.byKey.set(key, b);
+    }
+    this.byObject.set(ls, b);
+    return b;
+  }
+}

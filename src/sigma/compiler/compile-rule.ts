@@ -1,0 +1,113 @@
+import type { ConditionNode } from '../condition/condition-node.js';
+import type { SigmaDetection } from '../rule/sigma-rule.js';
+import type { MatchedSelection, RuleMeta } from '../sigma-types.js';
+import { evaluateFieldTest } from './evaluate-field-test.js';
+import type { EventView } from './event-view.js';
+
+/** A detection compiled into a predicate over the current event. */
+export type EventPredicate = (view: EventView) => boolean;
+
+/** A rule ready to run: its predicate, plus the filters that veto its matches. */
+export interface CompiledRule {
+  meta: RuleMeta;
+  detection: SigmaDetection;
+  /** Position in the rule set: keeps match output in load order. */
+  order: number;
+  matches: EventPredicate;
+  /** Meta-filter predicates: a match is dropped when any holds. */
+  filters: EventPredicate[];
+}
+
+/**
+ * Compiles a detection into nested closures (built once; the per-event work is only the calls).
+ * Search identifiers are OR-of-AND over field entries.
+ */
+export function compileDetection(detection: SigmaDetection): EventPredicate {
+  const searches = new Map<string, EventPredicate>();
+  for (const [name, s] of detection.searches) {
+    const branches = s.branches.map((tests): EventPredicate => {
+      if (tests.length === 1) {
+        const t = tests[0]!;
+        return (v) => evaluateFieldTest(t, v);
+      }
+      return (v) => {
+        for (let i = 0; i < tests.length; i++) if (!evaluateFieldTest(tests[i]!, v)) return false;
+        return true;
+      };
+    });
+    searches.set(name, branches.length === 1 ? branches[0]! : anyOf(branches));
+  }
+  return compileCondition(detection.condition, searches);
+}
+
+function anyOf(ps: EventPredicate[]): EventPredicate {
+  return (v) => {
+    for (let i = 0; i < ps.length; i++) if (ps[i]!(v)) return true;
+    return false;
+  };
+}
+
+function allOf(ps: EventPredicate[]): EventPredicate {
+  return (v) => {
+    for (let i = 0; i < ps.length; i++) if (!ps[i]!(v)) return false;
+    return true;
+  };
+}
+
+function compileCondition(node: ConditionNode, searches: Map<string, EventPredicate>): EventPredicate {
+  switch (node.type) {
+    case 'id':
+      return searches.get(node.name)!;
+    case 'not': {
+      const inner = compileCondition(node.item, searches);
+      return (v) => !inner(v);
+    }
+    case 'and':
+      return allOf(node.items.map((n) => compileCondition(n, searches)));
+    case 'or':
+      return anyOf(node.items.map((n) => compileCondition(n, searches)));
+    case 'of': {
+      const ps = node.names.map((n) => searches.get(n)!);
+      if (node.count === 'all') return allOf(ps);
+      if (node.count === 1) return anyOf(ps);
+      const need = node.count;
+      return (v) => {
+        let n = 0;
+        for (const p of ps) if (p(v) && ++n >= need) return true;
+        return false;
+      };
+    }
+  }
+}
+
+/**
+ * Which search identifiers hold on the event and which fields satisfied them. Run only for rules
+ * that matched, so it favours clarity over speed. Only identifiers used positively in the
+ * condition are reported (a true filter selection under `not` did not contribute to the match).
+ */
+export function explainMatch(detection: SigmaDetection, view: EventView): MatchedSelection[] {
+  const out: MatchedSelection[] = [];
+  for (const [name, s] of detection.searches) {
+    if (!positivelyUsed(detection.condition, name, false)) continue;
+    for (const tests of s.branches) {
+      if (tests.every((t) => evaluateFieldTest(t, view))) {
+        out.push({ selection: name, fields: tests.filter((t) => t.field !== undefined).map((t) => t.field!) });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function positivelyUsed(node: ConditionNode, name: string, negated: boolean): boolean {
+  switch (node.type) {
+    case 'id':
+      return node.name === name && !negated;
+    case 'not':
+      return positivelyUsed(node.item, name, !negated);
+    case 'of':
+      return !negated && node.names.includes(name);
+    default:
+      return node.items.some((n) => positivelyUsed(n, name, negated));
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Public surface of the Sigma engine. Everything else under src/sigma is private to it.
+ */
+export type { Logsource, MatchedSelection, RuleMeta, SigmaEvent, SigmaLoadError, SigmaMatch } from './sigma-types.js';
+export type { RawCorrelation, SearchIdentifier, SigmaDetection, SigmaFilter, SigmaRule } from './rule/sigma-rule.js';
+export { parseSigmaDocuments, type ParsedSigmaDocuments } from './rule/parse-sigma-documents.js';
+export { compileRuleSet, type CompileRuleSetInput, type RuleSet } from './compiler/compile-rule-set.js';
+export { loadRuleTexts, type LoadedRuleTexts } from './load-rules.js';
+export { parseCondition } from './condition/parse-condition.js';
+export { ConditionError, type ConditionNode } from './condition/condition-node.js';
+export { AhoCorasick } from './compiler/aho-corasick.js';
+export { Detector, type DetectorOptions, type DetectorRuleSet, type Detection, type CorrelationDetail } from './detector.js';

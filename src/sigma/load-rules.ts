@@ -1,0 +1,41 @@
+import { compileRuleSet, type RuleSet } from './compiler/compile-rule-set.js';
+import { parseSigmaDocuments } from './rule/parse-sigma-documents.js';
+import type { RawCorrelation, SigmaFilter, SigmaRule } from './rule/sigma-rule.js';
+import type { SigmaLoadError } from './sigma-types.js';
+
+/** Result of {@link loadRuleTexts}. */
+export interface LoadedRuleTexts {
+  ruleSet: RuleSet;
+  correlations: RawCorrelation[];
+  rules: SigmaRule[];
+  filters: SigmaFilter[];
+  errors: SigmaLoadError[];
+}
+
+/**
+ * Parses and compiles already-read rule files (no I/O here) into one rule set. Every failing
+ * document is reported in `errors` and skipped; correlation documents are returned untouched for
+ * the correlation engine.
+ * @example
+ * const { ruleSet, correlations, errors } = loadRuleTexts([{ path: 'r.yml', text }]);
+ */
+export function loadRuleTexts(
+  files: { path: string; text: string }[],
+  opts: { placeholders?: Record<string, string[]> } = {},
+): LoadedRuleTexts {
+  const rules: SigmaRule[] = [];
+  const filters: SigmaFilter[] = [];
+  const correlations: RawCorrelation[] = [];
+  const errors: SigmaLoadError[] = [];
+  const parseOpts = opts.placeholders ? { placeholders: opts.placeholders } : {};
+  for (const f of files) {
+    const parsed = parseSigmaDocuments(f.text, f.path, parseOpts);
+    rules.push(...parsed.rules);
+    filters.push(...parsed.filters);
+    correlations.push(...parsed.correlations);
+    errors.push(...parsed.errors);
+  }
+  const compiled = compileRuleSet({ rules, filters });
+  errors.push(...compiled.errors);
+  return { ruleSet: compiled.ruleSet, correlations, rules, filters, errors };
+}

@@ -1,0 +1,199 @@
+import { RE2JS } from 're2js';
+import { parseCidr } from './cidr.js';
+import { base64, base64Offsets, bytesAsText, utf16, windashVariants } from './encodings.js';
+import { expandPlaceholders } from './expand-placeholders.js';
+import { ONE, STAR, parseSigmaPattern, patternText, wrapPattern, type PatternPart } from './sigma-pattern.js';
+import type { FieldTest, NumericOp, TimePart, ValueTest } from './value-test.js';
+
+/** A scalar detection value as YAML gives it. */
+export type DetectionValue = string | number | boolean | null;
+
+const transforms = new Set([
+  'contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset',
+  'utf16le', 'utf16be', 'utf16', 'wide',
+]);
+const numericOps = new Set(['lt', 'lte', 'gt', 'gte']);
+const timeParts = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+const typeModifiers = new Set(['re', 'cidr', 'exists', 'fieldref']);
+const flags = new Set(['all', 'cased', 'neq', 'expand']);
+const reFlags = new Set(['i', 'm', 's']);
+
+/** Options of {@link buildFieldTest}. */
+export interface BuildOptions {
+  /** Values of `%name%` placeholders for the `expand` modifier. */
+  placeholders?: Record<string, string[]>;
+}
+
+interface Working {
+  parts: PatternPart[];
+  bytes?: Uint8Array;
+}
+
+/**
+ * Compiles one detection entry `Field|mod1|mod2: values` into a {@link FieldTest}, applying every
+ * modifier of the Sigma v2.1 modifiers appendix in the order written.
+ * @param key the map key, e.g. `CommandLine|contains|all` (empty field name = keyword search)
+ * @throws Error with a precise message (unknown modifier, bad regex, bad CIDR, wrong value type)
+ */
+export function buildFieldTest(key: string, values: DetectionValue[], opts: BuildOptions = {}): FieldTest {
+  const [fieldName = '', ...mods] = key.split('|');
+  const field = fieldName === '' ? undefined : fieldName;
+  let type: string | undefined;
+  let op: NumericOp | undefined;
+  let time: TimePart | undefined;
+  const steps: string[] = [];
+  const set = new Set<string>();
+  let reFlagBits = 0;
+  for (const m of mods) {
+    if (transforms.has(m)) steps.push(m);
+    else if (flags.has(m)) set.add(m);
+    else if (numericOps.has(m)) op = m as NumericOp;
+    else if (timeParts.has(m)) time = m as TimePart;
+    else if (typeModifiers.has(m)) {
+      if (type && type !== m) throw new Error(`modifiers "${type}" and "${m}" cannot be combined`);
+      type = m;
+    } else if (reFlags.has(m) && type === 're') {
+      reFlagBits |= m === 'i' ? RE2JS.CASE_INSENSITIVE : m === 'm' ? RE2JS.MULTILINE : RE2JS.DOTALL;
+    } else throw new Error(`unknown modifier "${m}" in "${key}"`);
+  }
+  if (op && type) throw new Error(`modifier "${op}" cannot be combined with "${type}"`);
+  const cased = set.has('cased');
+  const tests: ValueTest[] = [];
+  for (const v of values) {
+    if (v === null) {
+      if (type || op || time || steps.length) throw new Error(`null value cannot take modifiers in "${key}"`);
+      tests.push({ kind: 'null' });
+      continue;
+    }
+    if (type === 'exists') {
+      const b = v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+      if (b === undefined) throw new Error(`"exists" needs true or false, got ${JSON.stringify(v)}`);
+      tests.push({ kind: 'exists', exists: b });
+    } else if (time) {
+      tests.push({ kind: 'time', part: time, op: op ?? 'eq', value: numberOf(v, key) });
+    } else if (op) {
+      tests.push({ kind: 'num', op, value: numberOf(v, key) });
+    } else if (type === 'cidr') {
+      tests.push({ kind: 'cidr', range: parseCidr(String(v)) });
+    } else if (type === 're') {
+      tests.push({ kind: 're', re: compileRegex(String(v), reFlagBits), source: String(v) });
+    } else if (type === 'fieldref') {
+      const pos = steps.find((s) => s === 'contains' || s === 'startswith' || s === 'endswith');
+      tests.push({ kind: 'fieldref', other: String(v), mode: (pos as 'contains' | undefined) ?? 'eq', cased });
+    } else {
+      for (const w of stringValues(v, steps, set.has('expand'), field === undefined, opts)) tests.push(toTest(w, cased));
+    }
+  }
+  const out: FieldTest = { field, tests, all: set.has('all'), neq: set.has('neq') };
+  if (set.has('expand')) out.expand = { key, values };
+  return out;
+}
+
+function numberOf(v: DetectionValue, key: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw new Error(`"${key}" needs a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function compileRegex(source: string, flagBits: number): RE2JS {
+  try {
+    return RE2JS.compile(source, flagBits);
+  } catch (e) {
+    throw new Error(`invalid regular expression ${JSON.stringify(source)}: ${(e as Error).message}`);
+  }
+}
+
+function stringValues(v: DetectionValue, steps: string[], expand: boolean, keyword: boolean, opts: BuildOptions): Working[] {
+  const raw = String(v);
+  let items: Working[] = (expand ? expandPlaceholders(raw, opts.placeholders ?? {}) : [raw]).map((s) => ({
+    parts: parseSigmaPattern(s),
+  }));
+  for (const step of steps) items = items.flatMap((w) => applyStep(w, step));
+  // Keywords search the whole event: a bare word matches anywhere, as in every Sigma backend.
+  if (keyword && !steps.some((s) => s === 'startswith' || s === 'endswith' || s === 'contains')) {
+    items = items.map((w) => ({ parts: wrapPattern(w.parts, true, true) }));
+  }
+  return items;
+}
+
+function applyStep(w: Working, step: string): Working[] {
+  switch (step) {
+    case 'contains':
+      return [{ parts: wrapPattern(w.parts, true, true) }];
+    case 'startswith':
+      return [{ parts: wrapPattern(w.parts, false, true) }];
+    case 'endswith':
+      return [{ parts: wrapPattern(w.parts, true, false) }];
+    case 'windash':
+      return windashVariants(serialize(w.parts)).map((s) => ({ parts: deserialize(s) }));
+    default:
+      return encode(w, step);
+  }
+}
+
+function encode(w: Working, step: string): Working[] {
+  // Wildcards at the edges survive an encoding (`|contains|base64offset`); inner ones cannot.
+  const lead = w.parts[0] === STAR;
+  const trail = w.parts.length > 1 && w.parts[w.parts.length - 1] === STAR;
+  const inner = w.parts.slice(lead ? 1 : 0, trail ? -1 : undefined);
+  const text = patternText(inner);
+  if (text === undefined) throw new Error(`"${step}" cannot encode a value with wildcards inside`);
+  const value = w.bytes ?? text;
+  const wrap = (s: string, bytes?: Uint8Array): Working => ({
+    parts: wrapPattern(s ? [s] : [], lead, trail),
+    ...(bytes ? { bytes } : {}),
+  });
+  switch (step) {
+    case 'base64':
+      return [wrap(base64(value))];
+    case 'base64offset':
+      return base64Offsets(value).map((s) => wrap(s));
+    case 'utf16le':
+    case 'wide': {
+      const b = utf16(value, 'le');
+      return [wrap(bytesAsText(b), b)];
+    }
+    case 'utf16be': {
+      const b = utf16(value, 'be');
+      return [wrap(bytesAsText(b), b)];
+    }
+    default: {
+      const b = utf16(value, 'bom');
+      return [wrap(bytesAsText(b), b)];
+    }
+  }
+}
+
+// Private-use code points stand for the wildcards while windash permutes the text.
+const starChar = '\uE000';
+const oneChar = '\uE001';
+
+function serialize(parts: PatternPart[]): string {
+  return parts.map((p) => (p === STAR ? starChar : p === ONE ? oneChar : p)).join('');
+}
+
+function deserialize(s: string): PatternPart[] {
+  const parts: PatternPart[] = [];
+  let text = '';
+  for (const c of s) {
+    if (c === starChar || c === oneChar) {
+      if (text) parts.push(text);
+      text = '';
+      parts.push(c === starChar ? STAR : ONE);
+    } else text += c;
+  }
+  if (text) parts.push(text);
+  return parts;
+}
+
+function toTest(w: Working, cased: boolean): ValueTest {
+  const fold = (s: string): string => (cased ? s : s.toLowerCase());
+  const p = w.parts.map((x) => (typeof x === 'string' ? fold(x) : x));
+  const n = p.length;
+  const text = patternText(p);
+  if (text !== undefined) return { kind: 'eq', text, cased };
+  if (n === 3 && p[0] === STAR && p[2] === STAR && typeof p[1] === 'string') return { kind: 'contains', text: p[1], cased };
+  if (n === 2 && p[1] === STAR && typeof p[0] === 'string') return { kind: 'startswith', text: p[0], cased };
+  if (n === 2 && p[0] === STAR && typeof p[1] === 'string') return { kind: 'endswith', text: p[1], cased };
+  return { kind: 'glob', parts: p, cased };
+}

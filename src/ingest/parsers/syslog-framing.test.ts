@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SyslogFramer, type SyslogFrame } from './syslog-framing.js';
+import { SyslogFramer, type FramingMethod, type SyslogFrame } from './syslog-framing.js';
 import type { ParseResult } from './parse-result.js';
 
 const dir = fileURLToPath(new URL('../../../../shared/testdata/syslog/', import.meta.url));
@@ -12,8 +12,8 @@ interface ManifestEntry { file: string; transport: string; messages: number }
 const manifest: ManifestEntry[] = present ? JSON.parse(readFileSync(dir + 'manifest.json', 'utf8')) : [];
 const tcpCaptures = manifest.filter((m) => m.transport === 'tcp');
 
-function frameAll(chunks: Uint8Array[], max?: number): ParseResult<SyslogFrame>[] {
-  const framer = new SyslogFramer(max === undefined ? {} : { maxFrameBytes: max });
+function frameAll(chunks: Uint8Array[], max?: number, method?: FramingMethod): ParseResult<SyslogFrame>[] {
+  const framer = new SyslogFramer({ ...(max === undefined ? {} : { maxFrameBytes: max }), ...(method === undefined ? {} : { method }) });
   const out = chunks.flatMap((c) => framer.push(c));
   return [...out, ...framer.end()];
 }
@@ -117,6 +117,19 @@ describe('SyslogFramer edge cases', () => {
   it('rejects an absurdly long count', () => {
     const out = frameAll([enc('123456789012345 x\n<13>n\n')]);
     expect(out.map(text)).toEqual(['ERR FRAME_BAD_OCTET_COUNT', '<13>n']);
+  });
+
+  it('keeps an LF-framed connection LF-framed when a line starts with a digit', () => {
+    expect(frameAll([enc('<13>a\n2026-11-25 12:00 plain text\n<13>b')]).map(text)).toEqual(['<13>a', '2026-11-25 12:00 plain text', '<13>b']);
+  });
+
+  it('accepts an LF-framed <PRI> line on an octet-counting connection', () => {
+    expect(frameAll([enc('5 <13>a<13>b\n6 <13>cd')]).map(text)).toEqual(['<13>a', '<13>b', '<13>cd']);
+  });
+
+  it('honours a forced method', () => {
+    expect(frameAll([enc('12 <13>abc\n')], undefined, 'non-transparent').map(text)).toEqual(['12 <13>abc']);
+    expect(frameAll([enc('<13>x\n5 <13>y')], undefined, 'octet-counting').map(text)).toEqual(['ERR FRAME_BAD_OCTET_COUNT', '<13>y']);
   });
 
   it('reports the method of the first frame', () => {

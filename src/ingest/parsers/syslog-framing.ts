@@ -16,6 +16,8 @@ export interface SyslogFrame {
 export interface SyslogFramerOptions {
   /** Largest accepted message in bytes; default 65,536 (RFC 6587 receivers commonly use 64 KiB). */
   maxFrameBytes?: number;
+  /** Force one method instead of detecting it; default `auto`. */
+  method?: 'auto' | FramingMethod;
 }
 
 const LF = 0x0a;
@@ -29,9 +31,11 @@ const MAX_COUNT_DIGITS = 10;
  * Incremental RFC 6587 framer for one TCP connection. Push chunks as they arrive, in any sizes;
  * each call returns the frames (and framing errors) completed so far, in stream order.
  *
- * The method is detected per frame, as rsyslog's imtcp does: a frame starting with a digit is
- * octet-counted (`<len> <msg>`), anything else runs to the next LF (or NUL, which some old
- * senders use). One trailing CR or LF is trimmed from every message, because rsyslog puts its LF
+ * The method is detected from the first byte of a frame, as rsyslog's imtcp does: a digit means
+ * octet counting (`<len> <msg>`), anything else runs to the next LF (or NUL, which some old
+ * senders use). A connection that began LF-framed stays LF-framed, so a later line that
+ * happens to start with a digit (plain text, a date) is not misread as a count; a connection
+ * that began octet-counted still accepts an LF-framed `<PRI>` line. `method` forces one mode. One trailing CR or LF is trimmed from every message, because rsyslog puts its LF
  * inside the counted bytes. A line longer than `maxFrameBytes` yields `FRAME_TOO_LARGE` once and
  * the framer discards bytes up to the next LF; an oversized octet count skips the counted bytes.
  *
@@ -51,9 +55,13 @@ export class SyslogFramer {
   /** True while dropping an oversized line up to its LF. */
   private skipToLf = false;
   private firstMethod: FramingMethod | undefined;
+  private readonly forced: FramingMethod | undefined;
+  private lineFramed = false;
 
   constructor(options: SyslogFramerOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? 65_536;
+    this.forced = options.method === 'auto' ? undefined : options.method;
+    this.lineFramed = this.forced === 'non-transparent';
   }
 
   /** The method of the first frame on this connection (undefined before any frame). */
@@ -101,7 +109,7 @@ export class SyslogFramer {
       return out;
     }
     const first = buf[0] ?? 0;
-    if (isDigit(first)) {
+    if (isDigit(first) && !this.lineFramed) {
       const header = readCount(buf, 0);
       const message = header.kind === 'ok'
         ? `connection ended inside an octet-counted frame: ${header.count} bytes announced, ${buf.length - header.start} received`
@@ -138,7 +146,12 @@ export class SyslogFramer {
         pos++;
         continue;
       }
-      if (isDigit(b)) {
+      if (this.forced === 'octet-counting' && !isDigit(b)) {
+        out.push(fail('FRAME_BAD_OCTET_COUNT', `expected an octet count, got byte 0x${b.toString(16).padStart(2, '0')}; skipped to the next LF`, { offset: base + pos }));
+        this.skipToLf = true;
+        continue;
+      }
+      if (isDigit(b) && !this.lineFramed) {
         const header = readCount(buf, pos);
         if (header.kind === 'incomplete') return pos;
         if (header.kind === 'bad') {
@@ -170,6 +183,7 @@ export class SyslogFramer {
         return pos;
       }
       this.noteMethod('non-transparent');
+      if (this.firstMethod === 'non-transparent') this.lineFramed = true;
       if (stop - pos > this.maxFrameBytes) {
         out.push(fail('FRAME_TOO_LARGE', `line of ${stop - pos} bytes exceeds the limit of ${this.maxFrameBytes} bytes; discarded`, { offset: base + pos }));
       } else {

@@ -305,6 +305,26 @@ export function busConformance(name: string, factory: () => Promise<Bus>): void 
       await expect(bus.ping()).resolves.toBeUndefined();
     });
 
+    it('drops messages older than maxAgeMs', async () => {
+      const s = await stream({ maxAgeMs: 400 });
+      await bus.publish(s.subject('old'), 'old');
+      await sleep(1_200);
+      await bus.publish(s.subject('new'), 'new');
+      const { got } = await collect<string>({ stream: s.name, group: 'g' });
+      await waitFor(() => got.length >= 1, 'the fresh message');
+      await sleep(200);
+      expect(got.map((d) => d.msg.data)).toEqual(['new']);
+    });
+
+    it('keeps only the newest maxMessages messages', async () => {
+      const s = await stream({ maxMessages: 3 });
+      for (let i = 0; i < 5; i++) await bus.publish(s.subject('n'), i);
+      const { got } = await collect<number>({ stream: s.name, group: 'g' });
+      await waitFor(() => got.length >= 3, 'three messages');
+      await sleep(200);
+      expect(got.map((d) => d.msg.data)).toEqual([2, 3, 4]);
+    });
+
     it('ensureStream is idempotent and can widen the subjects', async () => {
       const s = await stream();
       await bus.ensureStream({ name: s.name, subjects: [s.subject('>')] });

@@ -83,10 +83,12 @@ export class MemoryGroup {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      for (let member = this.freeMember(); member; member = this.freeMember()) {
+      for (let i = this.freeMember(); i >= 0; i = this.freeMember()) {
         const next = this.takeNext();
         if (!next) break;
-        this.deliver(member, next);
+        // The turn passes only when a message is actually handed out.
+        this.roundRobin = (i + 1) % this.members.length;
+        this.deliver(this.members[i]!, next);
       }
     } finally {
       this.pumping = false;
@@ -107,16 +109,15 @@ export class MemoryGroup {
     return this.members.length;
   }
 
-  private freeMember(): GroupMember | undefined {
+  /** Index of the next member in turn with room for a message, or -1. */
+  private freeMember(): number {
     const n = this.members.length;
-    for (let i = 0; i < n; i++) {
-      const m = this.members[(this.roundRobin + i) % n];
-      if (m && m.inFlight < m.maxInFlight) {
-        this.roundRobin = (this.roundRobin + i + 1) % n;
-        return m;
-      }
+    for (let k = 0; k < n; k++) {
+      const i = (this.roundRobin + k) % n;
+      const m = this.members[i];
+      if (m && m.inFlight < m.maxInFlight) return i;
     }
-    return undefined;
+    return -1;
   }
 
   private takeNext(): Ready | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ManualClock } from '../shared/clock.js';
-import type { RawCorrelationDoc } from './correlation/correlation-rule.js';
+import type { RawCorrelation } from './rule/sigma-rule.js';
 import { Detector, type DetectorRuleSet } from './detector.js';
 import type { RuleMeta, SigmaEvent, SigmaMatch } from './sigma-types.js';
 
@@ -32,7 +32,7 @@ const ruleSet = fakeRuleSet([
   { id: 'r-other', eventIds: [4688] },
 ]);
 
-function docs(text: string): RawCorrelationDoc[] {
+function docs(text: string): RawCorrelation[] {
   return parseAllDocuments(text).map((d, i) => ({ doc: d.toJS() as Record<string, unknown>, path: 'mr_test.yml', line: i + 1 }));
 }
 

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../shared/clock.js';
 import { CorrelationEngine, type CorrelationEngineStats } from './correlation/correlation-engine.js';
-import type { CorrelationRule, RawCorrelationDoc } from './correlation/correlation-rule.js';
+import type { CorrelationRule } from './correlation/correlation-rule.js';
+import type { RawCorrelation } from './rule/sigma-rule.js';
 import type { Detection } from './correlation/detection.js';
 import { parseCorrelation } from './correlation/parse-correlation.js';
 import type { RuleMeta, SigmaEvent, SigmaLoadError, SigmaMatch } from './sigma-types.js';
@@ -17,7 +18,7 @@ export interface DetectorRuleSet {
 export interface DetectorOptions {
   ruleSet: DetectorRuleSet;
   /** Correlation documents from `parseSigmaDocuments` / `loadRuleTexts`. */
-  correlations?: RawCorrelationDoc[];
+  correlations?: RawCorrelation[];
   /** Time source for events processed without a time. */
   clock?: Clock;
   /** Most groups kept per correlation rule (oldest evicted past it). Default 10,000. */

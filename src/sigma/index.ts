@@ -10,3 +10,7 @@ export { parseCondition } from './condition/parse-condition.js';
 export { ConditionError, type ConditionNode } from './condition/condition-node.js';
 export { AhoCorasick } from './compiler/aho-corasick.js';
 export { Detector, type DetectorOptions, type DetectorRuleSet, type Detection, type CorrelationDetail } from './detector.js';
+export { parseCorrelation } from './correlation/parse-correlation.js';
+export { parseTimespan } from './correlation/parse-timespan.js';
+export { CorrelationEngine, type CorrelationEngineOptions, type CorrelationEngineStats } from './correlation/correlation-engine.js';
+export type { CorrelationCondition, CorrelationRule, CorrelationType } from './correlation/correlation-rule.js';

@@ -1,16 +1,5 @@
 import type { RuleMeta } from '../sigma-types.js';
 
-/**
- * A correlation document as the YAML splitter hands it over: the parsed object of a document with a
- * `correlation` key. Structurally identical to the core parser's `RawCorrelation`.
- */
-export interface RawCorrelationDoc {
-  doc: Record<string, unknown>;
-  path: string;
-  /** 1-based line where the document starts, when known. */
-  line?: number;
-}
-
 /** The seven correlation types of Sigma specification v2.1. */
 export const correlationTypes = [
   'event_count',

@@ -5,8 +5,8 @@ import {
   type CorrelationCondition,
   type CorrelationRule,
   type CorrelationType,
-  type RawCorrelationDoc,
 } from './correlation-rule.js';
+import type { RawCorrelation } from '../rule/sigma-rule.js';
 import { kindOf, parseTimespan } from './parse-timespan.js';
 
 /** Types that aggregate a field and therefore need `condition.field`. */
@@ -19,7 +19,7 @@ const operatorSet: ReadonlySet<string> = new Set(conditionOperators);
  * Never throws: an invalid document yields a {@link SigmaLoadError} whose message names the key.
  * References in `rules` and `aliases` are resolved later, against the loaded rule set.
  */
-export function parseCorrelation(raw: RawCorrelationDoc): CorrelationRule | SigmaLoadError {
+export function parseCorrelation(raw: RawCorrelation): CorrelationRule | SigmaLoadError {
   const { doc, path } = raw;
   const ruleId = typeof doc.id === 'string' ? doc.id : typeof doc.name === 'string' ? doc.name : undefined;
   const fail = (message: string): SigmaLoadError => ({

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { orgScope } from '../store.js';
+import { KyselyStore } from '../kysely-store.js';
+import { storeConformance } from '../store-conformance.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+storeConformance('sqlite (file)', (env) => createSqliteStore({ path: join(tempDir(), 'nested', 'store.db'), ...env }));
+storeConformance('sqlite (:memory:)', (env) => createSqliteStore({ path: ':memory:', ...env }));
+
+describe('sqlite store', () => {
+  it('keeps its data across close and reopen, in WAL mode with foreign keys on', async () => {
+    const path = join(tempDir(), 'a', 'b', 'durable.db');
+    const first = await createSqliteStore({ path });
+    await first.migrate();
+    await first.scoped(orgScope('org-a')).organisations.create({ name: 'A' });
+    await first.scoped(orgScope('org-a')).audit.append({ actor: 'x', action: 'one', at: 1 });
+    await first.close();
+
+    const second = await createSqliteStore({ path });
+    expect(await second.migrate()).toEqual({ applied: [], current: '0001_initial' });
+    expect((await second.scoped(orgScope('org-a')).organisations.get('org-a'))?.name).toBe('A');
+    expect(await second.scoped(orgScope('org-a')).audit.verify()).toBeNull();
+    const db = (second as KyselyStore).db;
+    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+    expect(pragma && (await pragma('journal_mode'))).toBe('wal');
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('synchronous')).toBe(1);
+    expect(await pragma('busy_timeout')).toBe(5000);
+    await second.close();
+  });
+
+  it('fails to open a path that is a directory with STORE_UNAVAILABLE naming the path', async () => {
+    const dir = tempDir();
+    const err = await createSqliteStore({ path: dir }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((err as Error).message).toContain(dir);
+  });
+});

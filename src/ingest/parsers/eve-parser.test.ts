@@ -69,6 +69,27 @@ describe.skipIf(!present)('parseEve on real Suricata 7.0.10 output', () => {
     expect(total).toBeGreaterThan(2300);
   });
 
+  it('counts event types per pcap as the README table states', () => {
+    const expected: Record<string, Record<string, number>> = {
+      'pcap_log4shell_cve2021_44228_jndi_reference_2022-05-11181020': { alert: 7, http: 2, fileinfo: 2, flow: 4, stats: 1 },
+      'pcap_log4shell_cve2021_44228_java_serialized_2022-05-13045800': { alert: 7, http: 7, fileinfo: 8, flow: 3, stats: 1 },
+      'mimikatz_CVE-2020-1472_Unauthenticated_NetrServerAuthenticate2_2020-09-16233923': { dcerpc: 894, smb: 7, flow: 4 },
+      'empire_shell_rubeus_asktgt_ptt_2020-09-21223848': { alert: 1, krb5: 2, smb: 7, dns: 5, anomaly: 1, flow: 5 },
+      'empire_ninjacopy_dumping_ntds_dit_file': { dns: 263, http: 24, fileinfo: 28, flow: 279 },
+      'covenant_psremoting_command_2020-08-06115603': { alert: 5, anomaly: 5, http: 18, smb: 7, dns: 4, fileinfo: 2, flow: 7 },
+    };
+    for (const [name, counts] of Object.entries(expected)) {
+      const events = parseFile(`otrf/${name}.eve.json`);
+      const types = byType(events);
+      expect(types, name).toMatchObject(counts);
+      expect(types['alert'] ?? 0, `${name}: alerts`).toBe(counts['alert'] ?? 0);
+      expect(events.filter((e) => e.ecs['event.kind'] === 'alert')).toHaveLength(counts['alert'] ?? 0);
+      const times = events.filter((e) => e.raw['event_type'] !== 'stats').map((e) => e.time);
+      // pcap time, not run time: every traffic event predates the 2026 run that produced the file.
+      expect(Math.max(...times), name).toBeLessThan(Date.UTC(2024, 0, 1));
+    }
+  });
+
   it('counts event types as the README states (Rubeus pcap)', () => {
     const events = parseFile('otrf/empire_shell_rubeus_asktgt_ptt_2020-09-21223848.eve.json');
     expect(byType(events)).toMatchObject({ alert: 1, krb5: 2, smb: 7, dns: 5, anomaly: 1, flow: 5 });

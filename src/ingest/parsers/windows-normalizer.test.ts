@@ -102,6 +102,23 @@ describe.skipIf(!hasDatasets)('normalizeWindows: Security-Datasets layouts', () 
     expect(p4688.ecs['event.module']).toBe('security');
   });
 
+  it('normalizes every event of every dataset under 400 events, with the right layout, code and host', () => {
+    const index: { file: string; events: number }[] = JSON.parse(readFileSync(shared + 'security-datasets/index.json', 'utf8'));
+    const small = index.filter((d) => d.events < 400);
+    expect(small.length).toBeGreaterThanOrEqual(8);
+    for (const d of small) {
+      const events = dataset(d.file.replace(/^datasets\//, ''));
+      expect(events, d.file).toHaveLength(d.events);
+      for (const obj of events) {
+        const e = normalized(obj);
+        expect(e.ecs['event.code'], d.file).toMatch(/^\d+$/);
+        expect(e.ecs['host.name'], d.file).toBeTruthy();
+        expect(e.time, d.file).toBeGreaterThan(Date.UTC(2015, 0, 1));
+        expect(e.time, d.file).toBeLessThan(Date.UTC(2024, 0, 1));
+      }
+    }
+  });
+
   it('flat NXLog: lower-case "security" channel is still Security', () => {
     const events = dataset('atomic/windows/execution/host/cmd_sharpview_pcre_net.ndjson.gz').filter((o) => o['Channel'] === 'security');
     expect(events.length).toBeGreaterThan(0);

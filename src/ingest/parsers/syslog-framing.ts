@@ -46,8 +46,14 @@ const MAX_COUNT_DIGITS = 10;
  */
 export class SyslogFramer {
   private readonly maxFrameBytes: number;
-  /** Unconsumed bytes of the current, incomplete frame. */
+  /**
+   * Unconsumed bytes of the current, incomplete frame, in a buffer that grows by doubling, so a
+   * frame trickling in one byte per chunk costs linear, not quadratic, copying.
+   */
   private pending: Uint8Array = new Uint8Array(0);
+  private pendingLen = 0;
+  /** Where the LF search in `pending` may resume: bytes before it were already scanned. */
+  private scanHint = 0;
   /** Stream offset of `pending[0]`. */
   private pendingOffset = 0;
   /** Bytes still to drop, of an octet-counted frame that was too large. */
@@ -72,21 +78,32 @@ export class SyslogFramer {
   /** Feeds the next chunk; returns the frames and errors it completed. */
   push(chunk: Uint8Array): ParseResult<SyslogFrame>[] {
     const out: ParseResult<SyslogFrame>[] = [];
-    let buf: Uint8Array;
-    let base: number;
-    if (this.pending.length === 0) {
-      buf = chunk;
-      base = this.pendingOffset;
-    } else {
-      buf = new Uint8Array(this.pending.length + chunk.length);
-      buf.set(this.pending, 0);
-      buf.set(chunk, this.pending.length);
-      base = this.pendingOffset;
+    const base = this.pendingOffset;
+    if (this.pendingLen === 0) {
+      // Fast path: frames are views into the caller's chunk, nothing is copied.
+      const pos = this.consume(chunk, base, out, false);
+      if (pos < chunk.length) this.append(chunk.subarray(pos));
+      this.pendingOffset = base + pos;
+      return out;
     }
-    const pos = this.consume(buf, base, out);
-    this.pending = pos < buf.length ? buf.slice(pos) : new Uint8Array(0);
+    this.append(chunk);
+    const buf = this.pending.subarray(0, this.pendingLen);
+    const pos = this.consume(buf, base, out, true);
+    if (pos > 0) this.pending.copyWithin(0, pos, this.pendingLen);
+    this.pendingLen -= pos;
     this.pendingOffset = base + pos;
     return out;
+  }
+
+  private append(bytes: Uint8Array): void {
+    const needed = this.pendingLen + bytes.length;
+    if (needed > this.pending.length) {
+      const grown = new Uint8Array(Math.max(needed, this.pending.length * 2, 1024));
+      grown.set(this.pending.subarray(0, this.pendingLen), 0);
+      this.pending = grown;
+    }
+    this.pending.set(bytes, this.pendingLen);
+    this.pendingLen = needed;
   }
 
   /**
@@ -95,9 +112,11 @@ export class SyslogFramer {
    */
   end(): ParseResult<SyslogFrame>[] {
     const out: ParseResult<SyslogFrame>[] = [];
-    const buf = this.pending;
+    const buf = this.pending.slice(0, this.pendingLen);
     const offset = this.pendingOffset;
     this.pending = new Uint8Array(0);
+    this.pendingLen = 0;
+    this.scanHint = 0;
     this.pendingOffset += buf.length;
     if (this.skipBytes > 0) {
       out.push(fail('FRAME_TRUNCATED', `connection ended ${this.skipBytes} bytes before the end of an oversized octet-counted frame`, { offset: this.pendingOffset }));
@@ -122,9 +141,14 @@ export class SyslogFramer {
     return out;
   }
 
-  /** Consumes complete frames from `buf`; returns the index of the first unconsumed byte. */
-  private consume(buf: Uint8Array, base: number, out: ParseResult<SyslogFrame>[]): number {
+  /**
+   * Consumes complete frames from `buf`; returns the index of the first unconsumed byte. Frames
+   * cut from the internal buffer (`copy`) are copied, since that buffer is reused.
+   */
+  private consume(buf: Uint8Array, base: number, out: ParseResult<SyslogFrame>[], copy: boolean): number {
     let pos = 0;
+    const hint = copy ? this.scanHint : 0;
+    this.scanHint = 0;
     const len = buf.length;
     while (pos < len) {
       if (this.skipBytes > 0) {
@@ -169,17 +193,19 @@ export class SyslogFramer {
         }
         const end = header.start + header.count;
         if (end > len) return pos;
-        out.push(ok({ bytes: trimFrame(buf, header.start, end), offset: base + pos, method: 'octet-counting' }));
+        const frame = trimFrame(buf, header.start, end);
+        out.push(ok({ bytes: copy ? frame.slice() : frame, offset: base + pos, method: 'octet-counting' }));
         pos = end;
         continue;
       }
-      const stop = findTerminator(buf, pos);
+      const stop = findTerminator(buf, pos === 0 ? hint : pos);
       if (stop < 0) {
         if (len - pos > this.maxFrameBytes) {
           out.push(fail('FRAME_TOO_LARGE', `line longer than ${this.maxFrameBytes} bytes without LF; discarded up to the next LF`, { offset: base + pos }));
           this.skipToLf = true;
           return len;
         }
+        this.scanHint = len - pos;
         return pos;
       }
       this.noteMethod('non-transparent');
@@ -188,7 +214,7 @@ export class SyslogFramer {
         out.push(fail('FRAME_TOO_LARGE', `line of ${stop - pos} bytes exceeds the limit of ${this.maxFrameBytes} bytes; discarded`, { offset: base + pos }));
       } else {
         const frame = trimFrame(buf, pos, stop);
-        if (frame.length > 0) out.push(ok({ bytes: frame, offset: base + pos, method: 'non-transparent' }));
+        if (frame.length > 0) out.push(ok({ bytes: copy ? frame.slice() : frame, offset: base + pos, method: 'non-transparent' }));
       }
       pos = stop + 1;
     }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
+import { registerRulesCommand } from './rules-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerTokenCommand } from './token-command.js';
 
@@ -13,4 +14,5 @@ export const commands: RegisterCommand[] = [
   registerMigrateCommand,
   registerOrgCommand,
   registerTokenCommand,
+  registerRulesCommand,
 ];

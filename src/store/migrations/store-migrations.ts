@@ -1,12 +1,23 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
+
+/**
+ * Runs a migration in a transaction when Kysely has not opened one. Kysely wraps migrations only
+ * where its adapter declares transactional DDL (PostgreSQL); SQLite has it too, so without this a
+ * failed migration would leave half its tables behind and every retry would fail on them.
+ */
+function atomic(migration: Migration): Migration {
+  const inTransaction = (step: (db: Kysely<unknown>) => Promise<void>) => (db: Kysely<unknown>) =>
+    db.isTransaction ? step(db) : db.transaction().execute((trx) => step(trx));
+  return { up: inTransaction(migration.up), ...(migration.down ? { down: inTransaction(migration.down) } : {}) };
+}
 
 /**
  * Every migration, listed explicitly in order (no directory scan: the bundle and the tests see the
  * same list). Names sort in application order; never rename or edit one that has shipped.
  */
 export const storeMigrations: Readonly<Record<string, Migration>> = {
-  '0001_initial': initialMigration,
+  '0001_initial': atomic(initialMigration),
 };
 
 /** Kysely provider over the static list. */

@@ -43,6 +43,13 @@ describe('sqlite store', () => {
     await second.close();
   });
 
+  it('answers ping with STORE_UNAVAILABLE once closed', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    await store.ping();
+    await store.close();
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
   it('fails to open a path that is a directory with STORE_UNAVAILABLE naming the path', async () => {
     const dir = tempDir();
     const err = await createSqliteStore({ path: dir }).then(() => null, (e: unknown) => e);

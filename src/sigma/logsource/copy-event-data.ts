@@ -1,0 +1,50 @@
+import { foldFieldName } from './field-name-folder.js';
+
+/**
+ * Unwraps an evtx_dump leaf: `{"#text": v, "#attributes": …}` → `v`. Other values stay as they are.
+ */
+export function leafValue(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const text = (value as Record<string, unknown>)['#text'];
+    if (text !== undefined) return text;
+  }
+  return value;
+}
+
+/**
+ * The unnamed `<Data>` strings of an event (classic PowerShell 400/600/800) as one text, one
+ * string per line: rules read them with `Data|contains`, and matchers compare scalars.
+ */
+function joinedData(value: unknown): unknown {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join('\n') : value;
+}
+
+/**
+ * Copies the named fields of an `EventData`-like object into `target` under their canonical
+ * Sigma spelling, skipping XML attributes. An existing value in `target` is kept unless
+ * `overwrite` (EventData wins over System fields of the same name only where the caller says).
+ */
+export function copyEventData(target: Record<string, unknown>, data: unknown, overwrite = true): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+  for (const key in data as Record<string, unknown>) {
+    if (key === '#attributes' || key === 'xmlns') continue;
+    const name = foldFieldName(key);
+    if (!overwrite && target[name] !== undefined) continue;
+    const value = leafValue((data as Record<string, unknown>)[key]);
+    target[name] = name === 'Data' ? joinedData(value) : value;
+  }
+}
+
+/**
+ * Copies `UserData`: one element (named after the event, e.g. `Operation_ClientFailure`) whose
+ * children are the fields. Every element's children are flattened like `EventData`.
+ */
+export function copyUserData(target: Record<string, unknown>, data: unknown): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+  for (const key in data as Record<string, unknown>) {
+    if (key === '#attributes') continue;
+    const element = (data as Record<string, unknown>)[key];
+    if (element !== null && typeof element === 'object' && !Array.isArray(element) && !('#text' in element)) copyEventData(target, element, false);
+    else target[foldFieldName(key)] = leafValue(element);
+  }
+}

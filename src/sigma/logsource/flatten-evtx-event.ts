@@ -1,0 +1,37 @@
+import { copyEventData, copyUserData } from './copy-event-data.js';
+
+/**
+ * Flattens the evtx_dump layout `{Event:{System, EventData|UserData}}` (the regression `.json`
+ * files, and what the hunt reader makes of rendered `.evtx` records) into Sigma fields.
+ *
+ * System leaves keep their names (`EventID`, `Channel`, `Computer`…); System elements with XML
+ * attributes become `<Element>_<attribute>` (`Provider_Name`, `TimeCreated_SystemTime`,
+ * `Execution_ProcessID`, `Security_UserID`), the names Sigma rules and converters use.
+ * EventData fields are copied by name; UserData's inner element is flattened the same way.
+ */
+export function flattenEvtxEvent(event: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const system = event['System'];
+  if (system !== null && typeof system === 'object') {
+    for (const key in system as Record<string, unknown>) {
+      const value = (system as Record<string, unknown>)[key];
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        if (value !== null) fields[key] = value;
+        continue;
+      }
+      const element = value as Record<string, unknown>;
+      if (element['#text'] !== undefined) fields[key] = element['#text'];
+      const attributes = element['#attributes'];
+      if (attributes !== null && typeof attributes === 'object') {
+        for (const name in attributes as Record<string, unknown>) fields[`${key}_${name}`] = (attributes as Record<string, unknown>)[name];
+      }
+    }
+  }
+  // Where an EventData name collides with a System leaf, the data wins: rules about the event's
+  // content read it.
+  const data = event['EventData'];
+  if (data !== null && typeof data === 'object') copyEventData(fields, data);
+  else if (typeof data === 'string' && data !== '') fields['Data'] = data;
+  copyUserData(fields, event['UserData']);
+  return fields;
+}

@@ -1,0 +1,89 @@
+import type { Logsource, SigmaEvent } from '../sigma-types.js';
+import { applyDerivations } from './apply-derivations.js';
+import { applyEcsCategoryMappings, flattenEcsEvent, isEcsWindowsEvent } from './ecs-event.js';
+import { flattenEvtxEvent } from './flatten-evtx-event.js';
+import { flattenFlatEvent } from './flatten-flat-event.js';
+import { flattenWinlogbeatLegacyEvent } from './flatten-winlogbeat-event.js';
+import { windowsProviderChannels } from './pipelines/windows-channel-services.js';
+import { classifyWindowsEvent } from './windows-classifier.js';
+
+const providerChannels = new Map(windowsProviderChannels.map(([p, c]) => [p.toLowerCase(), c]));
+const noLogsource: Logsource = Object.freeze({});
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function eventIdOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v === 'string' && v !== '' && v.length < 8) {
+    const n = Number(v);
+    return Number.isInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** An explicit `logsource: {product, category, service}` on an already-flat event (tests, replays). */
+function explicitLogsource(v: unknown): Logsource | undefined {
+  if (!isObject(v)) return undefined;
+  const out: Logsource = {};
+  for (const key of ['product', 'category', 'service'] as const) {
+    const value = v[key];
+    if (typeof value === 'string' && value !== '') out[key] = value.toLowerCase();
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Classifies a raw event into a {@link SigmaEvent}: Sigma field names and a logsource.
+ *
+ * Layouts recognised, by shape:
+ * - evtx_dump JSON `{Event:{System, EventData|UserData}}` (regression `.json`, rendered `.evtx`);
+ * - Winlogbeat 7+/Elastic Agent ECS (`winlog.*`, `process.*`…, nested or dotted keys);
+ * - Winlogbeat 6 (`log_name`, `event_id`, `event_data`);
+ * - flat records: NXLog/Logstash (Security-Datasets, key case varies), Azure Monitor exports
+ *   (`EventData` as a string), or fields already named as in Sigma. A flat event may carry an
+ *   explicit `logsource` object, which is then used as is (and not copied to the fields).
+ *
+ * Windows events are classified by `Channel` (or the provider when the channel is missing) and
+ * `EventID` through the pipelines (see `windowsPipelines`): e.g. Sysmon 1 → `{product: windows,
+ * service: sysmon, category: process_creation}`, Security 4688 → `{…service: security,
+ * category: process_creation}` with `Image`, `ParentImage`, `User`… derived. A record that is
+ * none of these gets an empty logsource. Never throws; the input object is not modified.
+ *
+ * @example
+ * normalizeEvent({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Image: 'C:\\x.exe' })
+ * // → { fields: { EventID: 1, Channel: …, Image: 'C:\\x.exe' },
+ * //     logsource: { product: 'windows', service: 'sysmon', category: 'process_creation' } }
+ */
+export function normalizeEvent(raw: Record<string, unknown>): SigmaEvent {
+  let fields: Record<string, unknown>;
+  let ecs = false;
+  const event = raw['Event'];
+  if (isObject(event) && (event['System'] !== undefined || event['EventData'] !== undefined || event['UserData'] !== undefined)) {
+    fields = flattenEvtxEvent(event);
+  } else if (isEcsWindowsEvent(raw)) {
+    fields = flattenEcsEvent(raw);
+    ecs = true;
+  } else if (isObject(raw['event_data']) || raw['log_name'] !== undefined) {
+    fields = flattenWinlogbeatLegacyEvent(raw);
+  } else {
+    fields = flattenFlatEvent(raw);
+    const explicit = explicitLogsource(fields['logsource']);
+    if (explicit) {
+      delete fields['logsource'];
+      return { fields, logsource: explicit };
+    }
+  }
+
+  const id = eventIdOf(fields['EventID']);
+  if (id !== undefined) fields['EventID'] = id;
+  let channel = typeof fields['Channel'] === 'string' ? fields['Channel'] : undefined;
+  if (channel === undefined && typeof fields['Provider_Name'] === 'string') channel = providerChannels.get(fields['Provider_Name'].toLowerCase());
+  if (channel === undefined && id === undefined) return { fields, logsource: noLogsource };
+
+  const cls = classifyWindowsEvent(channel, id, fields);
+  if (ecs) applyEcsCategoryMappings(fields, raw, cls.logsource.category);
+  if (cls.derive.length > 0) applyDerivations(fields, cls.derive);
+  return { fields, logsource: cls.logsource };
+}

@@ -93,6 +93,8 @@ describe.skipIf(!present)('parseEve on real Suricata 7.0.10 output', () => {
   it('counts event types as the README states (Rubeus pcap)', () => {
     const events = parseFile('otrf/empire_shell_rubeus_asktgt_ptt_2020-09-21223848.eve.json');
     expect(byType(events)).toMatchObject({ alert: 1, krb5: 2, smb: 7, dns: 5, anomaly: 1, flow: 5 });
+    const asRep = events.find((e) => e.raw['event_type'] === 'krb5' && e.ecs['event.action'] === 'KRB_AS_REP')!;
+    expect(asRep.ecs).toMatchObject({ 'user.name': 'pgustavo', 'user.domain': 'THESHIRE.LOCAL', 'event.category': ['network', 'authentication'] });
     const alert = events.find((e) => e.ecs['event.kind'] === 'alert')!;
     expect(alert.ecs).toMatchObject({ 'rule.id': '2226001', 'rule.name': 'SURICATA Kerberos 5 weak encryption parameters', 'network.protocol': 'krb5' });
   });
@@ -132,6 +134,9 @@ describe.skipIf(!present)('parseEve on real Suricata 7.0.10 output', () => {
     expect(flow.ecs['event.duration']).toBeGreaterThanOrEqual(0);
     const tls = parseFile('suricata-verify/community-id-ipv4/eve.json').find((e) => e.raw['event_type'] === 'tls')!;
     expect(tls.ecs).toMatchObject({ 'tls.client.server_name': 'ipv4.google.com', 'tls.version': '1.3', 'tls.version_protocol': 'tls', 'network.community_id': '1:IwiTNfuO7aCaamMijl+7/X9uLx0=' });
+    const smb = parseFile('suricata-verify/smb2-01/eve.json').filter((e) => e.raw['event_type'] === 'smb');
+    expect(smb.some((e) => e.ecs['file.path'] === '<share_root>')).toBe(false);
+    expect(smb.filter((e) => e.ecs['file.name'] !== undefined).length).toBeGreaterThan(0);
     const nx = parseFile('suricata-verify/dns-eve-v2-udp-nxdomain-soa/eve.json').find((e) => e.ecs['dns.response_code'] !== undefined)!;
     expect(nx.ecs['dns.response_code']).toBe('NXDOMAIN');
   });

@@ -11,6 +11,7 @@ const categories: Readonly<Record<string, { category: string[]; type: string[] }
   flow: { category: ['network'], type: ['connection', 'end'] },
   netflow: { category: ['network'], type: ['connection'] },
   fileinfo: { category: ['network', 'file'], type: ['info'] },
+  krb5: { category: ['network', 'authentication'], type: ['protocol'] },
   stats: { category: ['host'], type: ['info'] },
 };
 
@@ -70,6 +71,15 @@ export function parseEve(input: string | Record<string, unknown>): ParseResult<N
   mapDns(childRecord(obj, 'dns'), ecs);
   mapTls(childRecord(obj, 'tls'), ecs);
   mapFile(childRecord(obj, 'fileinfo'), ecs);
+  const krb5 = childRecord(obj, 'krb5');
+  if (krb5 !== undefined) {
+    assignDefined(ecs, { 'user.name': toText(krb5['cname']), 'user.domain': toText(krb5['realm']), 'event.action': eventType === 'krb5' ? toText(krb5['msg_type']) : undefined });
+  }
+  const smbFile = toText(childRecord(obj, 'smb')?.['filename']);
+  // `<share_root>` is Suricata's placeholder for the tree root, not a file.
+  if (smbFile !== undefined && smbFile !== '<share_root>' && ecs['file.path'] === undefined) {
+    assignDefined(ecs, { 'file.path': smbFile, 'file.name': baseName(smbFile) });
+  }
   if (eventType === 'flow' || eventType === 'netflow') mapFlow(childRecord(obj, eventType), ecs);
   if (message !== undefined) ecs.message = message;
   const event: NormalizedEvent = { time, sourceFormat: 'eve', raw: obj, ecs };

@@ -255,6 +255,38 @@ export function busConformance(name: string, factory: () => Promise<Bus>): void 
       expect(peak).toBe(2);
     });
 
+    it('delivers no more than maxInFlight unacknowledged messages until they expire', async () => {
+      const s = await stream();
+      for (let i = 0; i < 5; i++) await bus.publish(s.subject('held'), i);
+      const { got } = await collect<number>({ stream: s.name, group: 'g', maxInFlight: 2, ackWaitMs: 600 }, async () => {});
+      await waitFor(() => got.length === 2, 'two deliveries');
+      await sleep(300);
+      expect(got.map((d) => d.msg.data)).toEqual([0, 1]);
+      await waitFor(() => got.length >= 4, 'the next deliveries after ack wait');
+      expect(got.slice(0, 4).every((d, i) => i < 2 || d.at - got[0]!.at >= 500)).toBe(true);
+    });
+
+    it('close waits for running handlers, then refuses calls with BUS_UNAVAILABLE', async () => {
+      const own = await factory();
+      const id = randomBytes(5).toString('hex');
+      const name = `cf_${id}`;
+      // Deleted through the shared bus: on NATS it is the same server, on memory a no-op.
+      cleanups.push(() => bus.deleteStream(name));
+      await own.ensureStream({ name, subjects: [`cf.${id}.>`] });
+      await own.publish(`cf.${id}.c`, 'once');
+      let finished = false;
+      await own.consume({ stream: name, group: 'g' }, async (m) => {
+        await sleep(150);
+        await m.ack();
+        finished = true;
+      });
+      await sleep(60); // the handler is now running
+      await own.close();
+      expect(finished).toBe(true);
+      await expect(own.publish(`cf.${id}.c`, 'late')).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+      await expect(own.ping()).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+    });
+
     it('redelivers the message of a handler that throws, and keeps consuming', async () => {
       const s = await stream();
       await bus.publish(s.subject('boom'), 'boom');

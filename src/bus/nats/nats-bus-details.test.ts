@@ -114,6 +114,31 @@ describe.runIf(natsUp)('NatsBus (NATS only)', () => {
     await c.stop();
   });
 
+  it('keeps the ack of a handler that finished during close: another connection does not see it again', async () => {
+    const name = `nd_${id}_k`;
+    streams.push(name);
+    await bus.ensureStream({ name, subjects: [`nd.${id}.k.>`] });
+    const first = await NatsBus.connect(url);
+    await first.publish(`nd.${id}.k.job`, 'once');
+    let finished = false;
+    await first.consume({ stream: name, group: 'g', ackWaitMs: 300 }, async (m) => {
+      await new Promise((r) => setTimeout(r, 150));
+      await m.ack();
+      finished = true;
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    await first.close();
+    expect(finished).toBe(true);
+    const again: unknown[] = [];
+    const c = await bus.consume({ stream: name, group: 'g', ackWaitMs: 300 }, async (m) => {
+      again.push(m.data);
+      await m.ack();
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(again).toEqual([]);
+    await c.stop();
+  });
+
   it('answers ping when connected and BUS_UNAVAILABLE once closed', async () => {
     const other = await NatsBus.connect(url);
     await expect(other.ping()).resolves.toBeUndefined();

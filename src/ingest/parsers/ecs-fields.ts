@@ -120,6 +120,15 @@ export function toEcsDocument(ecs: EcsFields): Record<string, unknown> {
   return doc;
 }
 
+/** `url.original`, `url.path` and `url.query` of a request target such as `/a/b?x=1`. */
+export function urlFields(target: string | undefined): EcsFields {
+  if (target === undefined) return {};
+  const q = target.indexOf('?');
+  return q < 0
+    ? { 'url.original': target, 'url.path': target }
+    : { 'url.original': target, 'url.path': target.slice(0, q), 'url.query': target.slice(q + 1) };
+}
+
 /** A TCP/UDP port from a number or a decimal string; undefined when absent or out of range. */
 export function toPort(value: unknown): number | undefined {
   const n = toInt(value);

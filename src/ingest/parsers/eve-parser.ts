@@ -1,4 +1,4 @@
-import { assignDefined, baseName, toInt, toPort, toText, toTransport, type EcsFields } from './ecs-fields.js';
+import { assignDefined, baseName, toInt, toPort, toText, toTransport, urlFields, type EcsFields } from './ecs-fields.js';
 import { childRecord, isRecord, parseJsonRecord } from './json-record.js';
 import type { NormalizedEvent } from './normalized-event.js';
 import { fail, kindOf, ok, type ParseResult } from './parse-result.js';
@@ -25,14 +25,9 @@ const categories: Readonly<Record<string, { category: string[]; type: string[] }
  * record's time is the sensor's clock, not traffic time, so it is `event.kind: metric`.
  */
 export function parseEve(input: string | Record<string, unknown>): ParseResult<NormalizedEvent> {
-  let obj: Record<string, unknown>;
-  if (typeof input === 'string') {
-    const parsed = parseJsonRecord(input);
-    if (!parsed.ok) return parsed;
-    obj = parsed.value;
-  } else {
-    obj = input;
-  }
+  const record = typeof input === 'string' ? parseJsonRecord(input) : ok(input);
+  if (!record.ok) return record;
+  const obj = record.value;
   const eventType = obj['event_type'];
   if (typeof eventType !== 'string' || eventType.length === 0) {
     return fail('EVE_BAD_EVENT', `EVE field 'event_type' must be a non-empty string, got ${kindOf(eventType)}`, { field: 'event_type' });
@@ -107,13 +102,9 @@ function mapAlert(alert: Record<string, unknown>, ecs: EcsFields): void {
 
 function mapHttp(http: Record<string, unknown> | undefined, ecs: EcsFields): void {
   if (http === undefined) return;
-  const url = toText(http['url']);
-  const q = url === undefined ? -1 : url.indexOf('?');
+  assignDefined(ecs, urlFields(toText(http['url'])));
   assignDefined(ecs, {
-    'url.original': url,
     'url.domain': toText(http['hostname']),
-    'url.path': url === undefined ? undefined : q < 0 ? url : url.slice(0, q),
-    'url.query': url === undefined || q < 0 ? undefined : url.slice(q + 1),
     'http.request.method': toText(http['http_method']),
     'http.response.status_code': toInt(http['status']),
     'user_agent.original': toText(http['http_user_agent']),

@@ -1,4 +1,4 @@
-import { assignDefined, toInt, toPort, toText, toTransport, type EcsFields } from './ecs-fields.js';
+import { assignDefined, toInt, toPort, toText, toTransport, urlFields, type EcsFields } from './ecs-fields.js';
 import { childRecord, parseJsonRecord } from './json-record.js';
 import type { NormalizedEvent } from './normalized-event.js';
 import { fail, kindOf, ok, type ParseResult } from './parse-result.js';
@@ -52,14 +52,9 @@ export function detectZeekLogType(obj: Record<string, unknown>): string | undefi
  * service: <log type>}` as Sigma's Zeek rules expect.
  */
 export function parseZeek(input: string | Record<string, unknown>): ParseResult<NormalizedEvent> {
-  let obj: Record<string, unknown>;
-  if (typeof input === 'string') {
-    const parsed = parseJsonRecord(input);
-    if (!parsed.ok) return parsed;
-    obj = parsed.value;
-  } else {
-    obj = input;
-  }
+  const record = typeof input === 'string' ? parseJsonRecord(input) : ok(input);
+  if (!record.ok) return record;
+  const obj = record.value;
   const ts = obj['ts'];
   // Floor, not round: ISO fractions are truncated to ms too, so both layouts give the same time.
   const time = typeof ts === 'number' && Number.isFinite(ts) ? Math.floor(ts * 1000) : typeof ts === 'string' ? parseIsoTime(ts) : undefined;
@@ -116,22 +111,17 @@ function mapByType(logType: string, o: Record<string, unknown>, ecs: EcsFields):
         'dns.response_code': toText(o['rcode_name']),
       });
       return undefined;
-    case 'http': {
-      const uri = toText(o['uri']);
-      const q = uri === undefined ? -1 : uri.indexOf('?');
+    case 'http':
+      assignDefined(ecs, urlFields(toText(o['uri'])));
       assignDefined(ecs, {
         'event.category': ['network', 'web'],
         'event.type': ['protocol', 'info'],
         'http.request.method': toText(o['method']),
         'http.response.status_code': toInt(o['status_code']),
-        'url.original': uri,
         'url.domain': toText(o['host']),
-        'url.path': uri === undefined ? undefined : q < 0 ? uri : uri.slice(0, q),
-        'url.query': uri === undefined || q < 0 ? undefined : uri.slice(q + 1),
         'user_agent.original': toText(o['user_agent']),
       });
       return undefined;
-    }
     case 'ssl': {
       const m = /^(TLS|SSL|DTLS)v(\d)(\d)?$/i.exec(toText(o['version']) ?? '');
       assignDefined(ecs, {

@@ -96,7 +96,7 @@ export class MemoryBus implements Bus {
     this.assertOpen();
     assertSubject(subject, 'publish', false);
     const payload = encodePayload(subject, data);
-    const entry = [...this.streams.values()].find((e) => e.stream.def.subjects.some((p) => subjectMatches(p, subject)));
+    const entry = this.streamFor(subject);
     if (!entry) throw new ShieldwallError('NOT_FOUND', `publish ${subject}: no stream captures this subject`);
     const stored = entry.stream.append(subject, payload, opts.msgId ?? this.nextId());
     // Live subscribers see every publish, duplicates included, as core NATS subscribers do.
@@ -173,6 +173,14 @@ export class MemoryBus implements Bus {
         );
       }
     }
+  }
+
+  /** Stream subjects never overlap (ensureStream refuses it), so the first match is the only one. */
+  private streamFor(subject: string): StreamEntry | undefined {
+    for (const entry of this.streams.values()) {
+      for (const pattern of entry.stream.def.subjects) if (subjectMatches(pattern, subject)) return entry;
+    }
+    return undefined;
   }
 
   private fanOut(subject: string, payload: string): void {

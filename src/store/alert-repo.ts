@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { insertChunked } from './event-repo.js';
 import { afterCursor, keysetPage } from './keyset-page.js';
 import { pageLimit } from './page-cursor.js';
-import { assertWritable, auditAuthority, orgIdsOf, type RepoContext } from './repo-context.js';
+import { assertWritable, auditAuthority, orgIdsOf, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { AlertsTable } from './schema.js';
 import type { Alert, AlertRepo } from './store.js';
 
@@ -28,9 +28,10 @@ function toAlert(row: Selectable<AlertsTable>): Alert {
  */
 export function alertRepo(ctx: RepoContext): AlertRepo {
   const { db, scope } = ctx;
+  const confined = scopeOrgId(scope);
   const base = () => {
     const q = db.selectFrom('alerts').selectAll();
-    return scope.kind === 'org' ? q.where('org_id', '=', scope.orgId) : q;
+    return confined !== null ? q.where('org_id', '=', confined) : q;
   };
 
   return {

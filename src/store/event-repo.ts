@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterCursor, keysetPage } from './keyset-page.js';
 import { pageLimit } from './page-cursor.js';
-import { assertWritable, auditAuthority, orgIdsOf, type RepoContext } from './repo-context.js';
+import { assertWritable, auditAuthority, orgIdsOf, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { Database, EventsTable } from './schema.js';
 import type { EventRepo, StoredEvent } from './store.js';
 import type { Selectable } from 'kysely';
@@ -50,9 +50,10 @@ export async function insertChunked<T>(
 /** Events seen through one scope (`org_id = scope.orgId`). */
 export function eventRepo(ctx: RepoContext): EventRepo {
   const { db, scope } = ctx;
+  const confined = scopeOrgId(scope);
   const base = () => {
     const q = db.selectFrom('events').selectAll();
-    return scope.kind === 'org' ? q.where('org_id', '=', scope.orgId) : q;
+    return confined !== null ? q.where('org_id', '=', confined) : q;
   };
 
   return {
@@ -102,7 +103,7 @@ export function eventRepo(ctx: RepoContext): EventRepo {
     async deleteOlderThan(before) {
       // Retention counts from receipt, not from the source's clock, which may be wrong or forged.
       let d = db.deleteFrom('events').where('received_at', '<', before);
-      if (scope.kind === 'org') d = d.where('org_id', '=', scope.orgId);
+      if (confined !== null) d = d.where('org_id', '=', confined);
       await auditAuthority(ctx, 'delete.events', null, { before });
       const result = await d.executeTakeFirst();
       return Number(result.numDeletedRows);

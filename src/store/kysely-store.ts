@@ -37,8 +37,11 @@ function reasonOf(e: unknown): string {
 function checkScope(scope: Scope): void {
   const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
   if (scope?.kind === 'org' && !blank(scope.orgId)) return;
-  if (scope?.kind === 'authority' && !blank(scope.actor) && !blank(scope.reason)) return;
-  throw new ShieldwallError('SCOPE_REQUIRED', 'store scope: expected {kind:"org", orgId} or {kind:"authority", actor, reason} with non-empty values');
+  if (scope?.kind === 'authority' && !blank(scope.actor) && !blank(scope.reason) && (scope.orgId === undefined || !blank(scope.orgId))) return;
+  throw new ShieldwallError(
+    'SCOPE_REQUIRED',
+    'store scope: expected {kind:"org", orgId} or {kind:"authority", actor, reason, orgId?} with non-empty values',
+  );
 }
 
 /**

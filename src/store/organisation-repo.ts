@@ -1,6 +1,6 @@
 import { ShieldwallError } from '../errors/error-catalog.js';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
-import { auditAuthority, type RepoContext } from './repo-context.js';
+import { auditAuthority, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { Organisation, OrganisationRepo } from './store.js';
 
 type OrganisationRow = { id: string; name: string; parent_id: string | null; created_at: number | string };
@@ -11,15 +11,15 @@ function toOrganisation(row: OrganisationRow): Organisation {
 
 /** Organisations seen through one scope: an organisation sees only itself (`id = orgId`). */
 export function organisationRepo(ctx: RepoContext): OrganisationRepo {
-  const { db, scope } = ctx;
-  const confine = <Q extends { where(col: 'id', op: '=', v: string): Q }>(q: Q): Q =>
-    scope.kind === 'org' ? q.where('id', '=', scope.orgId) : q;
+  const { db } = ctx;
+  const confined = scopeOrgId(ctx.scope);
+  const confine = <Q extends { where(col: 'id', op: '=', v: string): Q }>(q: Q): Q => (confined !== null ? q.where('id', '=', confined) : q);
 
   return {
     async create(org) {
-      const id = org.id ?? (scope.kind === 'org' ? scope.orgId : ctx.ids.next());
-      if (scope.kind === 'org' && id !== scope.orgId) {
-        throw new ShieldwallError('FORBIDDEN', `organisation ${id} cannot be created in the scope of organisation ${scope.orgId}`, {
+      const id = org.id ?? confined ?? ctx.ids.next();
+      if (confined !== null && id !== confined) {
+        throw new ShieldwallError('FORBIDDEN', `organisation ${id} cannot be created in the scope of organisation ${confined}`, {
           where: 'organisation.id',
         });
       }

@@ -16,9 +16,9 @@ export interface RepoContext {
   readonly authorityChain: string;
 }
 
-/** The organisation a scope is confined to, or null for the authority scope. */
+/** The organisation a scope is confined to, or null for an authority scope over all organisations. */
 export function scopeOrgId(scope: Scope): string | null {
-  return scope.kind === 'org' ? scope.orgId : null;
+  return scope.orgId ?? null;
 }
 
 /**
@@ -29,8 +29,9 @@ export function assertWritable(scope: Scope, orgId: unknown, what: string): asse
   if (typeof orgId !== 'string' || orgId === '') {
     throw new ShieldwallError('VALIDATION_FAILED', `${what}: orgId must be a non-empty string`, { where: `${what}.orgId` });
   }
-  if (scope.kind === 'org' && orgId !== scope.orgId) {
-    throw new ShieldwallError('FORBIDDEN', `${what}: belongs to organisation ${orgId}, not to the scope's organisation ${scope.orgId}`, {
+  const confined = scopeOrgId(scope);
+  if (confined !== null && orgId !== confined) {
+    throw new ShieldwallError('FORBIDDEN', `${what}: belongs to organisation ${orgId}, not to the scope's organisation ${confined}`, {
       where: `${what}.orgId`,
     });
   }
@@ -51,7 +52,7 @@ export async function auditAuthority(
     actor: ctx.scope.actor,
     action: `authority.${action}`,
     target,
-    details: { reason: ctx.scope.reason, ...details },
+    details: { reason: ctx.scope.reason, ...(ctx.scope.orgId !== undefined ? { scopeOrgId: ctx.scope.orgId } : {}), ...details },
     at: ctx.clock.now(),
   });
 }

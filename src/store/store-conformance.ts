@@ -70,6 +70,7 @@ export function storeConformance(name: string, factory: (env: StoreTestEnv) => P
           { kind: 'org', orgId: '' },
           { kind: 'authority', actor: 'x', reason: ' ' },
           { kind: 'authority', actor: '', reason: 'r' },
+          { kind: 'authority', actor: 'x', reason: 'r', orgId: '' },
           { kind: 'other' },
         ];
         for (const scope of bad) {

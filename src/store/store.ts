@@ -8,10 +8,13 @@
  * is known.
  */
 
-/** Who a query is made for. */
+/**
+ * Who a query is made for. An authority scope reaches every organisation, or only `orgId` when
+ * given (an authority acting on one organisation's records); either way each call is audited.
+ */
 export type Scope =
   | { readonly kind: 'org'; readonly orgId: string }
-  | { readonly kind: 'authority'; readonly actor: string; readonly reason: string };
+  | { readonly kind: 'authority'; readonly actor: string; readonly reason: string; readonly orgId?: string };
 
 export const orgScope = (orgId: string): Scope => ({ kind: 'org', orgId });
 

@@ -1,6 +1,6 @@
 import { ShieldwallError } from '../errors/error-catalog.js';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
-import { assertWritable, auditAuthority, type RepoContext } from './repo-context.js';
+import { assertWritable, auditAuthority, scopeOrgId, type RepoContext } from './repo-context.js';
 import { roles, type ApiToken, type Role, type TokenRepo } from './store.js';
 
 /** Row shape of `api_tokens`. */
@@ -34,6 +34,7 @@ export function toApiToken(row: TokenRow): ApiToken {
 /** API tokens seen through one scope (`org_id = scope.orgId`). */
 export function tokenRepo(ctx: RepoContext): TokenRepo {
   const { db, scope } = ctx;
+  const confined = scopeOrgId(scope);
   return {
     async create(token) {
       assertWritable(scope, token.orgId, 'token');
@@ -71,7 +72,7 @@ export function tokenRepo(ctx: RepoContext): TokenRepo {
 
     async list() {
       let q = db.selectFrom('api_tokens').selectAll().orderBy('created_at').orderBy('id');
-      if (scope.kind === 'org') q = q.where('org_id', '=', scope.orgId);
+      if (confined !== null) q = q.where('org_id', '=', confined);
       const rows = await q.execute();
       await auditAuthority(ctx, 'read.tokens', null, { count: rows.length });
       return rows.map(toApiToken);
@@ -79,7 +80,7 @@ export function tokenRepo(ctx: RepoContext): TokenRepo {
 
     async revoke(id, at) {
       let q = db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null);
-      if (scope.kind === 'org') q = q.where('org_id', '=', scope.orgId);
+      if (confined !== null) q = q.where('org_id', '=', confined);
       await auditAuthority(ctx, 'write.tokens', id, { revoke: true });
       const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;

@@ -64,5 +64,28 @@ export function tenancyCases(ctx: ConformanceContext): void {
       expect((await as(ctx, 'org-a').audit.list()).some((e) => e.action.startsWith('authority.'))).toBe(false);
       expect(await auth.audit.verify()).toBeNull();
     });
+
+    it('confines an authority scope that names an organisation to it, and still records each call', async () => {
+      await createOrgs(ctx, 'org-a', 'org-b');
+      await seed(ctx, 'org-a');
+      await seed(ctx, 'org-b');
+      const onB = as(ctx, { ...authority, orgId: 'org-b' });
+      expect(await onB.events.get('ev-org-a')).toBeNull();
+      expect((await onB.events.get('shared-id'))?.orgId).toBe('org-b');
+      expect((await onB.events.query({})).items.map((e) => e.orgId)).toEqual(['org-b', 'org-b']);
+      expect(await onB.alerts.get('al-org-a')).toBeNull();
+      expect((await onB.alerts.query({})).items.map((x) => x.orgId)).toEqual(['org-b', 'org-b']);
+      expect((await onB.tokens.list()).map((t) => t.id)).toEqual(['tok-org-b']);
+      expect(await onB.tokens.revoke('tok-org-a', 5)).toBe(false);
+      expect((await onB.organisations.list()).map((o) => o.id)).toEqual(['org-b']);
+      expect((await onB.audit.list()).every((e) => e.orgId === 'org-b')).toBe(true);
+      await expectCode(onB.events.insertMany([event('org-a', 'planted', 1)]), 'FORBIDDEN');
+      expect(await onB.events.deleteOlderThan(Number.MAX_SAFE_INTEGER)).toBe(2);
+      expect((await as(ctx, 'org-a').events.query({})).items).toHaveLength(2);
+
+      const trail = (await as(ctx, authorityAuditChain).audit.list({ limit: 1000 })).filter((e) => e.action.startsWith('authority.'));
+      expect(trail).toHaveLength(10);
+      for (const e of trail) expect(e.details).toMatchObject({ reason: 'conformance check', scopeOrgId: 'org-b' });
+    });
   });
 }

@@ -64,6 +64,7 @@ if (available) {
 
     it('refuses a schema name that is not a plain identifier', async () => {
       await expect(createPostgresStore({ url, schema: 'x"; drop schema public; --' })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(createPostgresStore({ url, schema: 'MixedCase' })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     });
   });
 } else {

@@ -20,7 +20,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
 }
 
-const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+// Lower case only: search_path folds unquoted names to lower case, so MySchema would miss "MySchema".
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Host and port of a URL for messages (no user, no password). */
 export function postgresLocation(url: URL): string {
@@ -41,7 +42,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const location = postgresLocation(url);
   const { schema } = options;
   if (schema !== undefined && !schemaName.test(schema)) {
-    throw new ShieldwallError('CONFIG_INVALID', `database schema: expected a plain identifier, got ${JSON.stringify(schema)}`, { where: 'db.url' });
+    throw new ShieldwallError('CONFIG_INVALID', `database schema: expected a lower-case identifier, got ${JSON.stringify(schema)}`, { where: 'db.url' });
   }
   url.searchParams.delete('schema');
   // libpq defaults the user to the OS account; pg only reads $USER, which services often lack.

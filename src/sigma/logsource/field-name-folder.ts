@@ -15,11 +15,14 @@ const memoLimit = 20_000;
 /**
  * The canonical spelling of a Windows field name (`ProcessID` → `ProcessId`,
  * `SourceProcessGUID` → `SourceProcessGuid`); names that are listed, or unknown, stay as given.
+ * Spaces are dropped first: Defender names its data `Threat Name`, `Process Name`, and Sigma
+ * rules read them as `ThreatName`, `ProcessName`.
  */
 export function foldFieldName(key: string): string {
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const folded = listed.has(key) ? key : (byLowerCase.get(key.toLowerCase()) ?? key);
+  const name = key.includes(' ') ? key.replaceAll(' ', '') : key;
+  const folded = listed.has(name) ? name : (byLowerCase.get(name.toLowerCase()) ?? name);
   if (memo.size < memoLimit) memo.set(key, folded);
   return folded;
 }

@@ -11,6 +11,8 @@ const isoRe = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?
  * of `T`, and no zone at all (read as UTC, or as `defaultOffsetMinutes`). Checks field ranges.
  */
 export function parseIsoTime(text: string, defaultOffsetMinutes = 0): number | undefined {
+  const fast = parseIsoFast(text, defaultOffsetMinutes);
+  if (fast !== -1) return fast;
   const m = isoRe.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
@@ -36,6 +38,73 @@ export function parseIsoTime(text: string, defaultOffsetMinutes = 0): number | u
   }
   // A leap second (:60) is folded into the next second, as Date.UTC does.
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+}
+
+/**
+ * Char-code reader for the layout nearly every producer writes, `YYYY-MM-DDTHH:MM:SS[.f…][zone]`:
+ * parseIsoTime runs several times per EVE record, and the regex path cost a third of the time.
+ * Returns -1 when the text is not in that layout (the regex path then decides), undefined when it
+ * is but a field is out of range.
+ */
+function parseIsoFast(t: string, defaultOffsetMinutes: number): number | undefined {
+  const len = t.length;
+  if (len < 19 || t.charCodeAt(4) !== 0x2d || t.charCodeAt(7) !== 0x2d || t.charCodeAt(13) !== 0x3a || t.charCodeAt(16) !== 0x3a) return -1;
+  const sep = t.charCodeAt(10);
+  if (sep !== 0x54 && sep !== 0x20) return -1;
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 2);
+  const day = digits(t, 8, 2);
+  const hour = digits(t, 11, 2);
+  const minute = digits(t, 14, 2);
+  const second = digits(t, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return -1;
+  let i = 19;
+  let ms = 0;
+  if (i < len && (t.charCodeAt(i) === 0x2e || t.charCodeAt(i) === 0x2c)) {
+    i++;
+    const start = i;
+    let scale = 100;
+    while (i < len) {
+      const c = t.charCodeAt(i) - 0x30;
+      if (c < 0 || c > 9) break;
+      ms += c * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === start) return -1;
+    ms = Math.floor(ms);
+  }
+  let offset = defaultOffsetMinutes;
+  if (i < len) {
+    const z = t.charCodeAt(i);
+    if ((z === 0x5a || z === 0x7a) && i + 1 === len) {
+      offset = 0;
+    } else if ((z === 0x2b || z === 0x2d) && (len - i === 6 || len - i === 5 || len - i === 3)) {
+      const oh = digits(t, i + 1, 2);
+      const colon = len - i === 6 ? 1 : 0;
+      if (colon === 1 && t.charCodeAt(i + 3) !== 0x3a) return -1;
+      const om = len - i === 3 ? 0 : digits(t, i + 3 + colon, 2);
+      if (oh < 0 || om < 0) return -1;
+      if (oh > 23 || om > 59) return undefined;
+      offset = (z === 0x2d ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return -1;
+    }
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+}
+
+/** The value of `n` decimal digits at `at`, or -1 if any is not a digit. */
+function digits(t: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = t.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** English month abbreviations as syslog and CEF write them. */

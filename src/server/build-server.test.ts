@@ -97,6 +97,9 @@ describe('HTTP API', () => {
   it('lets the authority read another organisation only through an audited scope', async () => {
     const res = await get('/api/v1/alerts/alert-b?org=org-b', adminToken);
     expect(res.statusCode).toBe(200);
+    expect((await get('/api/v1/alerts/alert-a?org=org-b', adminToken)).statusCode).toBe(404);
+    const listed = (await get('/api/v1/alerts?org=org-b', adminToken)).json();
+    expect(listed.items.map((a: Alert) => a.id)).toEqual(['alert-b']);
     const audit = await store.scoped(orgScope(AUTHORITY_ORG_ID)).audit.list({ limit: 100 });
     const authorityAudit = await store.scoped({ kind: 'authority', actor: 'test', reason: 'inspect' }).audit.list({ limit: 1000 });
     expect([...audit, ...authorityAudit].some((e) => e.action.startsWith('authority.') && JSON.stringify(e).includes('org-b'))).toBe(true);

@@ -48,6 +48,12 @@ export async function buildServer(deps: ServerDeps, extra: RoutePlugin[] = []): 
   app.addHook('preClose', async () => {
     draining = true;
   });
+  // Responses finished while draining close their keep-alive connection, so close() need not wait
+  // for idle sockets to time out.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) void reply.header('connection', 'close');
+    return payload;
+  });
 
   await app.register(errorHandler);
   await app.register(swagger, {

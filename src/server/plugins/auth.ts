@@ -44,7 +44,7 @@ export function requirePrincipal(request: FastifyRequest, role?: Role): Principa
 export function scopeFor(p: Principal, orgId: string, action: string): Scope {
   if (orgId === p.orgId) return orgScope(orgId);
   if (p.orgId === AUTHORITY_ORG_ID && p.role === 'admin') {
-    return { kind: 'authority', actor: `token:${p.tokenId}`, reason: `${action} for ${orgId}` };
+    return { kind: 'authority', actor: `token:${p.tokenId}`, reason: `${action} for ${orgId}`, orgId };
   }
   // Same answer as for a record that does not exist: never reveal other organisations' records.
   throw new ShieldwallError('NOT_FOUND', `organisation ${orgId} not found`);

@@ -75,6 +75,8 @@ describe('detectFormat on objects, in the documented order', () => {
     expect(!bad.ok && bad.error.code).toBe('UNKNOWN_FORMAT');
     const badJson = parseEvent('{"a":');
     expect(!badJson.ok && badJson.error.code).toBe('JSON_INVALID');
+    const spaced = parseEvent(new TextEncoder().encode('\n <13>Nov 25 19:57:32 h app: m'), { receivedAt: Date.UTC(2026, 10, 25) });
+    expect(spaced.ok && [spaced.value.sourceFormat, spaced.value.message]).toEqual(['syslog3164', 'm']);
     const bare = parseEvent('CEF:0|V|P|1|s|n|5|src=192.0.2.9', { receivedAt: 99 });
     expect(bare.ok && [bare.value.sourceFormat, bare.value.time, bare.value.ecs['source.ip']]).toEqual(['cef', 99, '192.0.2.9']);
   });

@@ -70,7 +70,8 @@ function detectObjectFormat(obj: Record<string, unknown>): SourceFormat {
 export function parseEvent(input: string | Uint8Array | Record<string, unknown>, options: ParseEventOptions = {}): ParseResult<NormalizedEvent> {
   const receivedAt = options.receivedAt ?? options.clock?.now() ?? Date.now();
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    const first = firstNonSpace(input);
+    const at = firstNonSpace(input);
+    const first = at < 0 ? undefined : typeof input === 'string' ? input[at] : String.fromCharCode(input[at]!);
     if (first === '{') {
       const parsed = parseJsonRecord(typeof input === 'string' ? input : utf8.decode(input));
       if (!parsed.ok) return parsed;
@@ -78,7 +79,8 @@ export function parseEvent(input: string | Uint8Array | Record<string, unknown>,
     }
     if (first === '<') {
       const syslogOptions = { referenceTime: receivedAt, ...(options.timezoneOffsetMinutes === undefined ? {} : { timezoneOffsetMinutes: options.timezoneOffsetMinutes }) };
-      return parseSyslogEvent(input, syslogOptions);
+      // Some relays prefix a space or a stray newline; the syslog parser expects '<' first.
+      return parseSyslogEvent(at === 0 ? input : input.slice(at), syslogOptions);
     }
     const text = (typeof input === 'string' ? input : utf8.decode(input)).trim();
     if (text.startsWith('CEF:')) {
@@ -140,10 +142,11 @@ function genericJsonEvent(obj: Record<string, unknown>, receivedAt: number): Nor
   return event;
 }
 
-function firstNonSpace(input: string | Uint8Array): string | undefined {
+/** Index of the first character that is not whitespace (within the first 64), or -1. */
+function firstNonSpace(input: string | Uint8Array): number {
   for (let i = 0; i < input.length && i < 64; i++) {
     const c = typeof input === 'string' ? input.charCodeAt(i) : input[i]!;
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xfeff) return String.fromCharCode(c);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xfeff) return i;
   }
-  return undefined;
+  return -1;
 }

@@ -5,7 +5,7 @@ export type FramingMethod = 'octet-counting' | 'non-transparent';
 
 /** One complete syslog frame, without its octet-count header and without its trailing LF. */
 export interface SyslogFrame {
-  /** The message bytes; a view into the pushed chunk or an internal copy, never reused. */
+  /** The message bytes: a view into the pushed chunk, or a copy the framer never touches again. */
   bytes: Uint8Array;
   /** Stream offset (bytes since the connection began) of the first byte of the frame. */
   offset: number;
@@ -35,9 +35,12 @@ const MAX_COUNT_DIGITS = 10;
  * octet counting (`<len> <msg>`), anything else runs to the next LF (or NUL, which some old
  * senders use). A connection that began LF-framed stays LF-framed, so a later line that
  * happens to start with a digit (plain text, a date) is not misread as a count; a connection
- * that began octet-counted still accepts an LF-framed `<PRI>` line. `method` forces one mode. One trailing CR or LF is trimmed from every message, because rsyslog puts its LF
- * inside the counted bytes. A line longer than `maxFrameBytes` yields `FRAME_TOO_LARGE` once and
- * the framer discards bytes up to the next LF; an oversized octet count skips the counted bytes.
+ * that began octet-counted still accepts an LF-framed `<PRI>` line. `method` forces one mode.
+ *
+ * A trailing LF, CRLF or CR is trimmed from every message, because rsyslog puts its LF inside
+ * the counted bytes. A line longer than `maxFrameBytes` yields `FRAME_TOO_LARGE` once and the
+ * framer discards bytes up to the next LF; an oversized octet count skips the counted bytes.
+ * Frames may be views into the pushed chunk, so do not overwrite a chunk after pushing it.
  *
  * @example
  * const framer = new SyslogFramer();

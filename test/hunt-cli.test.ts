@@ -1,0 +1,114 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readEvents } from '../src/hunt/read-events.js';
+import { runCli } from './cli-process.js';
+
+const shared = path.resolve(process.cwd(), '../shared');
+const regression = path.join(shared, 'testdata/sigma-regression');
+const content = path.join(shared, 'content/sigma');
+const present = existsSync(path.join(regression, 'index.json')) && existsSync(content);
+if (!present) console.log(`skipping hunt CLI tests: ${regression} or ${content} is absent`);
+
+interface Entry { rule_id: string; rule_path: string; json_path: string | null; evtx_path: string | null; event_count: number }
+const entries: Entry[] = present ? JSON.parse(readFileSync(path.join(regression, 'index.json'), 'utf8')) : [];
+// Three real cases: a 7-event concatenated file, a Security event and the one UserData event.
+const picked = ['file_event_win_hktl_netexec_file_indicators', 'win_security_explicit_credential_local_logon', 'win_wmi_activity_nteventlogfile_cleareventlog']
+  .map((name) => entries.find((e) => e.json_path?.includes(`/${name}/`))!);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sw-hunt-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const rulesDir = path.join(dir, 'rules');
+if (present) {
+  mkdirSync(rulesDir);
+  for (const e of picked) copyFileSync(path.join(content, e.rule_path), path.join(rulesDir, path.basename(e.rule_path)));
+}
+const jsonFiles = picked.map((e) => path.join(regression, e.json_path!));
+const evtxFiles = picked.map((e) => path.join(regression, e.evtx_path!));
+
+interface Line { rule: { id: string; title: string; level: string; author: string; tags: string[] }; file: string; record: number; event: Record<string, unknown> }
+const lines = (stdout: string): Line[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+
+describe.skipIf(!present)('shieldwall hunt', () => {
+  it('prints one jsonl line per detection with the exact shape and the event at its 0-based record', async () => {
+    const res = await runCli(['hunt', '--rules', rulesDir, ...jsonFiles]);
+    expect(res.code, res.stderr).toBe(0);
+    const out = lines(res.stdout);
+    for (const e of picked) expect(out.some((l) => l.rule.id === e.rule_id), e.rule_path).toBe(true);
+    for (const l of out) {
+      expect(Object.keys(l)).toEqual(['rule', 'file', 'record', 'event']);
+      expect(Object.keys(l.rule)).toEqual(['id', 'title', 'level', 'author', 'tags']);
+      expect(l.rule.author.length).toBeGreaterThan(0);
+      const events = [];
+      for await (const r of readEvents(l.file)) events.push(r.raw);
+      expect(l.event).toEqual(events[l.record]);
+    }
+    // The summary goes to stderr so stdout stays machine-readable.
+    expect(res.stderr).toContain('Detections by rule');
+    expect(res.stderr).toMatch(/3 file\(s\), 9 event\(s\), 0 malformed/);
+  });
+
+  it('finds the same detections in the .evtx, .json.gz and .zip forms of the same events', async () => {
+    const plain = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
+    const evtx = lines((await runCli(['hunt', '--rules', rulesDir, ...evtxFiles])).stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
+    expect(evtx).toEqual(plain);
+    const gz = jsonFiles.map((f, i) => {
+      const p = path.join(dir, `in${i}.json.gz`);
+      writeFileSync(p, gzipSync(readFileSync(f)));
+      return p;
+    });
+    const fromGz = lines((await runCli(['hunt', '--rules', rulesDir, ...gz])).stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
+    expect(fromGz).toEqual(plain);
+    const zip = path.join(dir, 'all.zip');
+    writeFileSync(zip, zipSync(Object.fromEntries(jsonFiles.map((f, i) => [`case${i}/events.json`, readFileSync(f)]))));
+    const fromZip = lines((await runCli(['hunt', '--rules', rulesDir, zip])).stdout);
+    expect(fromZip.map((l) => `${l.rule.id}#${l.record}`).sort()).toEqual(plain);
+    expect(fromZip.every((l) => /all\.zip!case\d\/events\.json$/.test(l.file))).toBe(true);
+  });
+
+  it('writes csv with a header and a table with the summary on stdout', async () => {
+    const csv = await runCli(['hunt', '--rules', rulesDir, '--format', 'csv', ...jsonFiles]);
+    expect(csv.code).toBe(0);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]).toBe('file,record,level,rule_id,rule_title,author,tags,matched');
+    const json = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout);
+    expect(rows.length - 1).toBe(json.length);
+    const table = await runCli(['hunt', '--rules', rulesDir, '--format', 'table', ...jsonFiles]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^level\s+rule\s+file\s+record/);
+    expect(table.stdout).toContain('Detections by level');
+  });
+
+  it('drops detections below --min-level', async () => {
+    const all = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout);
+    const rank = ['informational', 'low', 'medium', 'high', 'critical'];
+    const top = Math.max(...all.map((l) => rank.indexOf(l.rule.level)));
+    const filtered = await runCli(['hunt', '--rules', rulesDir, '--min-level', rank[top]!, ...jsonFiles]);
+    const kept = lines(filtered.stdout);
+    expect(kept.length).toBe(all.filter((l) => rank.indexOf(l.rule.level) >= top).length);
+    // The picked rules are high and medium, so the highest level leaves some out.
+    expect(kept.length).toBeLessThan(all.length);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(filtered.stderr).toContain(`${all.length - kept.length} below --min-level`);
+  });
+
+  it('reports malformed events with file and record and still exits 0', async () => {
+    const bad = path.join(dir, 'bad.ndjson');
+    const good = readFileSync(jsonFiles[1]!, 'utf8');
+    writeFileSync(bad, `{"broken": \n${JSON.stringify(JSON.parse(good))}\n`);
+    const res = await runCli(['hunt', '--rules', rulesDir, bad]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`malformed event: ${bad} (record 0, line 1)`);
+    expect(lines(res.stdout).map((l) => l.record)).toContain(1);
+  });
+
+  it('answers usage errors with exit 2', async () => {
+    expect((await runCli(['hunt', '--rules', rulesDir, '--format', 'xml', jsonFiles[0]!])).code).toBe(2);
+    expect((await runCli(['hunt', '--rules', rulesDir, '--min-level', 'severe', jsonFiles[0]!])).code).toBe(2);
+    expect((await runCli(['hunt', '--rules', rulesDir, path.join(dir, 'missing.json')])).code).toBe(2);
+    expect((await runCli(['hunt', '--rules', path.join(dir, 'no-rules'), jsonFiles[0]!])).code).toBe(2);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerHuntCommand } from './hunt-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
 import { registerRulesCommand } from './rules-command.js';
@@ -14,5 +15,6 @@ export const commands: RegisterCommand[] = [
   registerMigrateCommand,
   registerOrgCommand,
   registerTokenCommand,
+  registerHuntCommand,
   registerRulesCommand,
 ];

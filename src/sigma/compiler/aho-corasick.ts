@@ -1,143 +1,186 @@
 /**
  * Aho-Corasick multi-pattern matcher over UTF-16 code units: finds every pattern occurring in a
- * text in one pass, whatever the number of patterns. Built once; the automaton is stored in flat
- * typed arrays (sorted child lists per state, a dense table for ASCII at the root) so a search
- * allocates nothing and the memory stays proportional to the total pattern length.
+ * text in one pass, whatever the number of patterns.
+ *
+ * Layout, chosen for speed per character without a full DFA's memory: characters map to a small
+ * alphabet of the characters that occur in patterns (class 0 = any other); shallow states (where
+ * a scan spends most of its time) get a dense row of precomputed transitions, failure links
+ * included; deeper states keep sorted child lists and fall back along failure links.
  *
  * @example
  * const ac = new AhoCorasick(['he', 'she', 'hers']);
- * const hits: number[] = [];
- * ac.search('ushers', hits); // hits holds 1, 0, 2 (pattern indexes, in order of end position)
+ * ac.search('ushers', []); // [1, 0, 2]: pattern indexes, in order of end position
  */
 export class AhoCorasick {
   /** Number of patterns (indexes reported by {@link search} are 0..size-1). */
   readonly size: number;
-  private readonly rootAscii = new Int32Array(128).fill(-1);
+  private readonly asciiClass = new Uint8Array(128);
+  private readonly otherClass = new Map<number, number>();
+  private readonly classes: number;
+  /** Dense rows: dense[row * classes + class] = next state; rowOf[state] = row or -1. */
+  private readonly dense: Int32Array;
+  private readonly rowOf: Int32Array;
   private readonly childStart: Int32Array;
-  private readonly childCount: Int32Array;
-  private readonly childCode: Uint16Array;
+  private readonly childClass: Int32Array;
   private readonly childTarget: Int32Array;
   private readonly fail: Int32Array;
-  /** Pattern ending exactly at the state, or -1. */
-  private readonly output: Int32Array;
+  /** Patterns ending exactly at state s: outList[outStart[s] .. outStart[s+1]). */
+  private readonly outStart: Int32Array;
+  private readonly outList: Int32Array;
   /** Nearest state on the fail chain that has an output, or 0 (root has none). */
   private readonly dict: Int32Array;
+  /** 1 when the state or its fail chain ends some pattern. */
+  private readonly reports: Uint8Array;
 
   /** Duplicate or empty patterns are allowed; an empty pattern never reports. */
   constructor(patterns: readonly string[]) {
     this.size = patterns.length;
+    let nextClass = 1;
+    const classOfChar = (c: number): number => {
+      if (c < 128) return this.asciiClass[c] || (this.asciiClass[c] = nextClass++);
+      let k = this.otherClass.get(c);
+      if (k === undefined) this.otherClass.set(c, (k = nextClass++));
+      return k;
+    };
     const children: Map<number, number>[] = [new Map()];
-    const out: number[] = [-1];
-    const extra: number[][] = [];
+    const ends: number[][] = [[]];
+    const depth: number[] = [0];
     for (let p = 0; p < patterns.length; p++) {
       const pat = patterns[p]!;
       if (pat.length === 0) continue;
       let s = 0;
       for (let i = 0; i < pat.length; i++) {
-        const c = pat.charCodeAt(i);
+        const c = classOfChar(pat.charCodeAt(i));
         let t = children[s]!.get(c);
         if (t === undefined) {
           t = children.length;
           children.push(new Map());
-          out.push(-1);
+          ends.push([]);
+          depth.push(depth[s]! + 1);
           children[s]!.set(c, t);
         }
         s = t;
       }
-      if (out[s] === -1) out[s] = p;
-      else (extra[s] ??= []).push(p);
+      ends[s]!.push(p);
     }
+    this.classes = nextClass;
     const n = children.length;
-    this.childStart = new Int32Array(n);
-    this.childCount = new Int32Array(n);
-    let total = 0;
-    for (const m of children) total += m.size;
-    this.childCode = new Uint16Array(total);
-    this.childTarget = new Int32Array(total);
-    let k = 0;
+    this.childStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) this.childStart[s + 1] = this.childStart[s]! + children[s]!.size;
+    this.childClass = new Int32Array(this.childStart[n]!);
+    this.childTarget = new Int32Array(this.childStart[n]!);
     for (let s = 0; s < n; s++) {
-      const entries = [...children[s]!.entries()].sort((a, b) => a[0] - b[0]);
-      this.childStart[s] = k;
-      this.childCount[s] = entries.length;
-      for (const [c, t] of entries) {
-        this.childCode[k] = c;
+      let k = this.childStart[s]!;
+      for (const [c, t] of [...children[s]!].sort((a, b) => a[0] - b[0])) {
+        this.childClass[k] = c;
         this.childTarget[k++] = t;
-        if (s === 0 && c < 128) this.rootAscii[c] = t;
       }
     }
+    this.outStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) this.outStart[s + 1] = this.outStart[s]! + ends[s]!.length;
+    this.outList = Int32Array.from(ends.flat());
     this.fail = new Int32Array(n);
-    this.output = Int32Array.from(out);
     this.dict = new Int32Array(n);
-    this.duplicates = extra;
-    // Breadth-first: a state's fail link points to the longest proper suffix that is a state.
-    const queue: number[] = [];
-    for (const t of children[0]!.values()) queue.push(t);
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s = queue[qi]!;
-      for (const [c, t] of children[s]!) {
-        let f = this.fail[s]!;
-        let g = this.step(f, c);
-        while (g < 0 && f !== 0) {
-          f = this.fail[f]!;
-          g = this.step(f, c);
-        }
-        const ft = g >= 0 && g !== t ? g : 0;
-        this.fail[t] = ft;
-        this.dict[t] = this.output[ft]! >= 0 || this.duplicates[ft] ? ft : this.dict[ft]!;
-        queue.push(t);
+    this.reports = new Uint8Array(n);
+    // Dense rows for the shallowest states, within a memory budget of ~1M entries.
+    const budget = Math.max(1, Math.floor(1_000_000 / this.classes));
+    this.rowOf = new Int32Array(n).fill(-1);
+    const order = bfs(children);
+    let rows = 0;
+    for (const s of [0, ...order]) {
+      if (rows >= budget || depth[s]! > 4) break;
+      this.rowOf[s] = rows++;
+    }
+    this.dense = new Int32Array(rows * this.classes);
+    // Breadth-first: a state's fail link is the longest proper suffix that is a state; a dense
+    // row is its children overlaid on its fail state's row (already complete, being shallower).
+    for (const s of [0, ...order]) {
+      const row = this.rowOf[s]!;
+      if (s !== 0) {
+        const f = this.fail[s]!;
+        this.dict[s] = ends[f]!.length > 0 ? f : this.dict[f]!;
+        this.reports[s] = ends[s]!.length > 0 || this.dict[s] !== 0 ? 1 : 0;
       }
+      if (row >= 0) {
+        const base = row * this.classes;
+        if (s !== 0) {
+          for (let c = 0; c < this.classes; c++) this.dense[base + c] = this.next(this.fail[s]!, c);
+        }
+        for (const [c, t] of children[s]!) this.dense[base + c] = t;
+      }
+      for (const [c, t] of children[s]!) this.fail[t] = s === 0 ? 0 : this.next(this.fail[s]!, c);
     }
   }
 
-  private readonly duplicates: number[][];
+  /** Transition with failure links resolved (used at build time and for sparse states). */
+  private next(s: number, c: number): number {
+    for (;;) {
+      const row = this.rowOf[s]!;
+      if (row >= 0) return this.dense[row * this.classes + c]!;
+      const t = this.child(s, c);
+      if (t >= 0) return t;
+      s = this.fail[s]!;
+    }
+  }
 
-  private step(s: number, c: number): number {
-    if (s === 0 && c < 128) return this.rootAscii[c]!;
+  private child(s: number, c: number): number {
     const start = this.childStart[s]!;
-    const end = start + this.childCount[s]!;
-    const codes = this.childCode;
-    if (end - start <= 8) {
-      for (let i = start; i < end; i++) if (codes[i] === c) return this.childTarget[i]!;
-      return -1;
-    }
-    let lo = start;
-    let hi = end - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const m = codes[mid]!;
-      if (m === c) return this.childTarget[mid]!;
-      if (m < c) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const end = this.childStart[s + 1]!;
+    const cls = this.childClass;
+    for (let i = start; i < end; i++) if (cls[i] === c) return this.childTarget[i]!;
     return -1;
   }
 
   /**
    * Appends to `hits` the index of every pattern occurrence in `text` (a pattern occurring twice
-   * is reported twice). Returns `hits`.
+   * is reported twice). With `fold`, the text is lower-cased on the fly (patterns must already be
+   * lower case). Returns `hits`.
    */
-  search(text: string, hits: number[]): number[] {
+  search(text: string, hits: number[], fold = false): number[] {
+    const ascii = this.asciiClass;
+    const other = this.otherClass;
+    const rowOf = this.rowOf;
+    const dense = this.dense;
+    const classes = this.classes;
+    const reports = this.reports;
     let s = 0;
-    const fail = this.fail;
-    const output = this.output;
-    const dict = this.dict;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let t = this.step(s, c);
-      while (t < 0 && s !== 0) {
-        s = fail[s]!;
-        t = this.step(s, c);
-      }
-      s = t < 0 ? 0 : t;
-      let o = output[s]! >= 0 || this.duplicates[s] ? s : dict[s]!;
-      while (o !== 0) {
-        const p = output[o]!;
-        if (p >= 0) hits.push(p);
-        const more = this.duplicates[o];
-        if (more) for (const d of more) hits.push(d);
-        o = dict[o]!;
-      }
+      let ch = text.charCodeAt(i);
+      if (fold) ch = ch < 128 ? (ch >= 65 && ch <= 90 ? ch + 32 : ch) : foldCode(ch);
+      const c = ch < 128 ? ascii[ch]! : (other.get(ch) ?? 0);
+      const row = rowOf[s]!;
+      s = row >= 0 ? dense[row * classes + c]! : this.next(s, c);
+      if (reports[s] === 1) this.report(s, hits);
     }
     return hits;
   }
+
+  private report(s: number, hits: number[]): void {
+    const outStart = this.outStart;
+    let o = outStart[s + 1]! > outStart[s]! ? s : this.dict[s]!;
+    while (o !== 0) {
+      for (let k = outStart[o]!, e = outStart[o + 1]!; k < e; k++) hits.push(this.outList[k]!);
+      o = this.dict[o]!;
+    }
+  }
+}
+
+function bfs(children: Map<number, number>[]): number[] {
+  const order: number[] = [...children[0]!.values()];
+  for (let i = 0; i < order.length; i++) for (const t of children[order[i]!]!.values()) order.push(t);
+  return order;
+}
+
+let foldTable: Uint16Array | undefined;
+
+/** Lower-case form of one UTF-16 code unit (itself when lower-casing changes the length). */
+function foldCode(c: number): number {
+  if (!foldTable) {
+    foldTable = new Uint16Array(65536);
+    for (let i = 0; i < 65536; i++) {
+      const l = String.fromCharCode(i).toLowerCase();
+      foldTable[i] = l.length === 1 ? l.charCodeAt(0) : i;
+    }
+  }
+  return foldTable[c]!;
 }

@@ -14,6 +14,11 @@ export class EventView {
     this.keywordTexts = undefined;
   }
 
+  /** The current event's fields. */
+  fieldsObject(): Record<string, unknown> {
+    return this.fields;
+  }
+
   /** Raw value of a field: exact key first, then a dotted path through nested objects. */
   get(field: string): unknown {
     const v = this.fields[field];

@@ -1,18 +1,24 @@
 import type { ConditionNode } from '../condition/condition-node.js';
 import type { FieldTest, ValueTest } from '../modifiers/value-test.js';
 import type { SigmaDetection } from '../rule/sigma-rule.js';
+import { requiredLiteral } from './regex-literal.js';
 
 /**
  * A cheap test that must fire for a rule to have any chance to match: an exact folded value of a
- * field (hash lookup) or a folded substring of a field (Aho-Corasick over the field).
+ * field (hash lookup), the folded last path component of a field (hash lookup: what an
+ * `endswith '\\name.exe'` needs), or a folded substring of a field (Aho-Corasick or native
+ * search). The field {@link KEYWORDS} stands for "any value of the event" (keyword searches).
  */
-export type Anchor = { kind: 'eq'; field: string; text: string } | { kind: 'sub'; field: string; text: string };
+export type Anchor = { kind: 'eq' | 'sub' | 'base'; field: string; text: string };
 
 /**
  * Chooses a set of anchors such that whenever the rule matches an event, at least one anchor fires
  * on that event (a necessary condition). `and` picks its cheapest child, `or` needs every child,
  * and anything under `not` or without a literal gives up (undefined: the rule always runs).
  */
+/** Pseudo field of keyword anchors: no real field has an empty name. */
+export const KEYWORDS = '';
+
 export function ruleAnchors(detection: SigmaDetection): Anchor[] | undefined {
   const searchAnchors = new Map<string, Anchor[] | undefined>();
   for (const [name, s] of detection.searches) {
@@ -59,7 +65,7 @@ function unionOf(parts: (Anchor[] | undefined)[]): Anchor[] | undefined {
 /** Lower is better: a hash hit is cheapest and most selective; short substrings fire often. */
 function cost(anchors: Anchor[]): number {
   let c = 0;
-  for (const a of anchors) c += a.kind === 'eq' ? 1 : 1 + 8 / Math.max(1, a.text.length);
+  for (const a of anchors) c += a.kind === 'eq' ? 1 : a.kind === 'base' ? 1.5 : 1 + 8 / Math.max(1, a.text.length);
   return c;
 }
 
@@ -78,8 +84,14 @@ function cheapest(options: (Anchor[] | undefined)[]): Anchor[] | undefined {
 }
 
 function fieldAnchors(t: FieldTest): Anchor[] | undefined {
-  if (t.field === undefined || t.neq || t.tests.length === 0) return undefined;
-  const per = t.tests.map((v) => valueAnchor(t.field!, v));
+  if (t.neq || t.tests.length === 0) return undefined;
+  const field = t.field ?? KEYWORDS;
+  const per = t.tests.map((v) => {
+    const a = valueAnchor(field, v);
+    // A keyword matches inside any value, so its exact form only anchors as a substring.
+    if (!a || t.field !== undefined) return a;
+    return { kind: 'sub' as const, field, text: a.kind === 'base' ? '\\' + a.text : a.text };
+  });
   if (t.all) return cheapest(per.map((a) => (a ? [a] : undefined)));
   const out: Anchor[] = [];
   for (const a of per) {
@@ -97,13 +109,21 @@ function valueAnchor(field: string, v: ValueTest): Anchor | undefined {
     case 'startswith':
     case 'endswith': {
       const text = v.cased ? v.text.toLowerCase() : v.text;
-      return text ? { kind: 'sub', field, text } : undefined;
+      if (!text) return undefined;
+      const slash = text.lastIndexOf('\\');
+      // `endswith '\\x\\cmd.exe'` can only hold when the value's last path component is cmd.exe.
+      if (v.kind === 'endswith' && slash >= 0 && slash < text.length - 1) return { kind: 'base', field, text: text.slice(slash + 1) };
+      return { kind: 'sub', field, text };
     }
     case 'glob': {
       let longest = '';
       for (const p of v.parts) if (typeof p === 'string' && p.length > longest.length) longest = p;
       if (!longest) return undefined;
       return { kind: 'sub', field, text: v.cased ? longest.toLowerCase() : longest };
+    }
+    case 're': {
+      const lit = requiredLiteral(v.source);
+      return lit ? { kind: 'sub', field, text: lit.toLowerCase() } : undefined;
     }
     default:
       return undefined;

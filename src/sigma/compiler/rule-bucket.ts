@@ -1,17 +1,25 @@
 import { AhoCorasick } from './aho-corasick.js';
 import type { CompiledRule } from './compile-rule.js';
 import { scalarText, type EventView } from './event-view.js';
-import { ruleAnchors } from './rule-anchors.js';
+import { KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
+
+/** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
+const nativeSearchLimit = 6;
 
 interface FieldIndex {
   field: string;
   /** Folded exact value → rules (indexes into the bucket) anchored on it. */
   exact: Map<string, number[]> | undefined;
-  /** Substring anchors of this field across all rules of the bucket. */
+  /** Folded last path component → rules anchored on it. */
+  base: Map<string, number[]> | undefined;
+  /** Substring anchors: one automaton for many, native search for a few. */
   ac: AhoCorasick | undefined;
-  /** Pattern index → rules anchored on it. */
-  patternRules: number[][];
+  subs: string[];
+  /** Substring index → rules anchored on it. */
+  subRules: number[][];
 }
+
+type Slot = Record<Anchor['kind'], Map<string, number[]>>;
 
 /**
  * The rules that apply to one logsource, with a cross-rule index: for an event, only the rules
@@ -20,6 +28,17 @@ interface FieldIndex {
  */
 export class RuleBucket {
   private readonly fields: FieldIndex[] = [];
+  /**
+   * Keyword searches look into every value of the event, long messages included, so their
+   * anchors run as one native case-insensitive regex of escaped literals (no quantifiers: linear),
+   * several times faster than scanning each value in JavaScript. A hit makes every
+   * keyword-anchored rule a candidate.
+   */
+  private keywordRegex: RegExp | undefined;
+  private keywordRules: number[] = [];
+  private keywordMinLength = 0;
+  /** Whether a keyword literal could occur in a number's text, so numbers need scanning too. */
+  private keywordNumeric = false;
   /** Rules without a usable anchor: evaluated on every event of the bucket. */
   private readonly always: number[] = [];
   private readonly stamp: Uint32Array;
@@ -29,12 +48,7 @@ export class RuleBucket {
 
   constructor(readonly rules: readonly CompiledRule[]) {
     this.stamp = new Uint32Array(rules.length);
-    const byField = new Map<string, { exact: Map<string, number[]>; subs: Map<string, number[]> }>();
-    const slot = (f: string): { exact: Map<string, number[]>; subs: Map<string, number[]> } => {
-      let e = byField.get(f);
-      if (!e) byField.set(f, (e = { exact: new Map(), subs: new Map() }));
-      return e;
-    };
+    const byField = new Map<string, Slot>();
     rules.forEach((rule, i) => {
       const anchors = ruleAnchors(rule.detection);
       if (!anchors || anchors.length === 0) {
@@ -42,19 +56,32 @@ export class RuleBucket {
         return;
       }
       for (const a of anchors) {
-        const m = a.kind === 'eq' ? slot(a.field).exact : slot(a.field).subs;
+        let slot = byField.get(a.field);
+        if (!slot) byField.set(a.field, (slot = { eq: new Map(), base: new Map(), sub: new Map() }));
+        const m = slot[a.kind];
         const list = m.get(a.text);
         if (!list) m.set(a.text, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    for (const [field, { exact, subs }] of byField) {
-      const patterns = [...subs.keys()];
+    for (const [field, slot] of byField) {
+      if (field === KEYWORDS) {
+        const patterns = [...slot.sub.keys()];
+        const escaped = patterns.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+        this.keywordRegex = new RegExp(escaped.join('|'), 'i');
+        this.keywordRules = [...new Set([...slot.sub.values()].flat())].sort((a, b) => a - b);
+        this.keywordMinLength = Math.min(...patterns.map((p) => p.length));
+        this.keywordNumeric = patterns.some((p) => /^[-+0-9.e]+$/.test(p));
+        continue;
+      }
+      const subs = [...slot.sub.keys()];
       this.fields.push({
         field,
-        exact: exact.size > 0 ? exact : undefined,
-        ac: patterns.length > 0 ? new AhoCorasick(patterns) : undefined,
-        patternRules: [...subs.values()],
+        exact: slot.eq.size > 0 ? slot.eq : undefined,
+        base: slot.base.size > 0 ? slot.base : undefined,
+        ac: subs.length > nativeSearchLimit ? new AhoCorasick(subs) : undefined,
+        subs,
+        subRules: [...slot.sub.values()],
       });
     }
   }
@@ -82,6 +109,9 @@ export class RuleBucket {
         }
       }
     }
+    if (this.keywordRegex && this.anyValueMatches(this.keywordRegex, view.fieldsObject(), 0)) {
+      for (const i of this.keywordRules) this.mark(i);
+    }
     if (found.length > 1) found.sort((a, b) => a - b);
     const out: CompiledRule[] = new Array(found.length);
     for (let k = 0; k < found.length; k++) out[k] = this.rules[found[k]!]!;
@@ -89,16 +119,34 @@ export class RuleBucket {
   }
 
   private probe(fi: FieldIndex, folded: string): void {
-    if (fi.exact) {
-      const list = fi.exact.get(folded);
-      if (list) for (const i of list) this.mark(i);
-    }
+    if (fi.exact) this.markAll(fi.exact.get(folded));
+    if (fi.base) this.markAll(fi.base.get(folded.slice(folded.lastIndexOf('\\') + 1)));
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
       fi.ac.search(folded, hits);
-      for (const p of hits) for (const i of fi.patternRules[p]!) this.mark(i);
+      for (const p of hits) this.markAll(fi.subRules[p]);
+    } else {
+      const subs = fi.subs;
+      for (let k = 0; k < subs.length; k++) if (folded.includes(subs[k]!)) this.markAll(fi.subRules[k]);
     }
+  }
+
+  private anyValueMatches(re: RegExp, v: unknown, depth: number): boolean {
+    if (typeof v === 'string') return v.length >= this.keywordMinLength && re.test(v);
+    if (v !== null && typeof v === 'object' && depth < 8) {
+      if (Array.isArray(v)) {
+        for (const x of v) if (this.anyValueMatches(re, x, depth + 1)) return true;
+      } else {
+        for (const k in v) if (this.anyValueMatches(re, (v as Record<string, unknown>)[k], depth + 1)) return true;
+      }
+      return false;
+    }
+    return this.keywordNumeric && (typeof v === 'number' || typeof v === 'boolean') && re.test(String(v));
+  }
+
+  private markAll(list: number[] | undefined): void {
+    if (list) for (let k = 0; k < list.length; k++) this.mark(list[k]!);
   }
 
   private mark(i: number): void {

@@ -1,6 +1,6 @@
 import { parseCefTime } from './cef-time.js';
 import type { CefRecord } from './cef-parser.js';
-import { assignDefined, baseName, toInt, toPort, toText, toTransport, type EcsFields } from './ecs-fields.js';
+import { assignDefined, baseName, toInt, toPort, toText, toTransport, urlFields, type EcsFields } from './ecs-fields.js';
 import type { NormalizedEvent } from './normalized-event.js';
 
 const hashByLength: Readonly<Record<number, 'file.hash.md5' | 'file.hash.sha1' | 'file.hash.sha256'>> = {
@@ -44,13 +44,13 @@ export function cefToEvent(record: CefRecord, fallbackTime: number, extraRaw: Re
     'user.name': toText(x['suser']) ?? toText(x['duser']),
     'process.name': toText(x['sproc']),
     'process.pid': toInt(x['spid']),
-    'url.original': toText(x['request']),
     'http.request.method': toText(x['requestMethod']),
     'user_agent.original': toText(x['requestClientApplication']),
     'file.path': filePath,
     'file.name': toText(x['fname']) ?? (filePath === undefined ? undefined : baseName(filePath)),
     'file.size': toInt(x['fsize']),
   });
+  assignDefined(ecs, urlFields(toText(x['request'])));
   const hash = toText(x['fileHash']);
   const hashField = hash === undefined ? undefined : hashByLength[hash.length];
   if (hash !== undefined && hashField !== undefined) ecs[hashField] = hash.toLowerCase();

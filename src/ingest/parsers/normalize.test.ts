@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/clock.js';
 import { detectFormat, parseEvent } from './normalize.js';
 import { SyslogFramer } from './syslog-framing.js';
-import { toEcsDocument } from './ecs-fields.js';
+import { toEcsDocument, urlFields } from './ecs-fields.js';
 
 const shared = fileURLToPath(new URL('../../../../shared/testdata/', import.meta.url));
 const present = existsSync(shared + 'syslog') && existsSync(shared + 'suricata');
@@ -79,6 +79,13 @@ describe('detectFormat on objects, in the documented order', () => {
     expect(spaced.ok && [spaced.value.sourceFormat, spaced.value.message]).toEqual(['syslog3164', 'm']);
     const bare = parseEvent('CEF:0|V|P|1|s|n|5|src=192.0.2.9', { receivedAt: 99 });
     expect(bare.ok && [bare.value.sourceFormat, bare.value.time, bare.value.ecs['source.ip']]).toEqual(['cef', 99, '192.0.2.9']);
+  });
+
+  it('splits URLs into the ECS url fields', () => {
+    expect(urlFields('/a/b?x=1&y=2', 'h.example', 8080)).toEqual({ 'url.original': '/a/b?x=1&y=2', 'url.path': '/a/b', 'url.query': 'x=1&y=2', 'url.full': 'http://h.example:8080/a/b?x=1&y=2', 'url.domain': 'h.example' });
+    expect(urlFields('https://user@www.example.com:8443/p?q', undefined)).toEqual({ 'url.original': 'https://user@www.example.com:8443/p?q', 'url.path': '/p', 'url.query': 'q', 'url.full': 'https://user@www.example.com:8443/p?q', 'url.domain': 'www.example.com' });
+    expect(urlFields('*', 'h', 80)).toEqual({ 'url.original': '*', 'url.path': '*' });
+    expect(urlFields(undefined)).toEqual({});
   });
 
   it('nests flat ECS fields into an ECS document', () => {

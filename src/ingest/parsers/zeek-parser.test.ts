@@ -40,7 +40,7 @@ describe('parseZeek', () => {
     const d = parseZeek(dns);
     expect(d.ok && d.value.ecs).toMatchObject({ 'dns.question.name': 'www.example.com', 'dns.question.type': 'A', 'dns.response_code': 'NOERROR', 'network.protocol': 'dns', 'network.transport': 'udp' });
     const h = parseZeek(http);
-    expect(h.ok && h.value.ecs).toMatchObject({ 'http.request.method': 'GET', 'url.domain': 'download.example.org', 'url.path': '/pub/file.iso', 'url.query': 'mirror=1', 'http.response.status_code': 200, 'user_agent.original': 'Wget/1.21' });
+    expect(h.ok && h.value.ecs).toMatchObject({ 'http.request.method': 'GET', 'url.domain': 'download.example.org', 'url.path': '/pub/file.iso', 'url.query': 'mirror=1', 'url.full': 'http://download.example.org/pub/file.iso?mirror=1', 'http.response.status_code': 200, 'user_agent.original': 'Wget/1.21' });
     const s = parseZeek(ssl);
     expect(s.ok && s.value.ecs).toMatchObject({ 'tls.client.server_name': 'www.example.net', 'tls.version': '1.2', 'tls.version_protocol': 'tls', 'network.protocol': 'tls' });
     const f = parseZeek(files);

@@ -112,13 +112,12 @@ function mapByType(logType: string, o: Record<string, unknown>, ecs: EcsFields):
       });
       return undefined;
     case 'http':
-      assignDefined(ecs, urlFields(toText(o['uri'])));
+      assignDefined(ecs, urlFields(toText(o['uri']), toText(o['host']), ecs['destination.port']));
       assignDefined(ecs, {
         'event.category': ['network', 'web'],
         'event.type': ['protocol', 'info'],
         'http.request.method': toText(o['method']),
         'http.response.status_code': toInt(o['status_code']),
-        'url.domain': toText(o['host']),
         'user_agent.original': toText(o['user_agent']),
       });
       return undefined;

@@ -5,11 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Detector, normalizeEvent } from '../../sigma/index.js';
-import { csvHeader, formatCsv, formatJsonl, huntFormats, summaryRows, tableRow, type HuntFormat } from '../../hunt/detection-formatters.js';
-import { hunt, type HuntDetection } from '../../hunt/hunt.js';
-import type { MalformedEvent } from '../../hunt/read-events.js';
-import { loadRulePaths } from '../../hunt/rule-loader.js';
-import { isSigmaLevel, sigmaLevels } from '../../hunt/sigma-level.js';
+import {
+  csvHeader, formatCsv, formatJsonl, hunt, huntFormats, isSigmaLevel, loadRulePaths, sigmaLevels, summaryRows, tableRow,
+  type HuntDetection, type HuntFormat, type MalformedEvent,
+} from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat, renderTable } from '../output.js';
 

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { Detector } from '../../sigma/index.js';
-import type { SigmaLoadError } from '../../sigma/sigma-types.js';
-import { loadRulePaths } from '../../hunt/rule-loader.js';
+import { Detector, type SigmaLoadError } from '../../sigma/index.js';
+import { loadRulePaths } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat } from '../output.js';
 

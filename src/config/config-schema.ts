@@ -14,7 +14,13 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     bus: Type.Object(
-      { url: Type.String({ minLength: 1, description: 'memory: (in-process default) or nats://host:port' }) },
+      {
+        url: Type.String({ minLength: 1, description: 'memory: (in-process default) or nats://host:port' }),
+        namespace: Type.String({
+          pattern: '^[A-Za-z0-9_-]+$',
+          description: 'Prefix of stream and subject names, so deployments sharing a NATS server stay apart',
+        }),
+      },
       { additionalProperties: false },
     ),
     http: Type.Object(

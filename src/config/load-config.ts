@@ -14,6 +14,7 @@ const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' }> = 
   SHIELDWALL_DATA_DIR: { path: ['dataDir'], kind: 'string' },
   SHIELDWALL_DB_URL: { path: ['db', 'url'], kind: 'string' },
   SHIELDWALL_BUS_URL: { path: ['bus', 'url'], kind: 'string' },
+  SHIELDWALL_BUS_NAMESPACE: { path: ['bus', 'namespace'], kind: 'string' },
   SHIELDWALL_HOST: { path: ['http', 'host'], kind: 'string' },
   SHIELDWALL_PORT: { path: ['http', 'port'], kind: 'integer' },
   SHIELDWALL_BODY_LIMIT: { path: ['http', 'bodyLimit'], kind: 'integer' },
@@ -70,7 +71,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const defaults: Config = {
     dataDir,
     db: { url: `sqlite:${path.join(dataDir, 'shieldwall.db')}` },
-    bus: { url: 'memory:' },
+    bus: { url: 'memory:', namespace: 'shieldwall' },
     http: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024, shutdownGraceMs: 10_000 },
     log: { level: 'info' },
     content: { sigmaDir: path.join(packageRoot, 'content', 'sigma') },

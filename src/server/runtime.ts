@@ -6,8 +6,16 @@ import type { Config } from '../config/index.js';
 import { ShieldwallError } from '../errors/error-catalog.js';
 import { createStore, type Store } from '../store/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { randomIds, type IdGenerator } from '../shared/ids.js';
+import { loadRulePaths } from '../hunt/rule-loader.js';
+import { Pipeline } from '../ingest/pipeline/pipeline.js';
+import type { DetectionContent } from '../ingest/pipeline/detection-stage.js';
+import type { RuleMeta } from '../sigma/index.js';
 import { bootstrapAuthority } from './bootstrap.js';
 import { buildServer, type RoutePlugin } from './build-server.js';
+import { createMetricsRegistry } from './plugins/metrics.js';
+import { eventIngestRoutes } from './routes/event-ingest-routes.js';
+import { ruleRoutes, type RuleCatalog } from './routes/rule-routes.js';
 
 /** A running Shieldwall node. */
 export interface Node {
@@ -18,6 +26,9 @@ export interface Node {
   address: string;
   /** Token created on first start (null afterwards). */
   firstStart: { orgId: string; token: string } | null;
+  pipeline: Pipeline;
+  /** Rules in force and load failures at start. */
+  rules: { loaded: number; failed: number; loadMs: number };
   /** Stops accepting work, drains in-flight requests, then closes bus and store. */
   close(): Promise<void>;
 }
@@ -45,32 +56,80 @@ export async function openInfrastructure(config: Config): Promise<{ store: Store
 }
 
 /** Starts a node: store, bus, first-start bootstrap, HTTP server. */
+/** Loads the Sigma rules named by the config (the shipped SigmaHQ content by default). */
+export async function loadDetectionContent(config: Config): Promise<{ content: DetectionContent; failed: number; errors: { path: string; message: string }[]; loadMs: number }> {
+  const started = performance.now();
+  const loaded = await loadRulePaths([config.content.sigmaDir]);
+  return {
+    content: { ruleSet: loaded.ruleSet, correlations: loaded.correlations },
+    failed: loaded.errors.length,
+    errors: loaded.errors.map((e) => ({ path: `${e.path}${e.line ? `:${e.line}:${e.column ?? 0}` : ''}`, message: e.message })),
+    loadMs: Math.round(performance.now() - started),
+  };
+}
+
 export async function startNode(
   config: Config,
-  opts: { logger?: Logger; clock?: Clock; routes?: RoutePlugin[] } = {},
+  opts: { logger?: Logger; clock?: Clock; ids?: IdGenerator; routes?: RoutePlugin[]; content?: DetectionContent } = {},
 ): Promise<Node> {
   const clock = opts.clock ?? systemClock;
+  const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.log.level);
+  const loaded = opts.content
+    ? { content: opts.content, failed: 0, errors: [], loadMs: 0 }
+    : await oneLine(() => loadDetectionContent(config), 'CONFIG_INVALID', 'cannot load rules');
+  for (const e of loaded.errors.slice(0, 20)) logger.warn({ path: e.path }, `rule not loaded: ${e.message}`);
   const { store, bus } = await openInfrastructure(config);
   let app: FastifyInstance | undefined;
+  let pipeline: Pipeline | undefined;
   try {
     const firstStart = await bootstrapAuthority(store, clock);
-    app = await buildServer({ config, store, bus, clock, logger }, opts.routes ?? []);
+    const registry = createMetricsRegistry();
+    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace });
+    await pipeline.start();
+    let content = loaded.content;
+    const catalog: RuleCatalog = {
+      rules: (): readonly RuleMeta[] => content.ruleSet.rules(),
+      reload: async () => {
+        const next = await loadDetectionContent(config);
+        content = next.content;
+        pipeline!.detection.reload(next.content);
+        logger.info({ rules: next.content.ruleSet.size, failed: next.failed, ms: next.loadMs }, 'rules reloaded');
+        return { loaded: next.content.ruleSet.size, failed: next.failed, errors: next.errors };
+      },
+    };
+    const routes: RoutePlugin[] = [
+      eventIngestRoutes({ ingest: pipeline.ingest, bodyLimit: config.http.bodyLimit }),
+      ruleRoutes(catalog),
+      ...(opts.routes ?? []),
+    ];
+    app = await buildServer({ config, store, bus, clock, logger, registry }, routes);
     await listen(app, config.http.host, config.http.port);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
     const address = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     let closing: Promise<void> | undefined;
     const node: Node = {
-      app, store, bus, address, firstStart,
-      close: () => (closing ??= shutdown(app!, store, bus, config.http.shutdownGraceMs, logger)),
+      app, store, bus, address, firstStart, pipeline,
+      rules: { loaded: loaded.content.ruleSet.size, failed: loaded.failed, loadMs: loaded.loadMs },
+      close: () => (closing ??= shutdown(app!, pipeline!, store, bus, config.http.shutdownGraceMs, logger)),
     };
     return node;
   } catch (err) {
     await app?.close().catch(() => undefined);
+    await pipeline?.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
+  }
+}
+
+async function oneLine<T>(fn: () => Promise<T>, code: 'CONFIG_INVALID', what: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ShieldwallError) throw err;
+    throw new ShieldwallError(code, `${what}: ${(err as Error).message}`);
   }
 }
 
@@ -86,7 +145,7 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   }
 }
 
-async function shutdown(app: FastifyInstance, store: Store, bus: Bus, graceMs: number, logger: Logger): Promise<void> {
+async function shutdown(app: FastifyInstance, pipeline: Pipeline, store: Store, bus: Bus, graceMs: number, logger: Logger): Promise<void> {
   const timer = setTimeout(() => {
     logger.warn({ graceMs }, 'drain took longer than the grace period; closing connections');
     app.server.closeAllConnections();
@@ -94,6 +153,7 @@ async function shutdown(app: FastifyInstance, store: Store, bus: Bus, graceMs: n
   timer.unref();
   try {
     await app.close();
+    await pipeline.stop();
   } finally {
     clearTimeout(timer);
     await bus.close().catch((err: unknown) => logger.error({ err }, 'closing the bus failed'));

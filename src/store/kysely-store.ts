@@ -24,6 +24,12 @@ export interface KyselyStoreOptions {
   clock?: Clock;
   ids?: IdGenerator;
   authorityChain?: string;
+  /**
+   * Schema holding the tables (PostgreSQL). Kysely's migrator looks for its bookkeeping tables in
+   * every schema unless told which one, so without it a schema whose neighbour is already migrated
+   * would skip creating them.
+   */
+  schema?: string;
   /** Releases what the adapter opened after Kysely is destroyed. */
   onClose?: () => Promise<void>;
 }
@@ -77,7 +83,7 @@ export class KyselyStore implements Store {
   };
 
   migrate(): Promise<MigrationReport> {
-    return runMigrations(this.db as Kysely<unknown>);
+    return runMigrations(this.db as Kysely<unknown>, this.options.schema);
   }
 
   async ping(): Promise<void> {

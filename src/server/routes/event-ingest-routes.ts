@@ -28,7 +28,9 @@ export function eventIngestRoutes(deps: { ingest: IngestService; bodyLimit: numb
       const encoding = request.headers['content-encoding'];
       if (!encoding || encoding === 'identity') return payload;
       if (encoding !== 'gzip') throw new ShieldwallError('UNSUPPORTED_MEDIA_TYPE', `content-encoding ${encoding} is not supported (use gzip)`);
-      const gunzip = createGunzip();
+      // Fastify compares the bytes received with Content-Length through `receivedEncodedLength`.
+      const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+      payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
       gunzip.on('error', (err) => payload.emit('error', new ShieldwallError('BAD_REQUEST', `gzip body is corrupt: ${err.message}`)));
       return payload.pipe(gunzip);
     });

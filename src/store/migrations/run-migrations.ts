@@ -8,8 +8,8 @@ function reasonOf(e: unknown): string {
 }
 
 /** Applies pending migrations; a failure names the migration that failed. */
-export async function runMigrations(db: Kysely<unknown>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: storeMigrationProvider });
+export async function runMigrations(db: Kysely<unknown>, schema?: string): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: storeMigrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   let outcome;
   try {
     outcome = await migrator.migrateToLatest();

@@ -70,5 +70,5 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore({ db, dialect: 'postgres', location, clock: options.clock, ids: options.ids });
+  return new KyselyStore({ db, dialect: 'postgres', location, clock: options.clock, ids: options.ids, ...(schema ? { schema } : {}) });
 }

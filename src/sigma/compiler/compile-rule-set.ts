@@ -1,3 +1,4 @@
+import { logsourceMatches } from '../logsource/logsource-aliases.js';
 import { attachFilters } from '../filters/attach-filters.js';
 import { buildFieldTest } from '../modifiers/build-field-test.js';
 import type { SigmaDetection, SigmaFilter, SigmaRule } from '../rule/sigma-rule.js';
@@ -26,7 +27,8 @@ export interface CompileRuleSetInput {
 
 /**
  * Compiles parsed rules once into a {@link RuleSet}. Rules are grouped by the event logsource they
- * apply to (an absent product/category/service in a rule is a wildcard); each group gets a
+ * apply to (an absent product/category/service in a rule is a wildcard; category and service
+ * aliases such as `registry_event` ⊇ `registry_set` per `logsourceMatches`); each group gets a
  * cross-rule index built on first use, so an event only touches the rules that can match it.
  */
 export function compileRuleSet(input: CompileRuleSetInput): { ruleSet: RuleSet; errors: SigmaLoadError[] } {
@@ -64,14 +66,6 @@ function withPlaceholders(d: SigmaDetection, placeholders: Record<string, string
     ]),
   );
   return changed ? { searches, condition: d.condition } : d;
-}
-
-function applies(rule: Logsource, event: Logsource): boolean {
-  return (
-    (rule.product === undefined || rule.product === event.product) &&
-    (rule.category === undefined || rule.category === event.category) &&
-    (rule.service === undefined || rule.service === event.service)
-  );
 }
 
 class IndexedRuleSet implements RuleSet {
@@ -112,7 +106,7 @@ class IndexedRuleSet implements RuleSet {
     const key = `${ls.product ?? ''}\u0000${ls.category ?? ''}\u0000${ls.service ?? ''}`;
     b = this.byKey.get(key);
     if (!b) {
-      b = new RuleBucket(this.compiled.filter((c) => applies(c.meta.logsource, ls)));
+      b = new RuleBucket(this.compiled.filter((c) => logsourceMatches(c.meta.logsource, ls)));
       this.byKey.set(key, b);
     }
     this.byObject.set(ls, b);

@@ -36,7 +36,8 @@ export function parseSigmaDocuments(text: string, path: string, opts: BuildOptio
 }
 
 function parseOne(doc: Document.Parsed, path: string, lc: LineCounter, opts: BuildOptions, out: ParsedSigmaDocuments): void {
-  const start = doc.range ? lc.linePos(doc.range[0]).line : undefined;
+  const startNode = (doc.contents as { range?: [number, number, number] } | null)?.range;
+  const start = startNode ? lc.linePos(startNode[0]).line : undefined;
   const firstError = doc.errors[0];
   if (firstError) {
     const p = lc.linePos(firstError.pos[0]);

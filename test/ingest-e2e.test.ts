@@ -74,6 +74,9 @@ for (const backend of backends) {
     });
 
     afterAll(async () => {
+      if (node?.bus.kind === 'nats') {
+        for (const stream of [node.pipeline.subjects.ingestStream, node.pipeline.subjects.alertStream]) await node.bus.deleteStream(stream);
+      }
       await node?.close();
       if (schema) {
         const c = new pg.Client({ host: '127.0.0.1', port: 5432, database: 'test', user: userInfo().username });

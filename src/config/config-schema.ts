@@ -46,6 +46,29 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    ingest: Type.Object(
+      {
+        maxInFlight: Type.Integer({ minimum: 1, description: 'Events accepted but not yet detected before inputs push back (429 / TCP pause)' }),
+        retentionDays: Type.Number({ exclusiveMinimum: 0, description: 'Events are kept this long (alerts are kept for good)' }),
+        maxLineBytes: Type.Integer({ minimum: 256, description: 'Largest syslog frame or line accepted' }),
+        syslog: Type.Object(
+          {
+            udp: Type.Union([Type.String(), Type.Null()], { description: 'host:port for RFC 5424/3164 over UDP, or null (off)' }),
+            tcp: Type.Union([Type.String(), Type.Null()], { description: 'host:port for syslog over TCP (LF or octet-counted), or null' }),
+            tls: Type.Union([
+              Type.Object(
+                { address: Type.String(), cert: Type.String({ description: 'PEM file' }), key: Type.String({ description: 'PEM file' }) },
+                { additionalProperties: false },
+              ),
+              Type.Null(),
+            ], { description: 'syslog over TLS (RFC 5425), or null' }),
+            org: Type.String({ minLength: 1, description: 'Organisation the syslog listeners stamp on events' }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
     content: Type.Object(
       { sigmaDir: Type.String({ minLength: 1, description: 'SigmaHQ rule tree loaded at start' }) },
       { additionalProperties: false },

@@ -20,6 +20,12 @@ const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' }> = 
   SHIELDWALL_BODY_LIMIT: { path: ['http', 'bodyLimit'], kind: 'integer' },
   SHIELDWALL_SHUTDOWN_GRACE_MS: { path: ['http', 'shutdownGraceMs'], kind: 'integer' },
   SHIELDWALL_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  SHIELDWALL_INGEST_MAX_IN_FLIGHT: { path: ['ingest', 'maxInFlight'], kind: 'integer' },
+  SHIELDWALL_RETENTION_DAYS: { path: ['ingest', 'retentionDays'], kind: 'integer' },
+  SHIELDWALL_MAX_LINE_BYTES: { path: ['ingest', 'maxLineBytes'], kind: 'integer' },
+  SHIELDWALL_SYSLOG_UDP: { path: ['ingest', 'syslog', 'udp'], kind: 'string' },
+  SHIELDWALL_SYSLOG_TCP: { path: ['ingest', 'syslog', 'tcp'], kind: 'string' },
+  SHIELDWALL_SYSLOG_ORG: { path: ['ingest', 'syslog', 'org'], kind: 'string' },
   SHIELDWALL_SIGMA_DIR: { path: ['content', 'sigmaDir'], kind: 'string' },
 };
 
@@ -74,6 +80,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     bus: { url: 'memory:', namespace: 'shieldwall' },
     http: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024, shutdownGraceMs: 10_000 },
     log: { level: 'info' },
+    ingest: {
+      maxInFlight: 200_000,
+      retentionDays: 7,
+      maxLineBytes: 64 * 1024,
+      syslog: { udp: null, tcp: null, tls: null, org: 'authority' },
+    },
     content: { sigmaDir: path.join(packageRoot, 'content', 'sigma') },
   };
   const candidate = merge(structuredClone(defaults) as unknown as Record<string, unknown>, raw);

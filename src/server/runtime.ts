@@ -85,7 +85,7 @@ export async function startNode(
   try {
     const firstStart = await bootstrapAuthority(store, clock);
     const registry = createMetricsRegistry();
-    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace });
+    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight });
     await pipeline.start();
     let content = loaded.content;
     const catalog: RuleCatalog = {

@@ -100,6 +100,8 @@ describe.skipIf(!hasDatasets)('normalizeWindows: Security-Datasets layouts', () 
     expect(p4688.ecs['process.parent.pid']).toBe(Number.parseInt(raw['ProcessId']!.slice(2), 16));
     expect(p4688.ecs['process.executable']).toBe(raw['NewProcessName']);
     expect(p4688.ecs['event.module']).toBe('security');
+    const target = raw['TargetUserName'] !== undefined && raw['TargetUserName'] !== '-';
+    expect([p4688.ecs['user.domain'], p4688.ecs['user.name']]).toEqual(target ? [raw['TargetDomainName'], raw['TargetUserName']] : [raw['SubjectDomainName'], raw['SubjectUserName']]);
   });
 
   it('normalizes every event of every dataset under 400 events, with the right layout, code and host', () => {

@@ -63,7 +63,7 @@ function windowsEcs(v: WindowsView, eventId: number, time: number): EcsFields {
   const is4688 = isSecurity && eventId === 4688;
   const executable = is4688 ? d('newprocessname') : d('image', 'processname');
   const parentExecutable = is4688 ? d('parentprocessname') : d('parentimage');
-  const [userDomain, userName] = splitUser(d('user')) ?? [d('targetdomainname', 'subjectdomainname', 'domain'), d('targetusername', 'subjectusername', 'accountname')];
+  const [userDomain, userName] = splitUser(d('user')) ?? accountOf(d);
   const filePath = d('targetfilename', 'imageloaded');
   const ecs: EcsFields = assignDefined({}, {
     '@timestamp': new Date(time).toISOString(),
@@ -105,6 +105,20 @@ function windowsEcs(v: WindowsView, eventId: number, time: number): EcsFields {
   const hashes = d('hashes', 'hash');
   if (hashes !== undefined) assignHashes(hashes, eventId === 1 && isSysmon ? 'process' : 'file', ecs);
   return ecs;
+}
+
+/** Security events name Target, then Subject accounts; NXLog adds the record's AccountName/Domain. */
+const accountFields: readonly (readonly [string, string])[] = [
+  ['targetusername', 'targetdomainname'], ['subjectusername', 'subjectdomainname'], ['accountname', 'domain'],
+];
+
+/** The first account that has a name, with the domain of the same account. */
+function accountOf(d: (...names: string[]) => string | undefined): [string | undefined, string | undefined] {
+  for (const [name, domain] of accountFields) {
+    const n = d(name);
+    if (n !== undefined) return [d(domain), n];
+  }
+  return [undefined, undefined];
 }
 
 /** Sysmon `User` is `DOMAIN\name`. */

@@ -90,7 +90,11 @@ interface Firing {
  *
  * Memory: at most `maxGroups` groups per correlation (oldest evicted, counted) and
  * `maxEntriesPerGroup` entries per group; idle groups are removed once their window has passed.
- * Events must arrive roughly in time order per group; a late event is counted at its own time.
+ *
+ * Late events (logs are only roughly ordered): a sliding window ends at the latest event time
+ * seen for its group; a late event inside it is counted at its own time, one older than it is
+ * ignored. In temporal_ordered, order means event time: a late event timed before a partial
+ * sequence began cannot extend it.
  */
 export class CorrelationEngine {
   /** Correlations that could not be linked (unknown references, cycles, clashing ids). */
@@ -231,9 +235,13 @@ export class CorrelationEngine {
       c.groups.set(key, g);
       if (c.mode === 'closing') this.nextSweep = Math.min(this.nextSweep, t + rule.timespanMs);
     } else if (c.mode === 'sliding') {
+      // The window ends at the latest event time seen for the group, so a late event cannot
+      // bring back entries that already expired, and one older than the window is ignored.
+      const cutoff = Math.max(g.last, t) - rule.timespanMs;
+      g.window.expire(cutoff);
+      if (t <= cutoff) return;
       c.groups.delete(key); // re-insert: the map stays in last-activity order for expiry and eviction
       c.groups.set(key, g);
-      g.window.expire(t - rule.timespanMs);
     }
     if (!g.window.add(input.idx, input.fields, t)) {
       if (g.rules.size === 0) c.groups.delete(key); // never leave an empty window to be evaluated
@@ -244,7 +252,7 @@ export class CorrelationEngine {
     if (c.chained) g.fields = input.fields;
     if (c.mode === 'sliding' && conditionHolds(rule.condition, g.window.value())) {
       this.remove(c, key, g);
-      fired.push(this.detection(c, g, g.window.value(), g.window.start(), t));
+      fired.push(this.detection(c, g, g.window.value(), g.window.start(), g.last));
     }
   }
 

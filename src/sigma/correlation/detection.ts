@@ -15,7 +15,7 @@ export interface CorrelationDetail {
   rules: string[];
   /** Time (ms) of the oldest counted event, or the window anchor for windows evaluated when closed. */
   windowStart: number;
-  /** Time (ms) of the event that completed the correlation, or the anchor + timespan for closed windows. */
+  /** Time (ms) of the newest counted event (for sliding windows), or the anchor + timespan for closed windows. */
   windowEnd: number;
 }
 

@@ -76,9 +76,17 @@ class TimeQueue {
   get length(): number {
     return this.times.length - this.head;
   }
+  /** Appends, or inserts in time order when the entry arrived late (rare: a short scan from the end). */
   push(t: number, n: number): void {
-    this.times.push(t);
-    this.nums.push(n);
+    let i = this.times.length;
+    while (i > this.head && (this.times[i - 1] ?? 0) > t) i--;
+    if (i === this.times.length) {
+      this.times.push(t);
+      this.nums.push(n);
+    } else {
+      this.times.splice(i, 0, t);
+      this.nums.splice(i, 0, n);
+    }
   }
   /** Removes the oldest entry and returns its number. */
   shift(): number {
@@ -137,9 +145,14 @@ class CounterWindow implements GroupWindow {
   }
 }
 
-/** Distinct values: value → time last seen, kept in last-seen order so expiry pops from the front. */
+/**
+ * Distinct values: value → time last seen, kept in last-seen order so expiry pops from the front.
+ * A late entry breaks that order; from then on expiry scans the whole (bounded) map.
+ */
 class DistinctValueWindow implements GroupWindow {
   private seen = new Map<string, number>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private disordered = false;
   dropped = 0;
   constructor(
     private readonly fields: readonly string[],
@@ -148,8 +161,12 @@ class DistinctValueWindow implements GroupWindow {
   add(_i: number, f: Record<string, unknown>, time: number): boolean {
     const k = tupleKey(f, this.fields);
     if (k === undefined) return false;
+    const prev = this.seen.get(k);
+    if (prev !== undefined && prev >= time) return true;
     this.seen.delete(k);
     this.seen.set(k, time);
+    if (time < this.newest) this.disordered = true;
+    else this.newest = time;
     if (this.seen.size > this.maxEntries) {
       const oldest = this.seen.keys().next().value;
       if (oldest !== undefined) this.seen.delete(oldest);
@@ -159,7 +176,10 @@ class DistinctValueWindow implements GroupWindow {
   }
   expire(cutoff: number): void {
     for (const [k, t] of this.seen) {
-      if (t > cutoff) break;
+      if (t > cutoff) {
+        if (this.disordered) continue;
+        break;
+      }
       this.seen.delete(k);
     }
   }

@@ -8,7 +8,8 @@ export class RuleSetWindow implements GroupWindow {
     this.lastSeen = new Array<number>(ruleCount).fill(Number.NaN);
   }
   add(ruleIndex: number, _f: Record<string, unknown>, time: number): boolean {
-    this.lastSeen[ruleIndex] = time;
+    const prev = this.lastSeen[ruleIndex] ?? Number.NaN;
+    if (Number.isNaN(prev) || time > prev) this.lastSeen[ruleIndex] = time;
     return true;
   }
   expire(cutoff: number): void {
@@ -43,11 +44,13 @@ export class OrderedSequenceWindow implements GroupWindow {
   }
   add(ruleIndex: number, _f: Record<string, unknown>, time: number): boolean {
     if (ruleIndex === 0) {
-      this.starts[0] = time;
+      const cur = this.starts[0] ?? Number.NaN;
+      if (Number.isNaN(cur) || time > cur) this.starts[0] = time;
       return true;
     }
     const prev = this.starts[ruleIndex - 1] ?? Number.NaN;
-    if (Number.isNaN(prev)) return false; // out of order: nothing to extend
+    // Nothing to extend, or an event (arriving late) timed before the partial sequence began.
+    if (Number.isNaN(prev) || time < prev) return false;
     const cur = this.starts[ruleIndex] ?? Number.NaN;
     if (Number.isNaN(cur) || prev > cur) this.starts[ruleIndex] = prev;
     return true;

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parseSigmaDocuments } from '../rule/parse-sigma-documents.js';
+import { compileRuleSet } from './compile-rule-set.js';
+
+function load(text: string, placeholders?: Record<string, string[]>) {
+  const parsed = parseSigmaDocuments(text, 'set.yml');
+  expect(parsed.errors).toEqual([]);
+  return compileRuleSet({ rules: parsed.rules, filters: parsed.filters, ...(placeholders ? { placeholders } : {}) });
+}
+
+const rules = `title: Proc cmd
+id: proc-cmd
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    sel:
+        Image|endswith: '\\cmd.exe'
+    filter:
+        User: SYSTEM
+    condition: sel and not filter
+level: high
+---
+title: Sysmon only
+id: sysmon-any
+logsource:
+    product: windows
+    service: sysmon
+detection:
+    sel:
+        Image|endswith: '\\cmd.exe'
+    condition: sel
+---
+title: Registry generic
+id: reg-generic
+logsource:
+    product: windows
+    category: registry_event
+detection:
+    sel:
+        TargetObject|contains: '\\Run\\'
+    condition: sel
+`;
+
+describe('compileRuleSet', () => {
+  it('routes events to the rules of their logsource only', () => {
+    const { ruleSet } = load(rules);
+    expect(ruleSet.size).toBe(3);
+    const fields = { Image: 'C:\\Windows\\System32\\cmd.exe', User: 'bob', TargetObject: 'HKLM\\Software\\Run\\x' };
+    const ids = (logsource: object) => ruleSet.match({ fields, logsource }).map((m) => m.rule.id);
+    expect(ids({ product: 'windows', service: 'sysmon', category: 'process_creation' })).toEqual(['proc-cmd', 'sysmon-any']);
+    expect(ids({ product: 'windows', service: 'security', category: 'process_creation' })).toEqual(['proc-cmd']);
+    expect(ids({ product: 'windows', category: 'process_creation' })).toEqual(['proc-cmd']);
+    expect(ids({ product: 'linux', category: 'process_creation' })).toEqual([]);
+    expect(ids({})).toEqual([]);
+    // registry_event rules see the specific registry categories (alias).
+    expect(ids({ product: 'windows', service: 'sysmon', category: 'registry_set' })).toEqual(['sysmon-any', 'reg-generic']);
+  });
+
+  it('reports which selections and fields matched, not the negated ones', () => {
+    const { ruleSet } = load(rules);
+    const [m] = ruleSet.match({ fields: { Image: 'x\\cmd.exe', User: 'bob' }, logsource: { product: 'windows', category: 'process_creation' } });
+    expect(m).toEqual({ rule: expect.objectContaining({ id: 'proc-cmd', level: 'high' }), matched: [{ selection: 'sel', fields: ['Image'] }] });
+    expect(ruleSet.match({ fields: { Image: 'x\\cmd.exe', User: 'system' }, logsource: { product: 'windows', category: 'process_creation' } })).toEqual([]);
+  });
+
+  it('applies meta-filters to the rules they name, by id or name', () => {
+    const filter = `
+---
+title: Ignore admins
+logsource:
+    product: windows
+filter:
+    rules:
+        - proc-cmd
+        - sysmon_named
+    adm:
+        User|startswith: adm_
+    condition: adm
+---
+title: Named
+id: named-rule
+name: sysmon_named
+logsource:
+    product: windows
+detection:
+    sel:
+        Image|endswith: '\\cmd.exe'
+    condition: sel
+`;
+    const { ruleSet } = load(rules + filter);
+    const ls = { product: 'windows', service: 'sysmon', category: 'process_creation' };
+    const ids = (user: string) => ruleSet.match({ fields: { Image: 'c:\\cmd.exe', User: user }, logsource: ls }).map((m) => m.rule.id);
+    expect(ids('bob')).toEqual(['proc-cmd', 'sysmon-any', 'named-rule']);
+    expect(ids('adm_bob')).toEqual(['sysmon-any']);
+  });
+
+  it('expands placeholders given at compile time', () => {
+    const text = `title: P
+id: p
+logsource:
+    product: windows
+detection:
+    sel:
+        User|expand: '%admins%'
+    condition: sel
+`;
+    const ls = { product: 'windows' };
+    expect(load(text, { admins: ['root'] }).ruleSet.match({ fields: { User: 'bob' }, logsource: ls })).toEqual([]);
+    expect(load(text, { admins: ['root'] }).ruleSet.match({ fields: { User: 'ROOT' }, logsource: ls })).toHaveLength(1);
+  });
+
+  it('finds candidates through every anchor kind (exact, basename, substring, regex literal, keyword)', () => {
+    const text = ['F: exact', "F|endswith: '\\\\name.exe'", 'F|contains: mid', "F|re: 'ab+c[0-9]{2}xyz'", 'F|startswith: pre']
+      .map((d, i) => `title: r${i}\nid: r${i}\nlogsource:\n    product: p\ndetection:\n    sel:\n        ${d}\n    condition: sel\n`)
+      .join('---\n') + '---\ntitle: kw\nid: kw\nlogsource:\n    product: p\ndetection:\n    k:\n        - needle\n    condition: k\n';
+    const { ruleSet } = load(text);
+    const ids = (F: unknown) => ruleSet.match({ fields: { F }, logsource: { product: 'p' } }).map((m) => m.rule.id);
+    expect(ids('EXACT')).toEqual(['r0']);
+    expect(ids('c:\\dir\\NAME.exe')).toEqual(['r1']);
+    expect(ids('xxMIDxx')).toEqual(['r2']);
+    expect(ids('__abbbc42xyz')).toEqual(['r3']);
+    expect(ids('prefix')).toEqual(['r4']);
+    expect(ids('a Needle here')).toEqual(['kw']);
+    expect(ids(['zzz', 'exact'])).toEqual(['r0']);
+  });
+});

@@ -89,6 +89,11 @@ export function registerHuntCommand(program: Command): void {
 }
 
 async function runHunt(files: string[], totalBytes: number, format: HuntFormat, minLevel: string | undefined, detector: Detector): Promise<void> {
+  // `hunt … | head` closes the pipe early: that is a normal end for a filter, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const out = new LineWriter(process.stdout);
   const rows: Record<string, string>[] = [];
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'hunting [{bar}] {percentage}% | {value}/{total} bytes | {eta}s', hideCursor: true }) : undefined;

@@ -146,7 +146,7 @@ describe.skipIf(!present)('Detector correlations on a real host log', () => {
     for (const [host, w] of windows) close(host, w);
     expect(expected.length).toBeGreaterThan(0);
     const got = out.filter((d) => d.kind === 'correlation').map((d) => [d.correlation?.groupBy.Computer, d.correlation?.windowStart, d.correlation?.count]);
-    const order = (a: [unknown, unknown, unknown], b: [unknown, unknown, unknown]) => String(a).localeCompare(String(b));
+    const order = (a: unknown[], b: unknown[]) => String(a).localeCompare(String(b));
     expect(got.sort(order)).toEqual(expected.sort(order));
   });
 });

@@ -13,7 +13,7 @@
  * except where a pipeline converts them); the unnamed `<Data>` strings of classic PowerShell
  * events are joined into one `Data` text, one per line.
  */
-export { normalizeEvent } from './normalize-event.js';
+export { normalizeEvent, normalizeEventInPlace } from './normalize-event.js';
 export { categoryAliases, serviceAliases, logsourceMatches, ruleCategoriesFor, ruleServicesFor } from './logsource-aliases.js';
 export { classifyWindowsEvent, windowsPipelines, type WindowsClassification } from './windows-classifier.js';
 export { windowsChannelServices, windowsProviderChannels } from './pipelines/windows-channel-services.js';

@@ -67,11 +67,12 @@ describe.skipIf(!present)('normalizeEvent on Security-Datasets (NXLog flat, Winl
     for (const { ev } of lower) expect(ev.logsource.service).toBe('security');
   });
 
-  it('folds key-case variants to the Sigma spelling without losing the value', () => {
+  it('adds the Sigma spelling of key-case variants, and leaves the raw record alone', () => {
     const variants = sample.filter(({ raw }) => raw['ProcessID'] !== undefined && raw['ProcessId'] === undefined);
     expect(variants.length).toBeGreaterThan(0);
     for (const { raw, ev } of variants) {
-      expect(ev.fields['ProcessID']).toBeUndefined();
+      expect(ev.fields['ProcessID']).toBe(raw['ProcessID']);
+      expect(ev.fields).not.toBe(raw);
       // 4688 re-derives ProcessId from NewProcessId; elsewhere the folded value is the raw one.
       if (ev.fields['EventID'] !== 4688) expect(ev.fields['ProcessId']).toBe(raw['ProcessID']);
     }

@@ -49,7 +49,9 @@ function explicitLogsource(v: unknown): Logsource | undefined {
  * `EventID` through the pipelines (see `windowsPipelines`): e.g. Sysmon 1 → `{product: windows,
  * service: sysmon, category: process_creation}`, Security 4688 → `{…service: security,
  * category: process_creation}` with `Image`, `ParentImage`, `User`… derived. A record that is
- * none of these gets an empty logsource. Never throws; the input object is not modified.
+ * none of these gets an empty logsource. Never throws; the input object is not modified (see
+ * {@link normalizeEventInPlace} for the variant that may). Key-case variants are kept beside
+ * their canonical spelling (`ProcessID` and `ProcessId`).
  *
  * @example
  * normalizeEvent({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Image: 'C:\\x.exe' })
@@ -57,6 +59,19 @@ function explicitLogsource(v: unknown): Logsource | undefined {
  * //     logsource: { product: 'windows', service: 'sysmon', category: 'process_creation' } }
  */
 export function normalizeEvent(raw: Record<string, unknown>): SigmaEvent {
+  return normalize(raw, false);
+}
+
+/**
+ * {@link normalizeEvent} for callers that do not keep the raw event (benchmarks, streaming
+ * ingest): a flat record becomes the fields object itself, with the Sigma fields added to it,
+ * which spares the shallow copy. Other layouts are rebuilt anyway and `raw` is left as it is.
+ */
+export function normalizeEventInPlace(raw: Record<string, unknown>): SigmaEvent {
+  return normalize(raw, true);
+}
+
+function normalize(raw: Record<string, unknown>, inPlace: boolean): SigmaEvent {
   let fields: Record<string, unknown>;
   let ecs = false;
   const event = raw['Event'];
@@ -68,7 +83,7 @@ export function normalizeEvent(raw: Record<string, unknown>): SigmaEvent {
   } else if (isObject(raw['event_data']) || raw['log_name'] !== undefined) {
     fields = flattenWinlogbeatLegacyEvent(raw);
   } else {
-    fields = flattenFlatEvent(raw);
+    fields = flattenFlatEvent(inPlace ? raw : Object.assign({}, raw));
     const explicit = explicitLogsource(fields['logsource']);
     if (explicit) {
       delete fields['logsource'];

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEvent, normalizeEventInPlace } from './normalize-event.js';
+
+// A Security 4688 record as NXLog wrote it in Security-Datasets (trimmed to the fields used here).
+function nxlog4688(): Record<string, unknown> {
+  return {
+    SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', Hostname: 'MORDORDC.mordor.local', EventID: 4688,
+    RecordNumber: 379988, SubjectUserName: 'MORDORDC$', SubjectDomainName: 'MORDOR', SubjectLogonId: '0x3e7', NewProcessId: '0x7d8',
+    NewProcessName: 'C:\\Windows\\System32\\sppsvc.exe', ProcessId: '0x2b8', ParentProcessName: 'C:\\Windows\\System32\\services.exe',
+    CommandLine: 'C:\\windows\\system32\\sppsvc.exe', MandatoryLabel: 'S-1-16-16384', TokenElevationType: '%%1936',
+  };
+}
+
+describe('normalizeEvent', () => {
+  it('maps Security 4688 to process_creation with the Sysmon names, keeping the Security ones', () => {
+    const raw = nxlog4688();
+    const before = JSON.stringify(raw);
+    const ev = normalizeEvent(raw);
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
+    expect(ev.fields).toMatchObject({
+      Image: 'C:\\Windows\\System32\\sppsvc.exe', ParentImage: 'C:\\Windows\\System32\\services.exe', ProcessId: 2008,
+      ParentProcessId: 696, User: 'MORDOR\\MORDORDC$', LogonId: '0x3e7', IntegrityLevel: 'System',
+      NewProcessName: 'C:\\Windows\\System32\\sppsvc.exe', Provider_Name: 'Microsoft-Windows-Security-Auditing',
+      Computer: 'MORDORDC.mordor.local', EventRecordID: 379988,
+    });
+    expect(JSON.stringify(raw)).toBe(before);
+  });
+
+  it('normalizeEventInPlace turns a flat record into the fields object itself', () => {
+    const raw = nxlog4688();
+    const ev = normalizeEventInPlace(raw);
+    expect(ev.fields).toBe(raw);
+    expect(raw['Image']).toBe('C:\\Windows\\System32\\sppsvc.exe');
+    expect(ev.logsource.category).toBe('process_creation');
+  });
+
+  it('reads string EventIDs and keeps other values as given', () => {
+    const ev = normalizeEvent({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: '3', DestinationPort: '443', Initiated: 'true' });
+    expect(ev.fields['EventID']).toBe(3);
+    expect(ev.fields['DestinationPort']).toBe('443');
+    expect(ev.logsource.category).toBe('network_connection');
+  });
+
+  it('classifies by provider when the channel is missing', () => {
+    const ev = normalizeEvent({ SourceName: 'Microsoft-Windows-Sysmon', EventID: 22, QueryName: 'example.org' });
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'sysmon', category: 'dns_query' });
+  });
+
+  it('uses an explicit logsource on already-flat Sigma events and leaves it out of the fields', () => {
+    const ev = normalizeEvent({ logsource: { product: 'Linux', category: 'process_creation' }, Image: '/usr/bin/curl' });
+    expect(ev.logsource).toEqual({ product: 'linux', category: 'process_creation' });
+    expect(ev.fields).toEqual({ Image: '/usr/bin/curl' });
+  });
+
+  it('gives records with no Windows shape an empty logsource', () => {
+    expect(normalizeEvent({ message: 'hello', host: 'x' }).logsource).toEqual({});
+    expect(normalizeEvent({}).logsource).toEqual({});
+  });
+
+  it('flattens evtx_dump System attributes and joins unnamed Data strings', () => {
+    const ev = normalizeEvent({
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: 'PowerShell' } }, EventID: { '#text': 400, '#attributes': { Qualifiers: 0 } },
+          Channel: 'Windows PowerShell', Computer: 'pc1', TimeCreated: { '#attributes': { SystemTime: '2024-01-01T00:00:00Z' } },
+          Correlation: null,
+        },
+        EventData: { Data: { '#text': ['Available', 'None', '\tHostApplication=powershell.exe -v 2'] } },
+      },
+    });
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'powershell-classic', category: 'ps_classic_start' });
+    expect(ev.fields['EventID']).toBe(400);
+    expect(ev.fields['EventID_Qualifiers']).toBe(0);
+    expect(ev.fields['Provider_Name']).toBe('PowerShell');
+    expect(ev.fields['TimeCreated_SystemTime']).toBe('2024-01-01T00:00:00Z');
+    expect(ev.fields['Data']).toBe('Available\nNone\n\tHostApplication=powershell.exe -v 2');
+    expect('Correlation' in ev.fields).toBe(false);
+  });
+
+  it('maps Security 4657 registry auditing to registry_set with Sysmon-style paths', () => {
+    const ev = normalizeEvent({
+      Channel: 'Security', EventID: 4657, OperationType: '%%1905', ObjectName: '\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
+      ObjectValueName: 'evil', NewValue: 'C:\\evil.exe', ProcessName: 'C:\\Windows\\regedit.exe', ProcessId: '0x10',
+    });
+    expect(ev.logsource.category).toBe('registry_set');
+    expect(ev.fields).toMatchObject({
+      TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\evil', Details: 'C:\\evil.exe', Image: 'C:\\Windows\\regedit.exe', ProcessId: 16,
+    });
+  });
+
+  it('never throws on odd shapes', () => {
+    for (const raw of [{ Event: { System: 'x' } }, { Event: { EventData: null, System: {} } }, { winlog: { event_data: 5 } }, { event_data: [1, 2] }, { EventData: '<nope' }, { EventData: '{bad json' }]) {
+      expect(() => normalizeEvent(raw as Record<string, unknown>)).not.toThrow();
+    }
+  });
+});

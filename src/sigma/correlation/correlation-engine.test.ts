@@ -244,11 +244,23 @@ describe('memory bounds', () => {
     expect(e.stats()).toMatchObject({ groups: 0, expiredGroups: 50 });
   });
 
-  it('a sliding sum drops its oldest entries past maxEntriesPerGroup and counts them', () => {
-    const e = engine(`
+  it('past maxEntriesPerGroup a sliding sum or count merges its oldest entries: totals stay exact', () => {
+    const sum = engine(`
 title: t
-correlation: {type: value_sum, rules: [a], group-by: [H], timespan: 1h, condition: {field: n, gte: 100}}`, { maxEntriesPerGroup: 10 });
-    for (let i = 0; i < 25; i++) e.observe(['id-a'], { H: 'h', n: 1 }, i);
-    expect(e.stats().droppedEntries).toBe(15);
+correlation: {type: value_sum, rules: [a], group-by: [H], timespan: 1h, condition: {field: n, gte: 25}}`, { maxEntriesPerGroup: 10 });
+    for (let i = 0; i < 24; i++) expect(sum.observe(['id-a'], { H: 'h', n: 1 }, i)).toEqual([]);
+    expect(sum.stats().droppedEntries).toBe(14);
+    expect(sum.observe(['id-a'], { H: 'h', n: 1 }, 24)[0]?.correlation).toMatchObject({ value: 25, windowStart: 0 });
+    const count = engine(eventCount('{gte: 50}'), { maxEntriesPerGroup: 10 });
+    const fired = feed(count, 'failed', { User: 'u' }, Array.from({ length: 50 }, (_, i) => i)).map((d) => d.length);
+    expect(fired.indexOf(1)).toBe(49);
+  });
+
+  it('merged entries leave the window at the older time: late, never wrong', () => {
+    const e = engine(eventCount('{gte: 4}'), { maxEntriesPerGroup: 2 });
+    feed(e, 'failed', { User: 'u' }, [0, 30 * S, 40 * S]); // 0 and 30 s merge into one entry at 0
+    // exact window at 65 s: 30 s, 40 s, 65 s = 3; merged: 40 s, 65 s = 2 (under-counted)
+    expect(feed(e, 'failed', { User: 'u' }, [65 * S, 66 * S]).flat()).toEqual([]);
+    expect(feed(e, 'failed', { User: 'u' }, [67 * S]).flat()).toHaveLength(1);
   });
 });

@@ -17,7 +17,7 @@ export interface CorrelationEngineOptions {
   clock?: Clock;
   /** Most groups (distinct group-by values) kept per correlation; the oldest is evicted past it. Default 10,000. */
   maxGroups?: number;
-  /** Most entries (events or distinct values) kept per group; the oldest is dropped past it. Default 10,000. */
+  /** Most entries (events or distinct values) kept per group; past it the oldest are merged or dropped (see createGroupWindow). Default 10,000. */
   maxEntriesPerGroup?: number;
 }
 
@@ -29,7 +29,7 @@ export interface CorrelationEngineStats {
   evictedGroups: number;
   /** Groups removed because their window expired. */
   expiredGroups: number;
-  /** Entries dropped because a group reached `maxEntriesPerGroup`. */
+  /** Entries merged into an older one, or distinct values dropped, because a group reached `maxEntriesPerGroup`. */
   droppedEntries: number;
 }
 

@@ -15,27 +15,27 @@ export interface GroupWindow {
   value(): number;
   /** Time of the oldest entry still counted (NaN when empty). */
   start(): number;
-  /** Entries dropped because the per-group entry cap was reached. */
+  /** Entries merged or dropped because the per-group entry cap was reached. */
   dropped: number;
 }
 
 /**
  * Creates the window for a correlation type and evaluation mode.
  *
- * Memory per group: windows evaluated on close keep counters only (value_count and
- * value_percentile keep one entry per distinct value, at most `maxEntries`). Sliding windows keep
- * one entry per event or value; a sliding count never holds more than its threshold because the
- * group is cleared when it fires, so its cap is raised to the threshold; a sliding sum drops its
- * oldest entries past `maxEntries` (counted), which can only make it fire later, never wrongly.
+ * Memory per group is bounded by `maxEntries`. Windows evaluated on close keep counters only
+ * (value_count and value_percentile: one entry per distinct value). Sliding counts and sums keep
+ * one (time, amount) entry per event; past the cap the two oldest entries merge into one at the
+ * older time, so the merged events leave the window a little early: the aggregate may be
+ * under-counted for a while, never over-counted, so a correlation can fire late but never wrongly.
+ * Distinct values past the cap drop the least recently seen one (same direction of error).
  */
 export function createGroupWindow(rule: CorrelationRule, maxEntries: number, mode: 'sliding' | 'closing'): GroupWindow {
   const sliding = mode === 'sliding';
-  const countCap = Math.max(maxEntries, threshold(rule));
   switch (rule.type) {
     case 'event_count':
-      return sliding ? new EventCountWindow(countCap) : new CounterWindow();
+      return sliding ? new EventCountWindow(maxEntries) : new CounterWindow();
     case 'value_count':
-      return new DistinctValueWindow(rule.fields, sliding ? countCap : maxEntries);
+      return new DistinctValueWindow(rule.fields, maxEntries);
     case 'value_sum':
       return new NumericWindow(rule.fields, maxEntries, false, sliding);
     case 'value_avg':
@@ -47,13 +47,6 @@ export function createGroupWindow(rule: CorrelationRule, maxEntries: number, mod
     case 'temporal_ordered':
       return new OrderedSequenceWindow(rule.rules.length);
   }
-}
-
-/** The smallest count that satisfies a lower-bound-only condition (sliding mode). */
-function threshold(rule: CorrelationRule): number {
-  const { gt, gte } = rule.condition;
-  const t = Math.max(gte !== undefined ? Math.ceil(gte) : 0, gt !== undefined ? Math.floor(gt) + 1 : 0);
-  return Number.isSafeInteger(t) ? t : 0;
 }
 
 /** The tuple key of the aggregated fields; undefined when any of them is missing (fields are linked by AND). */
@@ -68,7 +61,7 @@ export function tupleKey(fields: Record<string, unknown>, names: readonly string
   return JSON.stringify(parts);
 }
 
-/** A FIFO of (time, number) with amortised O(1) pops. */
+/** A time-ordered FIFO of (time, amount) with amortised O(1) pops. */
 class TimeQueue {
   times: number[] = [];
   nums: number[] = [];
@@ -102,25 +95,35 @@ class TimeQueue {
   firstTime(): number {
     return this.length > 0 ? (this.times[this.head] ?? Number.NaN) : Number.NaN;
   }
+  /** Folds the oldest entry into the next one, which takes the older time (see createGroupWindow). */
+  mergeOldest(): void {
+    const h = this.head;
+    if (this.length < 2) return;
+    this.nums[h + 1] = (this.nums[h + 1] ?? 0) + (this.nums[h] ?? 0);
+    this.times[h + 1] = this.times[h] ?? 0;
+    this.shift();
+  }
 }
 
 class EventCountWindow implements GroupWindow {
   private q = new TimeQueue();
+  private count = 0;
   dropped = 0;
   constructor(private readonly maxEntries: number) {}
   add(_i: number, _f: Record<string, unknown>, time: number): boolean {
     this.q.push(time, 1);
+    this.count++;
     if (this.q.length > this.maxEntries) {
-      this.q.shift();
+      this.q.mergeOldest();
       this.dropped++;
     }
     return true;
   }
   expire(cutoff: number): void {
-    while (this.q.length > 0 && this.q.firstTime() <= cutoff) this.q.shift();
+    while (this.q.length > 0 && this.q.firstTime() <= cutoff) this.count -= this.q.shift();
   }
   value(): number {
-    return this.q.length;
+    return this.count;
   }
   start(): number {
     return this.q.firstTime();
@@ -213,18 +216,17 @@ class NumericWindow implements GroupWindow {
     if (!this.sliding) return true;
     this.q.push(time, n);
     if (this.q.length > this.maxEntries) {
-      this.drop();
+      this.q.mergeOldest();
       this.dropped++;
     }
     return true;
   }
+  /** Only sliding sums expire (averages are always decided on close, see evaluationMode). */
   expire(cutoff: number): void {
-    while (this.q.length > 0 && this.q.firstTime() <= cutoff) this.drop();
-  }
-  private drop(): void {
-    this.sum -= this.q.shift();
-    this.n--;
-    if (this.n === 0) this.sum = 0; // no drift from float subtraction once empty
+    while (this.q.length > 0 && this.q.firstTime() <= cutoff) {
+      this.sum -= this.q.shift();
+      if (this.q.length === 0) this.sum = 0; // no drift from float subtraction once empty
+    }
   }
   value(): number {
     if (!this.average) return this.sum;

@@ -1,0 +1,128 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { SyslogInputDeps } from './input-deps.js';
+import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { SourceLogLimiter } from './source-log-limiter.js';
+import { SyslogConnection, type SyslogConnectionStats } from './syslog-connection.js';
+import { bindError } from './syslog-udp-input.js';
+
+/** Options of {@link SyslogTcpInput}. */
+export interface SyslogTcpInputOptions extends SyslogInputDeps {
+  /** `host:port` or `[v6]:port`; port 0 picks a free port. */
+  address: string;
+  /** PEM certificate chain and key: syslog over TLS (RFC 5425) instead of plain TCP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Largest frame (`ingest.maxLineBytes`, default 65,536); larger ones are rejected, the connection stays up. */
+  maxFrameBytes?: number;
+  /** Frames per submission (default 500). */
+  maxBatch?: number;
+  /** How long a partial batch may wait (default 20 ms). */
+  flushMs?: number;
+  /** Open connections above which new ones are closed at once (default 1,024). */
+  maxConnections?: number;
+  /** First retry delay of a refused batch (default 100 ms), doubling up to `maxRetryDelayMs` (default 2 s). */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Attempts before a batch refused with anything but RATE_LIMITED is dropped (default 5). */
+  maxAttempts?: number;
+}
+
+/**
+ * Syslog over TCP (RFC 6587) or TLS (RFC 5425): each connection gets its own framer (octet
+ * counting or LF, detected per connection) and its own backpressure, see {@link SyslogConnection}.
+ * A bad frame or a misbehaving client costs only that client's records; other clients and the
+ * listener keep working.
+ *
+ * @example
+ * const tcp = new SyslogTcpInput({ address: '0.0.0.0:601', org, ingest, metrics, logger, clock });
+ * await tcp.start(); // '0.0.0.0:601'
+ */
+export class SyslogTcpInput {
+  readonly input: 'syslog-tcp' | 'syslog-tls';
+  private server: Server | undefined;
+  private bound = '';
+  private readonly open = new Set<SyslogConnection>();
+  private readonly logLimiter: SourceLogLimiter;
+
+  constructor(private readonly opts: SyslogTcpInputOptions) {
+    this.input = opts.tls ? 'syslog-tls' : 'syslog-tcp';
+    this.logLimiter = new SourceLogLimiter(opts.clock);
+  }
+
+  /** The bound `host:port` (after {@link start}). */
+  get address(): string {
+    return this.bound;
+  }
+
+  /** Per-connection state: bytes read, records queued, whether reading is paused. */
+  connections(): SyslogConnectionStats[] {
+    return [...this.open].map((c) => c.stats());
+  }
+
+  /** Starts listening; resolves with the bound address. A taken port is PORT_IN_USE. */
+  async start(): Promise<string> {
+    const key = this.opts.tls ? 'ingest.syslog.tls.address' : 'ingest.syslog.tcp';
+    const where = parseListenAddress(this.opts.address, key);
+    const onSocket = (socket: Socket) => this.accept(socket);
+    const server = this.opts.tls
+      ? createTlsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, onSocket)
+      : createServer(onSocket);
+    server.maxConnections = this.opts.maxConnections ?? 1024;
+    server.on('drop', (peer?: { remoteAddress?: string }) => {
+      this.opts.metrics.connectionsRefused.inc({ input: this.input });
+      const ip = peer?.remoteAddress ?? 'unknown';
+      const admitted = this.logLimiter.admit(`limit:${ip}`);
+      if (admitted) this.opts.logger.warn({ input: this.input, source: ip, maxConnections: server.maxConnections }, 'syslog connection refused: connection limit reached');
+    });
+    server.on('tlsClientError', (err: Error, socket: Socket) => {
+      const ip = socket.remoteAddress ?? 'unknown';
+      if (this.logLimiter.admit(`tls:${ip}`)) this.opts.logger.warn({ input: this.input, source: ip, err: err.message }, 'syslog TLS handshake failed');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(err, this.opts.address)));
+      server.listen(where.port, where.host, () => resolve());
+    });
+    server.removeAllListeners('error');
+    server.on('error', (err) => this.opts.logger.error({ err, input: this.input }, 'syslog listener error'));
+    this.server = server;
+    const a = server.address();
+    this.bound = a && typeof a === 'object' ? formatListenAddress(a.address, a.port) : this.opts.address;
+    return this.bound;
+  }
+
+  /** Stops accepting, ends every connection and waits until what they framed is submitted. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const connections = [...this.open];
+    for (const c of connections) c.shutdown();
+    await Promise.all([stopped, ...connections.map((c) => c.closed)]);
+  }
+
+  private accept(socket: Socket): void {
+    const ip = socket.remoteAddress ?? 'unknown';
+    const connection = new SyslogConnection(
+      socket,
+      this.opts,
+      {
+        input: this.input,
+        source: formatListenAddress(ip, socket.remotePort ?? 0),
+        sourceIp: ip,
+        maxFrameBytes: this.opts.maxFrameBytes ?? 65_536,
+        maxBatch: this.opts.maxBatch ?? 500,
+        flushMs: this.opts.flushMs ?? 20,
+        retryDelayMs: this.opts.retryDelayMs ?? 100,
+        maxRetryDelayMs: this.opts.maxRetryDelayMs ?? 2000,
+        maxAttempts: this.opts.maxAttempts ?? 5,
+      },
+      this.logLimiter,
+    );
+    this.open.add(connection);
+    this.opts.metrics.connections.inc({ input: this.input });
+    void connection.closed.then(() => {
+      this.open.delete(connection);
+      this.opts.metrics.connections.dec({ input: this.input });
+    });
+  }
+}

@@ -84,6 +84,19 @@ describe('value_percentile (share of each value in a closed window, in percent)'
     expect(d[0]?.correlation).toMatchObject({ type: 'value_percentile', windowStart: 0, windowEnd: 24 * H });
   });
 
+  it('past maxEntriesPerGroup new values still count in the total, untracked', () => {
+    const doc = parse(`
+title: t
+correlation: {type: value_percentile, rules: [website_access], timespan: 1h, condition: {field: Image, gte: 50}}`) as Record<string, unknown>;
+    const r = parseCorrelation({ doc, path: 't.yml' });
+    if ('message' in r) throw new Error(r.message);
+    const e = new CorrelationEngine({ correlations: [r], rules, maxEntriesPerGroup: 2 });
+    for (const img of ['a', 'a', 'b', 'c', 'd']) e.observe(['id-web'], { Image: img }, 0);
+    // a is 2 of 5 events (40 %), not 2 of 3
+    expect(e.flush()).toEqual([]);
+    expect(e.stats().droppedEntries).toBe(2);
+  });
+
   it('the median (gte 50) value', () => {
     const e = engine('value_percentile', '{field: Image, gte: 50}');
     web(e, 0, { Image: 'a' });

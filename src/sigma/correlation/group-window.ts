@@ -255,12 +255,10 @@ export class ValueShareWindow implements GroupWindow {
     if (k === undefined) return false;
     if (this.total === 0) this.first = time;
     const c = this.counts.get(k);
-    if (c === undefined && this.counts.size >= this.maxEntries) {
-      this.dropped++;
-      return false;
-    }
-    this.counts.set(k, (c ?? 0) + 1);
     this.total++;
+    // Past the cap a new value still counts in the total (other shares stay right) but is not tracked.
+    if (c === undefined && this.counts.size >= this.maxEntries) this.dropped++;
+    else this.counts.set(k, (c ?? 0) + 1);
     return true;
   }
   expire(): void {}

@@ -111,6 +111,12 @@ correlation: {type: event_count, rules: [failed, ok], timespan: 1m, condition: {
     expect(d[0]?.correlation).toMatchObject({ groupBy: {}, count: 2, rules: ['id-failed', 'id-ok'] });
   });
 
+  it('takes matched rules by name as well as by id', () => {
+    const e = engine(eventCount('{gte: 2}'));
+    e.observe(['failed'], { User: 'u' }, 0);
+    expect(e.observe(['id-failed'], { User: 'u' }, 1)[0]?.correlation?.rules).toEqual(['id-failed']);
+  });
+
   it('ignores rules it does not reference', () => {
     const e = engine(eventCount('{gte: 1}'));
     expect(e.observe(['id-ok', 'id-unknown'], { User: 'u' }, 0)).toEqual([]);

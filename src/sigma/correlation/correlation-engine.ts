@@ -102,6 +102,7 @@ export class CorrelationEngine {
   private readonly live: Live[];
   private readonly subscribers = new Map<string, { c: number; idx: number }[]>();
   private readonly suppressed: Set<string>;
+  private readonly idByName = new Map<string, string>();
   private readonly clock: Clock;
   private readonly maxGroups: number;
   private readonly maxEntries: number;
@@ -127,6 +128,7 @@ export class CorrelationEngine {
       return { link, mode, emit: !links.suppressed.has(link.key), chained: false, groups: new Map() };
     });
     for (const l of this.live) l.chained = this.subscribers.has(l.link.key);
+    for (const r of opts.rules) if (r.name !== undefined && !this.idByName.has(r.name)) this.idByName.set(r.name, r.id);
   }
 
   /** Number of correlations loaded. */
@@ -145,14 +147,15 @@ export class CorrelationEngine {
   }
 
   /**
-   * Feeds the ids of the rules that matched one event (with its fields and time in ms) and returns
-   * the correlation detections this completes, chained correlations included.
+   * Feeds the rules that matched one event (by id, or by name; give each rule once), with the
+   * event's fields and time in ms, and returns the correlation detections this completes, chained
+   * correlations included.
    */
   observe(ruleIds: readonly string[], fields: Record<string, unknown>, time?: number): Detection[] {
     time = this.timeOf(time);
     let pending: Input[][] | undefined;
     for (const id of ruleIds) {
-      const subs = this.subscribers.get(id);
+      const subs = this.subscribers.get(id) ?? this.subscribers.get(this.idByName.get(id) ?? '');
       if (subs === undefined) continue;
       pending ??= [];
       for (const s of subs) (pending[s.c] ??= []).push({ idx: s.idx, fields, time });

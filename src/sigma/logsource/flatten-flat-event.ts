@@ -46,5 +46,22 @@ export function flattenFlatEvent(fields: Record<string, unknown>): Record<string
     }
   }
   fillFields(fields, fields, flatSystemAliases);
+  recoverSysmonEventType(fields);
   return fields;
+}
+
+// NXLog's own severity field is also called EventType; some Security-Datasets sets let it
+// overwrite Sysmon's (CreateKey, SetValue…), which decides the registry category.
+const nxlogSeverities = new Set(['INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'AUDIT_SUCCESS', 'AUDIT_FAILURE']);
+const registryEventIds = new Set<unknown>([12, 13, 14, '12', '13', '14']);
+const renderedEventType = /(?:^|\n)EventType: (\w+)/;
+
+/** Puts Sysmon's registry EventType back from the rendered message when NXLog overwrote it. */
+function recoverSysmonEventType(fields: Record<string, unknown>): void {
+  if (!registryEventIds.has(fields['EventID'])) return;
+  const type = fields['EventType'];
+  const message = fields['Message'];
+  if ((type !== undefined && !(typeof type === 'string' && nxlogSeverities.has(type))) || typeof message !== 'string') return;
+  const m = renderedEventType.exec(message);
+  if (m) fields['EventType'] = m[1];
 }

@@ -88,6 +88,19 @@ describe('normalizeEvent', () => {
     });
   });
 
+  it("puts back Sysmon's registry EventType when NXLog overwrote it with its severity", () => {
+    // covenant_persiststartup (Security-Datasets), trimmed.
+    const ev = normalizeEvent({
+      Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 12, EventType: 'INFO',
+      Message: 'Registry object added or deleted:\r\nRuleName: \r\nEventType: CreateKey\r\nUtcTime: 2019-12-05 04:42:12.494\r\nTargetObject: HKLM\\System',
+      TargetObject: 'HKLM\\System\\CurrentControlSet\\Services\\Tcpip\\Parameters',
+    });
+    expect(ev.fields['EventType']).toBe('CreateKey');
+    expect(ev.logsource.category).toBe('registry_add');
+    const security = normalizeEvent({ Channel: 'Security', EventID: 4688, EventType: 'AUDIT_SUCCESS', Message: 'EventType: X' });
+    expect(security.fields['EventType']).toBe('AUDIT_SUCCESS');
+  });
+
   it('never throws on odd shapes', () => {
     for (const raw of [{ Event: { System: 'x' } }, { Event: { EventData: null, System: {} } }, { winlog: { event_data: 5 } }, { event_data: [1, 2] }, { EventData: '<nope' }, { EventData: '{bad json' }]) {
       expect(() => normalizeEvent(raw as Record<string, unknown>)).not.toThrow();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../src/hunt/read-events.js';
 import { runCli } from './cli-process.js';
 
@@ -33,8 +33,13 @@ interface Line { rule: { id: string; title: string; level: string; author: strin
 const lines = (stdout: string): Line[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
 
 describe.skipIf(!present)('shieldwall hunt', () => {
+  // One plain jsonl hunt, compared against by the other forms and formats (each spawn costs seconds).
+  let res: { code: number; stdout: string; stderr: string };
+  beforeAll(async () => {
+    res = await runCli(['hunt', '--rules', rulesDir, ...jsonFiles]);
+  }, 60_000);
+
   it('prints one jsonl line per detection with the exact shape and the event at its 0-based record', async () => {
-    const res = await runCli(['hunt', '--rules', rulesDir, ...jsonFiles]);
     expect(res.code, res.stderr).toBe(0);
     const out = lines(res.stdout);
     for (const e of picked) expect(out.some((l) => l.rule.id === e.rule_id), e.rule_path).toBe(true);
@@ -52,7 +57,7 @@ describe.skipIf(!present)('shieldwall hunt', () => {
   });
 
   it('finds the same detections in the .evtx, .json.gz and .zip forms of the same events', async () => {
-    const plain = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
+    const plain = lines(res.stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
     const evtx = lines((await runCli(['hunt', '--rules', rulesDir, ...evtxFiles])).stdout).map((l) => `${l.rule.id}#${l.record}`).sort();
     expect(evtx).toEqual(plain);
     const gz = jsonFiles.map((f, i) => {
@@ -74,8 +79,7 @@ describe.skipIf(!present)('shieldwall hunt', () => {
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trim().split('\n');
     expect(rows[0]).toBe('file,record,level,rule_id,rule_title,author,tags,matched');
-    const json = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout);
-    expect(rows.length - 1).toBe(json.length);
+    expect(rows.length - 1).toBe(lines(res.stdout).length);
     const table = await runCli(['hunt', '--rules', rulesDir, '--format', 'table', ...jsonFiles]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^level\s+rule\s+file\s+record/);
@@ -83,7 +87,7 @@ describe.skipIf(!present)('shieldwall hunt', () => {
   });
 
   it('drops detections below --min-level', async () => {
-    const all = lines((await runCli(['hunt', '--rules', rulesDir, ...jsonFiles])).stdout);
+    const all = lines(res.stdout);
     const rank = ['informational', 'low', 'medium', 'high', 'critical'];
     const top = Math.max(...all.map((l) => rank.indexOf(l.rule.level)));
     const filtered = await runCli(['hunt', '--rules', rulesDir, '--min-level', rank[top]!, ...jsonFiles]);
@@ -106,9 +110,13 @@ describe.skipIf(!present)('shieldwall hunt', () => {
   });
 
   it('answers usage errors with exit 2', async () => {
-    expect((await runCli(['hunt', '--rules', rulesDir, '--format', 'xml', jsonFiles[0]!])).code).toBe(2);
-    expect((await runCli(['hunt', '--rules', rulesDir, '--min-level', 'severe', jsonFiles[0]!])).code).toBe(2);
-    expect((await runCli(['hunt', '--rules', rulesDir, path.join(dir, 'missing.json')])).code).toBe(2);
-    expect((await runCli(['hunt', '--rules', path.join(dir, 'no-rules'), jsonFiles[0]!])).code).toBe(2);
+    const codes = await Promise.all([
+      runCli(['hunt', '--rules', rulesDir, '--format', 'xml', jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, '--min-level', 'severe', jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, path.join(dir, 'missing.json')]),
+      runCli(['hunt', '--rules', path.join(dir, 'no-rules'), jsonFiles[0]!]),
+    ]);
+    expect(codes.map((c) => c.code)).toEqual([2, 2, 2, 2]);
+    expect(codes[3]!.stderr).toContain('no-rules');
   });
 });

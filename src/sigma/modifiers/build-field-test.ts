@@ -15,7 +15,6 @@ const transforms = new Set([
 const numericOps = new Set(['lt', 'lte', 'gt', 'gte']);
 const timeParts = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
 const typeModifiers = new Set(['re', 'cidr', 'exists', 'fieldref']);
-const flags = new Set(['all', 'cased', 'neq', 'expand']);
 const reFlags = new Set(['i', 'm', 's']);
 
 /** Options of {@link buildFieldTest}. */
@@ -36,17 +35,25 @@ interface Working {
  * @throws Error with a precise message (unknown modifier, bad regex, bad CIDR, wrong value type)
  */
 export function buildFieldTest(key: string, values: DetectionValue[], opts: BuildOptions = {}): FieldTest {
-  const [fieldName = '', ...mods] = key.split('|');
+  const parts = key.split('|');
+  const fieldName = parts[0] ?? '';
   const field = fieldName === '' ? undefined : fieldName;
   let type: string | undefined;
   let op: NumericOp | undefined;
   let time: TimePart | undefined;
   const steps: string[] = [];
-  const set = new Set<string>();
+  let all = false;
+  let cased = false;
+  let neq = false;
+  let expand = false;
   let reFlagBits = 0;
-  for (const m of mods) {
+  for (let k = 1; k < parts.length; k++) {
+    const m = parts[k]!;
     if (transforms.has(m)) steps.push(m);
-    else if (flags.has(m)) set.add(m);
+    else if (m === 'all') all = true;
+    else if (m === 'cased') cased = true;
+    else if (m === 'neq') neq = true;
+    else if (m === 'expand') expand = true;
     else if (numericOps.has(m)) op = m as NumericOp;
     else if (timeParts.has(m)) time = m as TimePart;
     else if (typeModifiers.has(m)) {
@@ -57,7 +64,6 @@ export function buildFieldTest(key: string, values: DetectionValue[], opts: Buil
     } else throw new Error(`unknown modifier "${m}" in "${key}"`);
   }
   if (op && type) throw new Error(`modifier "${op}" cannot be combined with "${type}"`);
-  const cased = set.has('cased');
   const tests: ValueTest[] = [];
   for (const v of values) {
     if (v === null) {
@@ -80,12 +86,14 @@ export function buildFieldTest(key: string, values: DetectionValue[], opts: Buil
     } else if (type === 'fieldref') {
       const pos = steps.find((s) => s === 'contains' || s === 'startswith' || s === 'endswith');
       tests.push({ kind: 'fieldref', other: String(v), mode: (pos as 'contains' | undefined) ?? 'eq', cased });
+    } else if (!expand && steps.length === 0 && field !== undefined) {
+      tests.push(toTest(parseSigmaPattern(typeof v === 'string' ? v : String(v)), cased));
     } else {
-      for (const w of stringValues(v, steps, set.has('expand'), field === undefined, opts)) tests.push(toTest(w, cased));
+      for (const w of stringValues(v, steps, expand, field === undefined, opts)) tests.push(toTest(w.parts, cased));
     }
   }
-  const out: FieldTest = { field, tests, all: set.has('all'), neq: set.has('neq') };
-  if (set.has('expand')) out.expand = { key, values };
+  const out: FieldTest = { field, tests, all, neq };
+  if (expand) out.expand = { key, values };
   return out;
 }
 
@@ -186,9 +194,15 @@ function deserialize(s: string): PatternPart[] {
   return parts;
 }
 
-function toTest(w: Working, cased: boolean): ValueTest {
-  const fold = (s: string): string => (cased ? s : s.toLowerCase());
-  const p = w.parts.map((x) => (typeof x === 'string' ? fold(x) : x));
+function toTest(parts: PatternPart[], cased: boolean): ValueTest {
+  let p = parts;
+  if (!cased) {
+    p = new Array<PatternPart>(parts.length);
+    for (let k = 0; k < parts.length; k++) {
+      const x = parts[k]!;
+      p[k] = typeof x === 'string' ? x.toLowerCase() : x;
+    }
+  }
   const n = p.length;
   const text = patternText(p);
   if (text !== undefined) return { kind: 'eq', text, cased };

@@ -1,9 +1,11 @@
-import { LineCounter, isMap, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { BuildOptions } from '../modifiers/build-field-test.js';
 import type { SigmaLoadError } from '../sigma-types.js';
-import { DetectionError, nodePosition, parseDetection } from './parse-detection.js';
+import { parseYamlFast } from './fast-yaml.js';
+import { DetectionError, parseDetection } from './parse-detection.js';
 import { parseLogsource, parseRuleMeta } from './parse-rule-meta.js';
 import type { RawCorrelation, SigmaFilter, SigmaRule } from './sigma-rule.js';
+import { entryOf, fromYamlPackage, yamlToJs, type YNode } from './yaml-node.js';
 
 /** What one YAML text holds, sorted by document kind, plus every document that failed. */
 export interface ParsedSigmaDocuments {
@@ -17,39 +19,39 @@ export interface ParsedSigmaDocuments {
  * Splits a multi-document YAML text into detection rules, correlation documents and filters.
  * A bad document (YAML error, missing detection/condition, unknown modifier, bad condition)
  * becomes a {@link SigmaLoadError} with path, line, column and rule id; the others still load.
+ * The fast Sigma YAML reader handles the usual rule layout; anything else goes through the full
+ * `yaml` parser, which also gives the syntax errors their positions.
  * @param path file name used in errors and `RuleMeta.path`
  * @param opts placeholder values for the `expand` modifier
  */
 export function parseSigmaDocuments(text: string, path: string, opts: BuildOptions = {}): ParsedSigmaDocuments {
   const out: ParsedSigmaDocuments = { rules: [], correlations: [], filters: [], errors: [] };
-  const lc = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false }) as Document.Parsed[];
-  } catch (e) {
-    out.errors.push({ path, message: `YAML: ${(e as Error).message}` });
+  const fast = parseYamlFast(text);
+  if (fast) {
+    for (const doc of fast) parseOne(doc, path, opts, out);
     return out;
   }
-  if (!Array.isArray(docs)) docs = [];
-  for (const doc of docs) parseOne(doc, path, lc, opts, out);
+  const lc = new LineCounter();
+  for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false })) {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const p = lc.linePos(firstError.pos[0]);
+      out.errors.push({ path, line: p.line, column: p.col, message: `YAML: ${firstError.message.split('\n')[0]}` });
+      continue;
+    }
+    parseOne(doc.contents === null ? null : fromYamlPackage(doc.contents, lc), path, opts, out);
+  }
   return out;
 }
 
-function parseOne(doc: Document.Parsed, path: string, lc: LineCounter, opts: BuildOptions, out: ParsedSigmaDocuments): void {
-  const startNode = (doc.contents as { range?: [number, number, number] } | null)?.range;
-  const start = startNode ? lc.linePos(startNode[0]).line : undefined;
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const p = lc.linePos(firstError.pos[0]);
-    out.errors.push({ path, line: p.line, column: p.col, message: `YAML: ${firstError.message.split('\n')[0]}` });
+function parseOne(doc: YNode | null, path: string, opts: BuildOptions, out: ParsedSigmaDocuments): void {
+  if (doc === null || (doc.kind === 'scalar' && doc.value === null)) return; // empty document
+  if (doc.kind !== 'map') {
+    out.errors.push({ path, line: doc.line, column: doc.column, message: 'a Sigma document must be a YAML map' });
     return;
   }
-  if (doc.contents === null) return; // empty document (e.g. a trailing `---`)
-  if (!isMap(doc.contents)) {
-    out.errors.push({ path, ...nodePosition(doc.contents, lc), message: 'a Sigma document must be a YAML map' });
-    return;
-  }
-  const raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  const start = doc.line;
+  const raw = yamlToJs(doc) as Record<string, unknown>;
   const ruleId = typeof raw.id === 'string' ? raw.id : undefined;
   const fail = (message: string, line?: number, column?: number): void => {
     const e: SigmaLoadError = { path, message };
@@ -58,9 +60,8 @@ function parseOne(doc: Document.Parsed, path: string, lc: LineCounter, opts: Bui
     if (ruleId) e.ruleId = ruleId;
     out.errors.push(e);
   };
-  const withStart = <T extends object>(o: T): T => (start === undefined ? o : { ...o, line: start });
   if ('correlation' in raw) {
-    out.correlations.push(withStart({ doc: raw, path }));
+    out.correlations.push({ doc: raw, path, line: start });
     return;
   }
   const section = 'filter' in raw ? 'filter' : 'detection' in raw ? 'detection' : undefined;
@@ -69,26 +70,20 @@ function parseOne(doc: Document.Parsed, path: string, lc: LineCounter, opts: Bui
   try {
     if (section === 'detection') {
       if (!raw.logsource || typeof raw.logsource !== 'object') return fail('"logsource" is missing', start, 1);
-      const detection = parseDetection(doc.get('detection', true), lc, opts);
-      out.rules.push(withStart({ meta: parseRuleMeta(raw, path), detection, raw, path }));
+      const detection = parseDetection(entryOf(doc, 'detection'), opts);
+      out.rules.push({ meta: parseRuleMeta(raw, path), detection, raw, path, line: start });
     } else {
-      const node = doc.get('filter', true);
+      const node = entryOf(doc, 'filter');
       const f = raw.filter as Record<string, unknown> | null;
       const rules = f && typeof f === 'object' ? f.rules : undefined;
       const list = (Array.isArray(rules) ? rules : [rules]).filter((r): r is string => typeof r === 'string');
-      if (list.length === 0) return fail('"filter.rules" must name at least one rule', ...pos(node, lc));
-      const detection = parseDetection(node, lc, opts, ['rules']);
-      out.filters.push(
-        withStart({ id: ruleId ?? '', title: raw.title, rules: list, logsource: parseLogsource(raw.logsource), detection, path }),
-      );
+      if (list.length === 0) return fail('"filter.rules" must name at least one rule', node?.line ?? start, node?.column ?? 1);
+      const detection = parseDetection(node, opts, ['rules']);
+      const filter: SigmaFilter = { id: ruleId ?? '', title: raw.title, rules: list, logsource: parseLogsource(raw.logsource), detection, path, line: start };
+      out.filters.push(filter);
     }
   } catch (e) {
     if (e instanceof DetectionError) return fail(e.message, e.line, e.column);
     throw e;
   }
-}
-
-function pos(node: unknown, lc: LineCounter): [number | undefined, number | undefined] {
-  const p = nodePosition(node, lc);
-  return [p.line, p.column];
 }

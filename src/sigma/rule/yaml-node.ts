@@ -1,0 +1,94 @@
+import { isMap, isScalar, isSeq, type LineCounter } from 'yaml';
+
+/**
+ * A YAML node with its 1-based position: the small tree the rule parser reads. Produced by the
+ * fast Sigma YAML reader, or converted from the `yaml` package's nodes for anything it declines.
+ */
+export type YNode = YMap | YSeq | YScalar;
+
+/** A scalar after YAML 1.2 core-schema resolution. `quoted` for '...' and "..." scalars. */
+export interface YScalar {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  quoted: boolean;
+  line: number;
+  column: number;
+}
+
+/** A sequence; its position is the first item's dash (or bracket). */
+export interface YSeq {
+  kind: 'seq';
+  items: YNode[];
+  line: number;
+  column: number;
+}
+
+/** A mapping entry; keys are strings (Sigma keys always are). */
+export interface YEntry {
+  key: string;
+  keyLine: number;
+  keyColumn: number;
+  value: YNode;
+}
+
+/** A mapping; its position is the first key's. */
+export interface YMap {
+  kind: 'map';
+  entries: YEntry[];
+  line: number;
+  column: number;
+}
+
+/** Plain data of a node (maps → objects, sequences → arrays). */
+export function yamlToJs(node: YNode): unknown {
+  switch (node.kind) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(yamlToJs);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) {
+        // `__proto__` would set the prototype with a plain assignment; keep it as data.
+        if (e.key === '__proto__') Object.defineProperty(out, e.key, { value: yamlToJs(e.value), enumerable: true, writable: true, configurable: true });
+        else out[e.key] = yamlToJs(e.value);
+      }
+      return out;
+    }
+  }
+}
+
+/** The value of the entry `key` of a map node, if any. */
+export function entryOf(node: YNode | null | undefined, key: string): YNode | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  for (const e of node.entries) if (e.key === key) return e.value;
+  return undefined;
+}
+
+/**
+ * Converts a node of the `yaml` package. Values that are not plain data (dates with a custom
+ * schema, binary, sets) become their string form; Sigma documents never use them.
+ */
+export function fromYamlPackage(node: unknown, lc: LineCounter): YNode {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  const pos = range ? lc.linePos(range[0]) : { line: 0, col: 0 };
+  if (isMap(node)) {
+    const entries: YEntry[] = [];
+    for (const pair of node.items) {
+      const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
+      const kp = keyRange ? lc.linePos(keyRange[0]) : pos;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      entries.push({ key, keyLine: kp.line, keyColumn: kp.col, value: fromYamlPackage(pair.value, lc) });
+    }
+    return { kind: 'map', entries, line: pos.line, column: pos.col };
+  }
+  if (isSeq(node)) return { kind: 'seq', items: node.items.map((n) => fromYamlPackage(n, lc)), line: pos.line, column: pos.col };
+  if (isScalar(node)) {
+    const v = node.value;
+    const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    return { kind: 'scalar', value, quoted, line: pos.line, column: pos.col };
+  }
+  // A missing value (`key:` with nothing after it) is a null at the key's position.
+  return { kind: 'scalar', value: null, quoted: false, line: pos.line, column: pos.col };
+}

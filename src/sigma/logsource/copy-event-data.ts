@@ -27,7 +27,8 @@ function joinedData(value: unknown): unknown {
 export function copyEventData(target: Record<string, unknown>, data: unknown, overwrite = true): void {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
   for (const key in data as Record<string, unknown>) {
-    if (key === '#attributes' || key === 'xmlns') continue;
+    // `__proto__` as a key would re-parent the fields object (JSON.parse makes it an own key).
+    if (key === '#attributes' || key === 'xmlns' || key === '__proto__') continue;
     const name = foldFieldName(key);
     if (!overwrite && target[name] !== undefined) continue;
     const value = leafValue((data as Record<string, unknown>)[key]);
@@ -42,7 +43,7 @@ export function copyEventData(target: Record<string, unknown>, data: unknown, ov
 export function copyUserData(target: Record<string, unknown>, data: unknown): void {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
   for (const key in data as Record<string, unknown>) {
-    if (key === '#attributes') continue;
+    if (key === '#attributes' || key === '__proto__') continue;
     const element = (data as Record<string, unknown>)[key];
     if (element !== null && typeof element === 'object' && !Array.isArray(element) && !('#text' in element)) copyEventData(target, element, false);
     else target[foldFieldName(key)] = leafValue(element);

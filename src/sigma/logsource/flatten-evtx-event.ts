@@ -14,6 +14,7 @@ export function flattenEvtxEvent(event: Record<string, unknown>): Record<string,
   const system = event['System'];
   if (system !== null && typeof system === 'object') {
     for (const key in system as Record<string, unknown>) {
+      if (key === '__proto__') continue;
       const value = (system as Record<string, unknown>)[key];
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         if (value !== null) fields[key] = value;

@@ -101,6 +101,16 @@ describe('normalizeEvent', () => {
     expect(security.fields['EventType']).toBe('AUDIT_SUCCESS');
   });
 
+  it('keeps a `__proto__` key from re-parenting the fields', () => {
+    const raw = JSON.parse('{"Channel":"Security","EventID":4688,"__proto__":{"Image":"evil.exe"},"NewProcessName":"C:\\\\ok.exe"}') as Record<string, unknown>;
+    const ev = normalizeEvent(raw);
+    expect(Object.getPrototypeOf(ev.fields)).toBe(Object.prototype);
+    expect(ev.fields['Image']).toBe('C:\\ok.exe');
+    const evtx = normalizeEvent(JSON.parse('{"Event":{"System":{"Channel":"Security","EventID":1},"EventData":{"__proto__":{"Image":"evil.exe"}}}}') as Record<string, unknown>);
+    expect(Object.getPrototypeOf(evtx.fields)).toBe(Object.prototype);
+    expect(evtx.fields['Image']).toBeUndefined();
+  });
+
   it('never throws on odd shapes', () => {
     for (const raw of [{ Event: { System: 'x' } }, { Event: { EventData: null, System: {} } }, { winlog: { event_data: 5 } }, { event_data: [1, 2] }, { EventData: '<nope' }, { EventData: '{bad json' }]) {
       expect(() => normalizeEvent(raw as Record<string, unknown>)).not.toThrow();

@@ -23,6 +23,17 @@ function eventIdOf(v: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * `Object.assign` is the fastest copy of a parsed record, but it would turn an own `__proto__` key
+ * (JSON.parse makes one) into the copy's prototype; such records are copied key by key.
+ */
+function shallowCopy(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.hasOwn(raw, '__proto__')) return Object.assign({}, raw);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) Object.defineProperty(out, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 /** An explicit `logsource: {product, category, service}` on an already-flat event (tests, replays). */
 function explicitLogsource(v: unknown): Logsource | undefined {
   if (!isObject(v)) return undefined;
@@ -83,7 +94,7 @@ function normalize(raw: Record<string, unknown>, inPlace: boolean): SigmaEvent {
   } else if (isObject(raw['event_data']) || raw['log_name'] !== undefined) {
     fields = flattenWinlogbeatLegacyEvent(raw);
   } else {
-    fields = flattenFlatEvent(inPlace ? raw : Object.assign({}, raw));
+    fields = flattenFlatEvent(inPlace ? raw : shallowCopy(raw));
     const explicit = explicitLogsource(fields['logsource']);
     if (explicit) {
       delete fields['logsource'];

@@ -126,3 +126,23 @@ describe('readEvents on bad input', () => {
     expect(malformed[0]!.file).toBe(p);
   });
 });
+
+const datasets = new URL('../../../shared/testdata/security-datasets/', import.meta.url).pathname;
+const datasetsPresent = existsSync(join(datasets, 'index.json'));
+if (!datasetsPresent) console.log(`skipping Security-Datasets reader test: ${datasets} is absent`);
+
+describe.skipIf(!datasetsPresent)('readEvents on Security-Datasets', () => {
+  interface Dataset { file: string; events: number; uncompressed_bytes: number; crlf_line_endings: boolean }
+  const all: Dataset[] = datasetsPresent ? JSON.parse(readFileSync(join(datasets, 'index.json'), 'utf8')) : [];
+  // The small files (all three layouts, CRLF and LF); the whole set is read by the benchmark.
+  const small = all.filter((d) => d.uncompressed_bytes < 3_000_000);
+
+  it('reads every event of the small .ndjson.gz files, CRLF or not, with none malformed', async () => {
+    expect(small.some((d) => d.crlf_line_endings) && small.some((d) => !d.crlf_line_endings)).toBe(true);
+    for (const d of small) {
+      const { events, malformed } = await readAll(join(datasets, d.file));
+      expect(malformed, d.file).toEqual([]);
+      expect(events.length, d.file).toBe(d.events);
+    }
+  });
+});

@@ -107,6 +107,8 @@ export class CorrelationEngine {
   private readonly maxGroups: number;
   private readonly maxEntries: number;
   private nextSweep = Number.NEGATIVE_INFINITY;
+  /** Scratch list of one correlation's firings during `run` (reused: `run` is on the hot path). */
+  private readonly fired: Firing[] = [];
   private evicted = 0;
   private expired = 0;
   private dropped = 0;
@@ -198,7 +200,8 @@ export class CorrelationEngine {
     if (sweep && !flush) this.nextSweep = time + sweepIntervalMs;
     for (let ci = 0; ci < this.live.length; ci++) {
       const c = this.live[ci] as Live;
-      const fired: Firing[] = [];
+      const fired = this.fired;
+      fired.length = 0;
       if (sweep && !flush) this.sweep(c, time, fired);
       for (const input of pending?.[ci] ?? noInputs) this.feed(c, input, fired);
       if (flush) this.closeAll(c, fired);
@@ -207,6 +210,7 @@ export class CorrelationEngine {
         if (c.emit) (out ??= []).push(f.detection);
         for (const s of subs ?? []) ((pending ??= [])[s.c] ??= []).push({ idx: s.idx, fields: f.fields, time: f.time });
       }
+      fired.length = 0;
     }
     // Anchored windows are closed exactly at their end, not at the next periodic sweep.
     if (sweep && !flush) for (const c of this.live) if (c.mode === 'closing') this.scheduleClose(c);

@@ -78,8 +78,12 @@ interface Firing {
  * exactly T after another is outside its window. Sliding correlations (only gt/gte on a growing
  * aggregate) fire on the event that satisfies the condition; windows with an upper bound or an
  * average/percentile are anchored at the group's first event, cover [anchor, anchor + T) and are
- * evaluated once, when an event at or after their end arrives for the group, when the sweep (run
- * at most once a second of event time) finds them finished, or on {@link flush}.
+ * evaluated once, as soon as the time of any event (or of {@link advance}) reaches anchor + T, or
+ * on {@link flush} at the end of the input. Idle sliding groups are expired by a sweep that runs
+ * at most once per second of event time.
+ *
+ * Chaining: a correlation's firing feeds the correlations that reference it as one event, made of
+ * the fields of the group's last event overlaid with the group-by values, at that event's time.
  *
  * Re-alerting: after a correlation fires for a group, that group's state is cleared, so the next
  * alert needs a fresh set of events (at most one alert per window per group).

@@ -162,3 +162,27 @@ describe('parseCorrelation: precise errors', () => {
     expect(err(base.replace('1h', '1x')).ruleId).toBe('0e95725d-7320-415d-80f7-004da920fc11');
   });
 });
+
+describe('parseCorrelation: never throws on odd YAML', () => {
+  it('every key of a valid document replaced by every kind of value gives a rule or an error', () => {
+    const odd: unknown[] = [null, 0, -1, 1.5, '', 'x', true, [], [null], [{}], {}, { a: [] }];
+    const doc = parse(base) as Record<string, unknown>;
+    const corr = doc.correlation as Record<string, unknown>;
+    let errors = 0;
+    for (const key of [...Object.keys(doc), 'generate', 'level', 'tags', 'name']) {
+      for (const v of odd) {
+        const r = parseCorrelation({ doc: { ...doc, [key]: v }, path: 'p.yml' });
+        if ('message' in r) errors++;
+      }
+    }
+    for (const key of [...Object.keys(corr), 'aliases', 'field']) {
+      for (const v of odd) {
+        const c = { ...corr, [key]: v, condition: key === 'field' ? { gte: 1, field: v } : key === 'condition' ? v : corr.condition };
+        const r = parseCorrelation({ doc: { ...doc, correlation: c }, path: 'p.yml' });
+        if ('message' in r) errors++;
+        else expect(r.timespanMs).toBeGreaterThan(0);
+      }
+    }
+    expect(errors).toBeGreaterThan(50);
+  });
+});

@@ -46,5 +46,9 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, ms = 20_000)
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (seen += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited (${code}) before printing ${pattern}; output:\n${seen}`));
+    });
   });
 }

@@ -48,6 +48,7 @@ export const ConfigSchema = Type.Object(
     ),
     ingest: Type.Object(
       {
+        detect: Type.Boolean({ description: 'Run detection in this process (false: an ingest-only node; other nodes detect)' }),
         maxInFlight: Type.Integer({ minimum: 1, description: 'Events accepted but not yet detected before inputs push back (429 / TCP pause)' }),
         retentionDays: Type.Number({ exclusiveMinimum: 0, description: 'Events are kept this long (alerts are kept for good)' }),
         maxLineBytes: Type.Integer({ minimum: 256, description: 'Largest syslog frame or line accepted' }),

@@ -10,7 +10,7 @@ import { ConfigSchema, type Config } from './config-schema.js';
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Environment variable → config path. The env wins over the file. */
-const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' }> = {
+const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' | 'boolean' }> = {
   SHIELDWALL_DATA_DIR: { path: ['dataDir'], kind: 'string' },
   SHIELDWALL_DB_URL: { path: ['db', 'url'], kind: 'string' },
   SHIELDWALL_BUS_URL: { path: ['bus', 'url'], kind: 'string' },
@@ -20,6 +20,7 @@ const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' }> = 
   SHIELDWALL_BODY_LIMIT: { path: ['http', 'bodyLimit'], kind: 'integer' },
   SHIELDWALL_SHUTDOWN_GRACE_MS: { path: ['http', 'shutdownGraceMs'], kind: 'integer' },
   SHIELDWALL_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  SHIELDWALL_DETECT: { path: ['ingest', 'detect'], kind: 'boolean' },
   SHIELDWALL_INGEST_MAX_IN_FLIGHT: { path: ['ingest', 'maxInFlight'], kind: 'integer' },
   SHIELDWALL_RETENTION_DAYS: { path: ['ingest', 'retentionDays'], kind: 'integer' },
   SHIELDWALL_MAX_LINE_BYTES: { path: ['ingest', 'maxLineBytes'], kind: 'integer' },
@@ -65,6 +66,16 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       }
       parsed = Number(value);
     }
+    if (spec.kind === 'boolean') {
+      const v = value.trim().toLowerCase();
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(v)) {
+        throw new ShieldwallError('CONFIG_INVALID', `config: ${name}=${JSON.stringify(value)} is not a boolean (true/false)`, {
+          key: spec.path.join('.'),
+          source: name,
+        });
+      }
+      parsed = ['true', '1', 'yes'].includes(v);
+    }
     setPath(raw, spec.path, parsed);
     sources.set(spec.path.join('.'), `env ${name}`);
   }
@@ -81,6 +92,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     http: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024, shutdownGraceMs: 10_000 },
     log: { level: 'info' },
     ingest: {
+      detect: true,
       maxInFlight: 200_000,
       retentionDays: 7,
       maxLineBytes: 64 * 1024,

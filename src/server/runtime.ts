@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { randomIds, type IdGenerator } from '../shared/ids.js';
 import { loadRulePaths } from '../hunt/rule-loader.js';
 import { Pipeline } from '../ingest/pipeline/pipeline.js';
+import { EventRetention } from '../ingest/pipeline/retention.js';
 import type { DetectionContent } from '../ingest/pipeline/detection-stage.js';
 import type { RuleMeta } from '../sigma/index.js';
 import { bootstrapAuthority } from './bootstrap.js';
@@ -85,8 +86,13 @@ export async function startNode(
   try {
     const firstStart = await bootstrapAuthority(store, clock);
     const registry = createMetricsRegistry();
-    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight });
+    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect });
     await pipeline.start();
+    const retention = new EventRetention(store, clock, config.ingest.retentionDays * 86_400_000, (err) =>
+      logger.error({ err }, 'event retention sweep failed'),
+    );
+    retention.start();
+    pipeline.onStop(() => retention.stop());
     let content = loaded.content;
     const catalog: RuleCatalog = {
       rules: (): readonly RuleMeta[] => content.ruleSet.rules(),

@@ -3,30 +3,10 @@ import { sql } from 'kysely';
 import { afterCursor, keysetPage } from './keyset-page.js';
 import { pageLimit } from './page-cursor.js';
 import { assertWritable, auditAuthority, orgIdsOf, scopeOrgId, type RepoContext } from './repo-context.js';
-import type { Database, EventsTable } from './schema.js';
+import type { Database } from './schema.js';
+import { insertChunk, toEvent } from './event-row.js';
 import type { EventRepo, StoredEvent } from './store.js';
-import type { Selectable } from 'kysely';
-
-/**
- * Rows per INSERT: 10 columns x 500 = 5,000 bound values, under SQLite's 32,766 and PostgreSQL's
- * 65,535 parameter limits, and large enough that a batch costs one round trip per 500 events.
- */
-export const insertChunk = 500;
-
-function toEvent(row: Selectable<EventsTable>): StoredEvent {
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    time: Number(row.time),
-    receivedAt: Number(row.received_at),
-    source: row.source,
-    product: row.product,
-    category: row.category,
-    service: row.service,
-    message: row.message,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
-}
+import { eventBatchMethods } from './event-batch-repo.js';
 
 /** `%text%` for LIKE with the wildcards and the escape character of `text` taken literally. */
 export function containsPattern(text: string): string {
@@ -57,6 +37,8 @@ export function eventRepo(ctx: RepoContext): EventRepo {
   };
 
   return {
+    ...eventBatchMethods(ctx),
+
     async insertMany(events) {
       events.forEach((e, i) => assertWritable(scope, e?.orgId, `events[${i}]`));
       await auditAuthority(ctx, 'write.events', null, { orgIds: orgIdsOf(events), count: events.length });

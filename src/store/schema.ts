@@ -43,6 +43,9 @@ export interface EventsTable {
   service: string | null;
   message: string | null;
   data: string;
+  /** Ingest batch the event arrived in, and its position there (migration 0002). */
+  batch_id: string | null;
+  batch_seq: number | null;
 }
 
 export interface AlertsTable {
@@ -71,8 +74,17 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Ingest batches stored but not yet through detection (migration 0002). */
+export interface IngestBatchesTable {
+  org_id: string;
+  batch_id: string;
+  received_at: EpochMs;
+  event_count: number;
+}
+
 /** All tables of the store. */
 export interface Database {
+  ingest_batches: IngestBatchesTable;
   organisations: OrganisationsTable;
   api_tokens: ApiTokensTable;
   events: EventsTable;

@@ -4,6 +4,7 @@ import { ManualClock, type Clock } from '../shared/clock.js';
 import { sequentialIds, type IdGenerator } from '../shared/ids.js';
 import { alertCases } from './conformance/alert-cases.js';
 import { auditCases } from './conformance/audit-cases.js';
+import { batchCases } from './conformance/batch-cases.js';
 import { eventCases } from './conformance/event-cases.js';
 import type { ConformanceContext } from './conformance/fixtures.js';
 import { organisationCases } from './conformance/organisation-cases.js';
@@ -89,6 +90,7 @@ export function storeConformance(name: string, factory: (env: StoreTestEnv) => P
     organisationCases(ctx);
     tokenCases(ctx);
     eventCases(ctx);
+    batchCases(ctx);
     alertCases(ctx);
     auditCases(ctx);
     tenancyCases(ctx);

@@ -127,6 +127,27 @@ export interface EventRepo {
    * source's clock, which may be wrong or forged); returns the count deleted.
    */
   deleteOlderThan(before: number): Promise<number>;
+  /**
+   * Inserts the events of one ingest batch and records the batch as pending detection, in one
+   * transaction: once this resolves, a crash cannot lose the events nor forget to detect them.
+   * Idempotent like insertMany (a retried batch inserts nothing twice). All events must belong to
+   * `orgId`. Returns the count of events inserted.
+   */
+  insertBatch(batch: { orgId: string; batchId: string; receivedAt: number }, events: StoredEvent[]): Promise<number>;
+  /** Batches still pending detection, oldest first. */
+  pendingBatches(limit?: number): Promise<PendingBatch[]>;
+  /** The events of one pending batch, in submission order. */
+  batchEvents(batch: { orgId: string; batchId: string }): Promise<StoredEvent[]>;
+  /** Marks a batch as detected; returns false when it was not pending. */
+  completeBatch(batch: { orgId: string; batchId: string }): Promise<boolean>;
+}
+
+/** An ingest batch stored but not yet through detection. */
+export interface PendingBatch {
+  orgId: string;
+  batchId: string;
+  receivedAt: number;
+  count: number;
 }
 
 export interface AlertRepo {

@@ -19,6 +19,8 @@ export function registerStartCommand(program: Command): void {
       out.write(`Shieldwall listening on ${node.address}\n`);
       out.write(`  store: ${node.store.dialect}  bus: ${node.bus.kind}  data: ${config.dataDir}\n`);
       out.write(`  API docs: ${node.address}/docs  OpenAPI: ${node.address}/openapi.json\n`);
+      out.write(`  rules: ${node.rules.loaded} loaded, ${node.rules.failed} failed (${node.rules.loadMs} ms)${config.ingest.detect ? '' : '; detection off in this process'}\n`);
+      if (node.pipeline.requeued > 0) out.write(`  re-queued ${node.pipeline.requeued} batches that were pending detection\n`);
       if (node.firstStart) {
         out.write(`\nFirst start: created organisation "${node.firstStart.orgId}" and its admin token.\n`);
         out.write(`  Admin token (shown once, stored hashed): ${node.firstStart.token}\n`);

@@ -84,6 +84,9 @@ export class DetectionStage {
       this.deps.metrics.alerts.inc({ kind: 'sigma' }, stored);
       if (stored > 0) await this.deps.bus.publish(this.deps.subjects.alerts(batch.orgId), { orgId: batch.orgId, count: stored, ids: alerts.map((a) => a.id) }).catch(() => undefined);
     }
+    // Only now is the batch done: a crash before this line re-queues it on restart, and the
+    // alerts' uniqueness (org, rule, event) makes the second pass store nothing twice.
+    await this.deps.store.scoped(orgScope(batch.orgId)).events.completeBatch({ orgId: batch.orgId, batchId: batch.batchId });
     await msg.ack();
     const now = this.deps.clock.now();
     for (const e of batch.events) this.deps.metrics.lag.observe((now - e.receivedAt) / 1000);

@@ -73,8 +73,8 @@ export class IngestService {
     if (events.length === 0) return { accepted: 0, rejected, ids: [] };
 
     const scoped = this.deps.store.scoped(orgScope(orgId));
-    await scoped.events.insertMany(events.map((e) => toStored(orgId, e)));
     const batchId = opts.idempotencyKey ? digest(`${orgId}\0${opts.idempotencyKey}`) : this.deps.ids.next();
+    await scoped.events.insertBatch({ orgId, batchId, receivedAt }, events.map((e) => toStored(orgId, e)));
     const batch: EventBatch = { orgId, batchId, events };
     await this.deps.bus.publish(this.deps.subjects.ingest(orgId), batch, { msgId: batchId });
     metrics.queued.inc({ input }, events.length);
@@ -110,6 +110,27 @@ export class IngestService {
 function digest(text: string): string {
   const h = createHash('sha256').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The pipeline form of a stored event (for re-queuing batches after a crash). */
+export function fromStored(e: StoredEvent): PipelineEvent {
+  const data = e.data as { format?: PipelineEvent['sourceFormat']; raw?: Record<string, unknown>; ecs?: PipelineEvent['ecs'] };
+  const logsource = {
+    ...(e.product ? { product: e.product } : {}),
+    ...(e.category ? { category: e.category } : {}),
+    ...(e.service ? { service: e.service } : {}),
+  };
+  return {
+    id: e.id,
+    time: e.time,
+    receivedAt: e.receivedAt,
+    source: e.source,
+    sourceFormat: data.format ?? 'json',
+    message: e.message,
+    raw: data.raw ?? {},
+    ecs: data.ecs ?? {},
+    ...(Object.keys(logsource).length > 0 ? { logsource } : {}),
+  };
 }
 
 /** The stored form of a pipeline event (raw fields and ECS subset kept side by side). */

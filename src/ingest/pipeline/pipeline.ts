@@ -5,8 +5,8 @@ import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { DetectionStage, type DetectionContent } from './detection-stage.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { IngestService } from './ingest-service.js';
-import { PipelineSubjects } from './pipeline-event.js';
+import { IngestService, fromStored } from './ingest-service.js';
+import { PipelineSubjects, type EventBatch } from './pipeline-event.js';
 
 export interface PipelineOptions {
   store: Store;
@@ -51,10 +51,45 @@ export class Pipeline {
     const s = this.subjects;
     await this.opts.bus.ensureStream({ name: s.ingestStream, subjects: [s.ingest('*')], workQueue: true });
     await this.opts.bus.ensureStream({ name: s.alertStream, subjects: [s.alerts('*')], maxAgeMs: 24 * 3600_000 });
-    if (this.opts.detect !== false) await this.detection.start();
+    if (this.opts.detect === false) return;
+    await this.detection.start();
+    this.requeued = await this.requeuePending();
+  }
+
+  /** Batches re-queued at start (stored before a crash, not yet through detection). */
+  requeued = 0;
+
+  /**
+   * Re-queues batches that were stored but not through detection when the node last stopped. With
+   * the in-process bus every pending batch is lost from memory, so all are re-queued; JetStream
+   * keeps and redelivers its own messages, so only batches older than its redelivery horizon
+   * (a failed publish) are re-queued there.
+   */
+  async requeuePending(): Promise<number> {
+    const { store, bus, clock } = this.opts;
+    const horizon = bus.kind === 'memory' ? Infinity : clock.now() - 5 * 60_000;
+    const recovery = store.scoped({ kind: 'authority', actor: 'system:pipeline', reason: 'requeue batches pending detection after a restart' });
+    let requeued = 0;
+    for (const pending of await recovery.events.pendingBatches(100_000)) {
+      if (pending.receivedAt > horizon) continue;
+      const events = (await recovery.events.batchEvents(pending)).map(fromStored);
+      const batch: EventBatch = { orgId: pending.orgId, batchId: pending.batchId, events };
+      await bus.publish(this.subjects.ingest(pending.orgId), batch, { msgId: `${pending.batchId}:requeue` });
+      this.detection.track(events.length);
+      requeued++;
+    }
+    return requeued;
+  }
+
+  private readonly stopHooks: (() => void)[] = [];
+
+  /** Runs `hook` when the pipeline stops (timers tied to its life). */
+  onStop(hook: () => void): void {
+    this.stopHooks.push(hook);
   }
 
   async stop(): Promise<void> {
+    for (const hook of this.stopHooks.splice(0)) hook();
     await this.detection.stop();
   }
 }

@@ -19,7 +19,7 @@ describe('runMigrations', () => {
     expect(tables.rows).toEqual([]);
     // With the cause removed, the same store migrates cleanly.
     await sql`drop table alerts`.execute(store.db);
-    expect(await store.migrate()).toEqual({ applied: ['0001_initial'], current: '0001_initial' });
+    expect(await store.migrate()).toEqual({ applied: ['0001_initial', '0002_ingest_batches'], current: '0002_ingest_batches' });
     await store.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
+import { ingestBatchesMigration } from './0002-ingest-batches.js';
 
 /**
  * Runs a migration in a transaction when Kysely has not opened one. Kysely wraps migrations only
@@ -18,6 +19,7 @@ function atomic(migration: Migration): Migration {
  */
 export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': atomic(initialMigration),
+  '0002_ingest_batches': atomic(ingestBatchesMigration),
 };
 
 /** Kysely provider over the static list. */

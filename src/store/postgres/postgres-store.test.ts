@@ -59,7 +59,7 @@ if (available) {
           (r: { table_name: string }) => r.table_name,
         ),
       );
-      expect(tables).toEqual(['alerts', 'api_tokens', 'audit_log', 'events', 'kysely_migration', 'kysely_migration_lock', 'organisations']);
+      expect(tables).toEqual(['alerts', 'api_tokens', 'audit_log', 'events', 'ingest_batches', 'kysely_migration', 'kysely_migration_lock', 'organisations']);
     });
 
     it('refuses a schema name that is not a plain identifier', async () => {

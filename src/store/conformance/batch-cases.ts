@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { as, authority, event, expectCode, type ConformanceContext } from './fixtures.js';
+
+/** Pending ingest batches: stored atomically with their events, listed, read back in order, completed. */
+export function batchCases(ctx: ConformanceContext): void {
+  describe('ingest batches', () => {
+    it('stores a batch with its events, lists it as pending until completed, and reads its events in order', async () => {
+      const events = as(ctx, 'org-a').events;
+      const batch = [event('org-a', 'z9', 3000), event('org-a', 'a1', 1000), event('org-a', 'm5', 2000)];
+      expect(await events.insertBatch({ orgId: 'org-a', batchId: 'b1', receivedAt: 10 }, batch)).toBe(3);
+      expect(await events.insertBatch({ orgId: 'org-a', batchId: 'b1', receivedAt: 10 }, batch)).toBe(0);
+      await events.insertBatch({ orgId: 'org-a', batchId: 'b0', receivedAt: 5 }, [event('org-a', 'x', 1)]);
+      expect(await events.pendingBatches()).toEqual([
+        { orgId: 'org-a', batchId: 'b0', receivedAt: 5, count: 1 },
+        { orgId: 'org-a', batchId: 'b1', receivedAt: 10, count: 3 },
+      ]);
+      expect((await events.batchEvents({ orgId: 'org-a', batchId: 'b1' })).map((e) => e.id)).toEqual(['z9', 'a1', 'm5']);
+      expect(await events.completeBatch({ orgId: 'org-a', batchId: 'b1' })).toBe(true);
+      expect(await events.completeBatch({ orgId: 'org-a', batchId: 'b1' })).toBe(false);
+      expect((await events.pendingBatches()).map((b) => b.batchId)).toEqual(['b0']);
+      expect((await events.get('a1'))?.data).toEqual({ id: 'a1', org: 'org-a' });
+    });
+
+    it("keeps organisations' batches apart, and lets the authority see all", async () => {
+      await as(ctx, 'org-a').events.insertBatch({ orgId: 'org-a', batchId: 'b', receivedAt: 1 }, [event('org-a', 'e', 1)]);
+      await as(ctx, 'org-b').events.insertBatch({ orgId: 'org-b', batchId: 'b', receivedAt: 2 }, [event('org-b', 'e', 1)]);
+      const a = as(ctx, 'org-a').events;
+      expect((await a.pendingBatches()).map((b) => b.orgId)).toEqual(['org-a']);
+      expect(await a.batchEvents({ orgId: 'org-b', batchId: 'b' })).toEqual([]);
+      expect(await a.completeBatch({ orgId: 'org-b', batchId: 'b' })).toBe(false);
+      expect((await as(ctx, authority).events.pendingBatches()).map((b) => b.orgId)).toEqual(['org-a', 'org-b']);
+      await expectCode(a.insertBatch({ orgId: 'org-b', batchId: 'c', receivedAt: 1 }, [event('org-b', 'f', 1)]), 'FORBIDDEN');
+      await expectCode(a.insertBatch({ orgId: 'org-a', batchId: 'c', receivedAt: 1 }, [event('org-b', 'f', 1)]), 'VALIDATION_FAILED');
+      expect((await as(ctx, 'org-b').events.pendingBatches()).map((b) => b.orgId)).toEqual(['org-b']);
+    });
+  });
+}

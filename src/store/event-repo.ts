@@ -5,7 +5,7 @@ import { pageLimit } from './page-cursor.js';
 import { assertWritable, auditAuthority, orgIdsOf, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { Database } from './schema.js';
 import { insertChunk, toEvent } from './event-row.js';
-import type { EventRepo, StoredEvent } from './store.js';
+import type { EventRepo } from './store.js';
 import { eventBatchMethods } from './event-batch-repo.js';
 
 /** `%text%` for LIKE with the wildcards and the escape character of `text` taken literally. */

@@ -7,8 +7,8 @@ import { IngestMetrics } from '../pipeline/ingest-metrics.js';
 import { ListLogger, RecordingTarget, testDeps, waitFor } from './input-test-kit.js';
 import { SyslogListeners } from './syslog-listeners.js';
 
-function ingestConfig(syslog: Partial<Config['ingest']['syslog']>): Config['ingest'] {
-  return { maxInFlight: 1000, retentionDays: 7, maxLineBytes: 4096, syslog: { udp: null, tcp: null, tls: null, org: 'member-1', ...syslog } };
+function ingestConfig(syslog: Partial<Config['ingest']['syslog']>): Pick<Config['ingest'], 'maxLineBytes' | 'syslog'> {
+  return { maxLineBytes: 4096, syslog: { udp: null, tcp: null, tls: null, org: 'member-1', ...syslog } };
 }
 
 function deps(target = new RecordingTarget()) {

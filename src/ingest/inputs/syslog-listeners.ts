@@ -42,7 +42,7 @@ export class SyslogListeners {
     private readonly listeners: Listener[],
   ) {}
 
-  static async start(ingest: Config['ingest'], deps: SyslogListenersDeps): Promise<SyslogListeners> {
+  static async start(ingest: Pick<Config['ingest'], 'maxLineBytes' | 'syslog'>, deps: SyslogListenersDeps): Promise<SyslogListeners> {
     const { udp, tcp, tls, org } = ingest.syslog;
     if (!udp && !tcp && !tls) return new SyslogListeners({}, []);
     const common = { org, ingest: deps.ingest, metrics: new SyslogInputMetrics(deps.registry, deps.dropped), logger: deps.logger, clock: deps.clock };

@@ -82,8 +82,8 @@ export class AhoCorasick {
     this.fail = new Int32Array(n);
     this.dict = new Int32Array(n);
     this.reports = new Uint8Array(n);
-    // Dense rows for the shallowest states, within a memory budget of ~1M entries.
-    const budget = Math.max(1, Math.floor(1_000_000 / this.classes));
+    // Dense rows for the shallowest states (where scans spend their time), within ~256 KB.
+    const budget = Math.max(1, Math.floor(65_536 / this.classes));
     this.rowOf = new Int32Array(n).fill(-1);
     const order = bfs(children);
     let rows = 0;

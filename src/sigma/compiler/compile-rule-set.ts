@@ -3,6 +3,7 @@ import { attachFilters } from '../filters/attach-filters.js';
 import { buildFieldTest } from '../modifiers/build-field-test.js';
 import type { SigmaDetection, SigmaFilter, SigmaRule } from '../rule/sigma-rule.js';
 import type { Logsource, RuleMeta, SigmaEvent, SigmaLoadError, SigmaMatch } from '../sigma-types.js';
+import type { AhoCorasick } from './aho-corasick.js';
 import { compileDetection, explainMatch, type CompiledRule } from './compile-rule.js';
 import { EventView } from './event-view.js';
 import { RuleBucket } from './rule-bucket.js';
@@ -73,6 +74,7 @@ class IndexedRuleSet implements RuleSet {
   private readonly byObject = new WeakMap<Logsource, RuleBucket>();
   private readonly byKey = new Map<string, RuleBucket>();
   private readonly view = new EventView();
+  private readonly automata = new Map<string, AhoCorasick>();
 
   constructor(private readonly compiled: CompiledRule[]) {
     this.metas = compiled.map((c) => c.meta);
@@ -106,7 +108,7 @@ class IndexedRuleSet implements RuleSet {
     const key = `${ls.product ?? ''}\u0000${ls.category ?? ''}\u0000${ls.service ?? ''}`;
     b = this.byKey.get(key);
     if (!b) {
-      b = new RuleBucket(this.compiled.filter((c) => logsourceMatches(c.meta.logsource, ls)));
+      b = new RuleBucket(this.compiled.filter((c) => logsourceMatches(c.meta.logsource, ls)), this.automata);
       this.byKey.set(key, b);
     }
     this.byObject.set(ls, b);

@@ -3,6 +3,7 @@ import type { SigmaDetection } from '../rule/sigma-rule.js';
 import type { MatchedSelection, RuleMeta } from '../sigma-types.js';
 import { evaluateFieldTest } from './evaluate-field-test.js';
 import type { EventView } from './event-view.js';
+import type { Anchor } from './rule-anchors.js';
 
 /** A detection compiled into a predicate over the current event. */
 export type EventPredicate = (view: EventView) => boolean;
@@ -16,6 +17,8 @@ export interface CompiledRule {
   matches: EventPredicate;
   /** Meta-filter predicates: a match is dropped when any holds. */
   filters: EventPredicate[];
+  /** Index anchors, computed once on first use (null: the rule has none and always runs). */
+  anchors?: Anchor[] | null;
 }
 
 /**

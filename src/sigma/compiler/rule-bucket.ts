@@ -46,11 +46,19 @@ export class RuleBucket {
   private readonly hits: number[] = [];
   private readonly found: number[] = [];
 
-  constructor(readonly rules: readonly CompiledRule[]) {
+  /**
+   * @param automata automata already built for other buckets of the same rule set, by pattern
+   *   list: logsources that share rules (Sysmon and Security process creation) share them too
+   */
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    automata: Map<string, AhoCorasick> = new Map(),
+  ) {
     this.stamp = new Uint32Array(rules.length);
     const byField = new Map<string, Slot>();
     rules.forEach((rule, i) => {
-      const anchors = ruleAnchors(rule.detection);
+      if (rule.anchors === undefined) rule.anchors = ruleAnchors(rule.detection) ?? null;
+      const anchors = rule.anchors;
       if (!anchors || anchors.length === 0) {
         this.always.push(i);
         return;
@@ -79,7 +87,7 @@ export class RuleBucket {
         field,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
         base: slot.base.size > 0 ? slot.base : undefined,
-        ac: subs.length > nativeSearchLimit ? new AhoCorasick(subs) : undefined,
+        ac: subs.length > nativeSearchLimit ? sharedAutomaton(automata, subs) : undefined,
         subs,
         subRules: [...slot.sub.values()],
       });
@@ -155,4 +163,11 @@ export class RuleBucket {
       this.found.push(i);
     }
   }
+}
+
+function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): AhoCorasick {
+  const key = patterns.join('\u0000');
+  let ac = cache.get(key);
+  if (!ac) cache.set(key, (ac = new AhoCorasick(patterns)));
+  return ac;
 }

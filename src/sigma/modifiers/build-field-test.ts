@@ -204,6 +204,8 @@ function toTest(parts: PatternPart[], cased: boolean): ValueTest {
     }
   }
   const n = p.length;
+  // `*` alone (e.g. `|contains: '*'`) accepts any text: the cheapest test that says so.
+  if (n === 1 && p[0] === STAR) return { kind: 'startswith', text: '', cased };
   const text = patternText(p);
   if (text !== undefined) return { kind: 'eq', text, cased };
   if (n === 3 && p[0] === STAR && p[2] === STAR && typeof p[1] === 'string') return { kind: 'contains', text: p[1], cased };

@@ -27,6 +27,7 @@ export function globMatch(parts: readonly PatternPart[], value: string): boolean
       vi++;
       continue;
     } else if (p === STAR) {
+      if (pi === parts.length - 1) return true; // a trailing `*` takes whatever is left
       starPart = ++pi;
       starVi = vi;
       off = 0;

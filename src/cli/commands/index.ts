@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerHuntCommand } from './hunt-command.js';
+import { registerIngestCommand } from './ingest-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
 import { registerRulesCommand } from './rules-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { registerTokenCommand } from './token-command.js';
 
 /** A command module adds its sub-command(s) to the program. */
@@ -17,4 +19,6 @@ export const commands: RegisterCommand[] = [
   registerTokenCommand,
   registerHuntCommand,
   registerRulesCommand,
+  registerIngestCommand,
+  registerStatusCommand,
 ];

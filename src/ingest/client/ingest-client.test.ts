@@ -18,13 +18,13 @@ const haveData = existsSync(sample);
 if (!haveData) console.warn(`skipping IngestClient server tests: ${sample} is absent`);
 
 /** A one-rule tree, so the node starts in milliseconds; detection still runs for real. */
-const RULE = `title: PowerShell script block
+const RULE = `title: Sysmon process access
 id: 0b7f4c2e-8d0a-4a4c-9a57-2f4a3f0e5b11
 status: test
 author: Shieldwall tests
-logsource: { product: windows, service: powershell }
+logsource: { product: windows, service: sysmon }
 detection:
-  selection: { EventID: 4104 }
+  selection: { EventID: 10 }
   condition: selection
 level: low
 `;

@@ -8,7 +8,8 @@
  * 'process_creation'`). A rule applies when every logsource field it sets equals the event's or
  * is an alias: route with `logsourceMatches(rule, event)`, or bucket rules by category and look up
  * `ruleCategoriesFor(event.category)` (which adds `registry_event` for the registry categories)
- * and `ruleServicesFor(event.service)`. Event logsource objects are shared and frozen.
+ * and `ruleServicesFor(event.service)`. Event logsource objects are shared and frozen: one object
+ * per channel/EventID class, so a router may cache its rule bucket by object identity.
  * Field values keep their JSON types (numbers stay numbers; hex ids of Security logs stay text
  * except where a pipeline converts them); the unnamed `<Data>` strings of classic PowerShell
  * events are joined into one `Data` text, one per line.

@@ -50,6 +50,7 @@ describe('normalizeEvent', () => {
     const ev = normalizeEvent({ logsource: { product: 'Linux', category: 'process_creation' }, Image: '/usr/bin/curl' });
     expect(ev.logsource).toEqual({ product: 'linux', category: 'process_creation' });
     expect(ev.fields).toEqual({ Image: '/usr/bin/curl' });
+    expect(normalizeEvent({ logsource: { product: 'linux', category: 'process_creation' } }).logsource).toBe(ev.logsource);
   });
 
   it('gives records with no Windows shape an empty logsource', () => {

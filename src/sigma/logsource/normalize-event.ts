@@ -34,6 +34,9 @@ function shallowCopy(raw: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+// Explicit logsources are interned like the classified ones, so routers may cache by identity.
+const explicitLogsources = new Map<string, Logsource>();
+
 /** An explicit `logsource: {product, category, service}` on an already-flat event (tests, replays). */
 function explicitLogsource(v: unknown): Logsource | undefined {
   if (!isObject(v)) return undefined;
@@ -42,7 +45,13 @@ function explicitLogsource(v: unknown): Logsource | undefined {
     const value = v[key];
     if (typeof value === 'string' && value !== '') out[key] = value.toLowerCase();
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  if (Object.keys(out).length === 0) return undefined;
+  const key = `${out.product ?? ''}\u0000${out.category ?? ''}\u0000${out.service ?? ''}`;
+  const known = explicitLogsources.get(key);
+  if (known) return known;
+  Object.freeze(out);
+  if (explicitLogsources.size < 1000) explicitLogsources.set(key, out);
+  return out;
 }
 
 /**

@@ -48,6 +48,7 @@ export const ConfigSchema = Type.Object(
     ),
     ingest: Type.Object(
       {
+        detectionWorkers: Type.Integer({ minimum: 0, maximum: 64, description: 'Detection worker threads (0: detect in the main thread)' }),
         detect: Type.Boolean({ description: 'Run detection in this process (false: an ingest-only node; other nodes detect)' }),
         maxInFlight: Type.Integer({ minimum: 1, description: 'Events accepted but not yet detected before inputs push back (429 / TCP pause)' }),
         retentionDays: Type.Number({ exclusiveMinimum: 0, description: 'Events are kept this long (alerts are kept for good)' }),

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Value } from 'typebox/value';
@@ -20,6 +21,7 @@ const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' | 'bo
   SHIELDWALL_BODY_LIMIT: { path: ['http', 'bodyLimit'], kind: 'integer' },
   SHIELDWALL_SHUTDOWN_GRACE_MS: { path: ['http', 'shutdownGraceMs'], kind: 'integer' },
   SHIELDWALL_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  SHIELDWALL_DETECTION_WORKERS: { path: ['ingest', 'detectionWorkers'], kind: 'integer' },
   SHIELDWALL_DETECT: { path: ['ingest', 'detect'], kind: 'boolean' },
   SHIELDWALL_INGEST_MAX_IN_FLIGHT: { path: ['ingest', 'maxInFlight'], kind: 'integer' },
   SHIELDWALL_RETENTION_DAYS: { path: ['ingest', 'retentionDays'], kind: 'integer' },
@@ -93,6 +95,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     log: { level: 'info' },
     ingest: {
       detect: true,
+      detectionWorkers: Math.min(availableParallelism(), 4),
       maxInFlight: 200_000,
       retentionDays: 7,
       maxLineBytes: 64 * 1024,

@@ -11,7 +11,8 @@ import { loadRulePaths } from '../hunt/rule-loader.js';
 import { Pipeline } from '../ingest/pipeline/pipeline.js';
 import { EventRetention } from '../ingest/pipeline/retention.js';
 import { SyslogListeners, type SyslogAddresses } from '../ingest/inputs/index.js';
-import type { DetectionContent } from '../ingest/pipeline/detection-stage.js';
+import { InProcessDetectionEngine, type DetectionContent, type DetectionEngine } from '../ingest/pipeline/detection-engine.js';
+import { WorkerDetectionEngine } from '../ingest/pipeline/worker-detection-engine.js';
 import type { RuleMeta } from '../sigma/index.js';
 import { bootstrapAuthority } from './bootstrap.js';
 import { buildServer, type RoutePlugin } from './build-server.js';
@@ -60,15 +61,32 @@ export async function openInfrastructure(config: Config): Promise<{ store: Store
 }
 
 /** Starts a node: store, bus, first-start bootstrap, HTTP server. */
-/** Loads the Sigma rules named by the config (the shipped SigmaHQ content by default). */
-export async function loadDetectionContent(config: Config): Promise<{ content: DetectionContent; failed: number; errors: { path: string; message: string }[]; loadMs: number }> {
+/** A detection engine with the rules named by the config, and what loading them gave. */
+export interface LoadedEngine {
+  engine: DetectionEngine;
+  failed: number;
+  errors: { path: string; message: string }[];
+  loadMs: number;
+}
+
+/**
+ * Loads the Sigma rules named by the config (the shipped SigmaHQ content by default) into worker
+ * threads (`ingest.detectionWorkers`) or, with 0 workers, into this thread.
+ */
+export async function loadDetectionEngine(config: Config, clock: Clock): Promise<LoadedEngine> {
   const started = performance.now();
+  const loadMs = () => Math.round(performance.now() - started);
+  if (config.ingest.detectionWorkers > 0) {
+    const engine = await WorkerDetectionEngine.start({ size: config.ingest.detectionWorkers, rulePaths: [config.content.sigmaDir] });
+    return { engine, failed: engine.errors.length, errors: engine.errors, loadMs: loadMs() };
+  }
   const loaded = await loadRulePaths([config.content.sigmaDir]);
+  const content: DetectionContent = { ruleSet: loaded.ruleSet, correlations: loaded.correlations };
   return {
-    content: { ruleSet: loaded.ruleSet, correlations: loaded.correlations },
+    engine: new InProcessDetectionEngine(content, clock),
     failed: loaded.errors.length,
     errors: loaded.errors.map((e) => ({ path: `${e.path}${e.line ? `:${e.line}:${e.column ?? 0}` : ''}`, message: e.message })),
-    loadMs: Math.round(performance.now() - started),
+    loadMs: loadMs(),
   };
 }
 
@@ -79,18 +97,26 @@ export async function startNode(
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.log.level);
-  const loaded = opts.content
-    ? { content: opts.content, failed: 0, errors: [], loadMs: 0 }
-    : await oneLine(() => loadDetectionContent(config), 'CONFIG_INVALID', 'cannot load rules');
-  for (const e of loaded.errors.slice(0, 20)) logger.warn({ path: e.path }, `rule not loaded: ${e.message}`);
+  // The database and the bus first: an unreachable service fails in a second, not after the rules load.
   const { store, bus } = await openInfrastructure(config);
+  let loaded: LoadedEngine;
+  try {
+    loaded = opts.content
+      ? { engine: new InProcessDetectionEngine(opts.content, clock), failed: 0, errors: [], loadMs: 0 }
+      : await oneLine(() => loadDetectionEngine(config, clock), 'CONFIG_INVALID', 'cannot load rules');
+  } catch (err) {
+    await bus.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  for (const e of loaded.errors.slice(0, 20)) logger.warn({ path: e.path }, `rule not loaded: ${e.message}`);
   let app: FastifyInstance | undefined;
   let pipeline: Pipeline | undefined;
   let syslog: SyslogListeners | undefined;
   try {
     const firstStart = await bootstrapAuthority(store, clock);
     const registry = createMetricsRegistry();
-    pipeline = new Pipeline({ store, bus, clock, ids, registry, content: loaded.content, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect });
+    pipeline = new Pipeline({ store, bus, clock, ids, registry, engine: loaded.engine, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect });
     await pipeline.start();
     const retention = new EventRetention(store, clock, config.ingest.retentionDays * 86_400_000, (err) =>
       logger.error({ err }, 'event retention sweep failed'),
@@ -99,15 +125,15 @@ export async function startNode(
     pipeline.onStop(() => retention.stop());
     // Syslog listeners feed the pipeline, so they start after it and close before it (see close()).
     syslog = await SyslogListeners.start(config.ingest, { ingest: pipeline.ingest, registry, dropped: pipeline.metrics.dropped, logger, clock });
-    let content = loaded.content;
+    let engine = loaded.engine;
     const catalog: RuleCatalog = {
-      rules: (): readonly RuleMeta[] => content.ruleSet.rules(),
+      rules: (): readonly RuleMeta[] => engine.rules(),
       reload: async () => {
-        const next = await loadDetectionContent(config);
-        content = next.content;
-        pipeline!.detection.reload(next.content);
-        logger.info({ rules: next.content.ruleSet.size, failed: next.failed, ms: next.loadMs }, 'rules reloaded');
-        return { loaded: next.content.ruleSet.size, failed: next.failed, errors: next.errors };
+        const next = await loadDetectionEngine(config, clock);
+        engine = next.engine;
+        await pipeline!.detection.reload(next.engine);
+        logger.info({ rules: next.engine.rules().length, failed: next.failed, ms: next.loadMs }, 'rules reloaded');
+        return { loaded: next.engine.rules().length, failed: next.failed, errors: next.errors };
       },
     };
     const routes: RoutePlugin[] = [
@@ -123,7 +149,7 @@ export async function startNode(
     let closing: Promise<void> | undefined;
     const node: Node = {
       app, store, bus, address, firstStart, pipeline,
-      rules: { loaded: loaded.content.ruleSet.size, failed: loaded.failed, loadMs: loaded.loadMs },
+      rules: { loaded: loaded.engine.rules().length, failed: loaded.failed, loadMs: loaded.loadMs },
       syslog: syslog.addresses,
       close: () =>
         (closing ??= syslog!
@@ -135,7 +161,8 @@ export async function startNode(
   } catch (err) {
     await syslog?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
-    await pipeline?.stop().catch(() => undefined);
+    if (pipeline) await pipeline.stop().catch(() => undefined);
+    else await loaded.engine.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

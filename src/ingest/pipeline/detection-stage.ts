@@ -2,15 +2,12 @@ import type { Bus, BusMessage, Consumer } from '../../bus/index.js';
 import { orgScope, type Alert, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
-import { Detector, normalizeEvent, type Detection, type RawCorrelation, type RuleSet } from '../../sigma/index.js';
+import type { Detection } from '../../sigma/index.js';
+import type { DetectionEngine } from './detection-engine.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { EventBatch, PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
-/** The compiled detection content a stage runs; swapped as a whole on reload. */
-export interface DetectionContent {
-  ruleSet: RuleSet;
-  correlations: RawCorrelation[];
-}
+export type { DetectionContent } from './detection-engine.js';
 
 export interface DetectionStageDeps {
   store: Store;
@@ -19,23 +16,22 @@ export interface DetectionStageDeps {
   ids: IdGenerator;
   metrics: IngestMetrics;
   subjects: PipelineSubjects;
-  content: DetectionContent;
+  engine: DetectionEngine;
 }
 
 /**
  * Consumes event batches from the bus, runs the Sigma rules and correlations over them, stores the
  * alerts and announces them on `alerts.<org>`. A batch is acknowledged only after its alerts are
  * stored; a redelivered batch stores no duplicate (alerts are unique per org, rule and event).
- * Correlation state is kept per organisation, so one member's events never complete another's.
+ * The engine (in this thread, or worker threads) keeps correlation state per organisation.
  */
 export class DetectionStage {
   private consumer: Consumer | undefined;
-  private detectors = new Map<string, Detector>();
-  private content: DetectionContent;
+  private engine: DetectionEngine;
   private pending = 0;
 
   constructor(private readonly deps: DetectionStageDeps) {
-    this.content = deps.content;
+    this.engine = deps.engine;
   }
 
   /** Events accepted by this node's inputs and not yet through detection. */
@@ -61,24 +57,21 @@ export class DetectionStage {
     this.consumer = undefined;
   }
 
-  /** Replaces the rules (e.g. after a reload); correlation state starts afresh. */
-  reload(content: DetectionContent): void {
-    this.content = content;
-    this.detectors = new Map();
+  /** Replaces the engine (e.g. after a rules reload); the old one is closed. */
+  async reload(engine: DetectionEngine): Promise<void> {
+    const old = this.engine;
+    this.engine = engine;
+    await old.close();
   }
 
-  private detectorFor(orgId: string): Detector {
-    let d = this.detectors.get(orgId);
-    if (!d) {
-      d = new Detector({ ruleSet: this.content.ruleSet, correlations: this.content.correlations, clock: this.deps.clock });
-      this.detectors.set(orgId, d);
-    }
-    return d;
+  /** Closes the engine (after stop). */
+  async close(): Promise<void> {
+    await this.engine.close();
   }
 
   private async handle(msg: BusMessage<EventBatch>): Promise<void> {
     const batch = msg.data;
-    const alerts = this.detect(batch.orgId, batch.events);
+    const alerts = await this.detect(batch.orgId, batch.events);
     if (alerts.length > 0) {
       const stored = await this.deps.store.scoped(orgScope(batch.orgId)).alerts.insertMany(alerts);
       this.deps.metrics.alerts.inc({ kind: 'sigma' }, stored);
@@ -98,16 +91,10 @@ export class DetectionStage {
   }
 
   /** Runs detection over events of one organisation and builds their alerts. */
-  detect(orgId: string, events: readonly PipelineEvent[]): Alert[] {
-    const detector = this.detectorFor(orgId);
-    const alerts: Alert[] = [];
+  async detect(orgId: string, events: readonly PipelineEvent[]): Promise<Alert[]> {
+    const hits = await this.engine.detect(orgId, events);
     const now = this.deps.clock.now();
-    for (const e of events) {
-      const sigmaEvent = normalizeEvent(e.raw);
-      if (e.logsource && !sigmaEvent.logsource.product) sigmaEvent.logsource = { ...e.logsource };
-      for (const d of detector.process(sigmaEvent, e.time)) alerts.push(toAlert(orgId, e, d, now, this.deps.ids));
-    }
-    return alerts;
+    return hits.map((h) => toAlert(orgId, events[h.index]!, h.detection, now, this.deps.ids));
   }
 }
 

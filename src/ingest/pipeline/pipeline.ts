@@ -3,7 +3,8 @@ import type { Bus } from '../../bus/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
-import { DetectionStage, type DetectionContent } from './detection-stage.js';
+import type { DetectionEngine } from './detection-engine.js';
+import { DetectionStage } from './detection-stage.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { IngestService, fromStored } from './ingest-service.js';
 import { PipelineSubjects, type EventBatch } from './pipeline-event.js';
@@ -14,7 +15,8 @@ export interface PipelineOptions {
   clock: Clock;
   ids: IdGenerator;
   registry: Registry;
-  content: DetectionContent;
+  /** Detection in this thread or in worker threads. */
+  engine: DetectionEngine;
   /** Events in flight (accepted, not yet detected) above which inputs push back. Default 200,000. */
   maxInFlight?: number;
   /** Prefix of stream and subject names (default `shieldwall`). */
@@ -91,5 +93,6 @@ export class Pipeline {
   async stop(): Promise<void> {
     for (const hook of this.stopHooks.splice(0)) hook();
     await this.detection.stop();
+    await this.detection.close();
   }
 }

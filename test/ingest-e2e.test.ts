@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -66,7 +68,8 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
-      const config = loadConfig({ env: { SHIELDWALL_DATA_DIR: dir, SHIELDWALL_PORT: '0', ...env } });
+      const syslog = { SHIELDWALL_SYSLOG_UDP: '127.0.0.1:0', SHIELDWALL_SYSLOG_TCP: '127.0.0.1:0', SHIELDWALL_SYSLOG_ORG: 'member-1' };
+      const config = loadConfig({ env: { SHIELDWALL_DATA_DIR: dir, SHIELDWALL_PORT: '0', ...syslog, ...env } });
       schema = /schema=(\w+)/.exec(config.db.url)?.[1];
       node = await startNode(config, { logger: createLogger('silent'), content: { ruleSet: content!.ruleSet, correlations: content!.correlations } });
       await node.store.scoped(orgScope('member-1')).organisations.create({ id: 'member-1', name: 'Member 1', parentId: null });
@@ -164,6 +167,41 @@ for (const backend of backends) {
       expect(answer.accepted).toBeGreaterThan(0);
       const metrics = await (await fetch(`${node.address}/metrics`)).text();
       expect(metrics).toMatch(/shieldwall_ingest_queued_total\{input="http"\} \d+/);
+    });
+
+    it('stores real syslog frames received over TCP (LF and octet-counted) and UDP as events of the syslog org', async () => {
+      const manifest = JSON.parse(readFileSync(path.join(testdata, 'syslog/manifest.json'), 'utf8')) as { file: string; transport: string; messages: number }[];
+      const tcp = manifest.filter((c) => c.transport === 'tcp');
+      const udp = manifest.filter((c) => c.transport === 'udp');
+      const port = (address: string | undefined) => Number(address!.split(':').pop());
+      for (const c of tcp) {
+        const socket = connect(port(node.syslog.tcp), '127.0.0.1');
+        await new Promise<void>((resolve, reject) => { socket.on('error', reject); socket.end(readFileSync(path.join(testdata, 'syslog', c.file)), resolve); });
+      }
+      const sender = createSocket('udp4');
+      for (const c of udp) {
+        await new Promise<void>((resolve, reject) => sender.send(readFileSync(path.join(testdata, 'syslog', c.file)), port(node.syslog.udp), '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+      }
+      sender.close();
+
+      const scoped = node.store.scoped(orgScope('member-1'));
+      const stored = async (source: string) => (await scoped.events.query({ source, limit: 1000 })).items;
+      const want = { 'syslog-tcp': tcp.reduce((n, c) => n + c.messages, 0), 'syslog-udp': udp.reduce((n, c) => n + c.messages, 0) };
+      const deadline = Date.now() + 20_000;
+      while (((await stored('syslog-tcp')).length < want['syslog-tcp'] || (await stored('syslog-udp')).length < want['syslog-udp']) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const got = { tcp: await stored('syslog-tcp'), udp: await stored('syslog-udp') };
+      expect(got.tcp).toHaveLength(want['syslog-tcp']);
+      expect(got.udp).toHaveLength(want['syslog-udp']);
+      const formats = (events: typeof got.tcp) => new Set(events.map((e) => (e.data as { format: string }).format));
+      // rsyslog's JSON capture adds 'json' (and CEF inside JSON) to the syslog formats.
+      expect([...formats(got.tcp)]).toEqual(expect.arrayContaining(['syslog5424', 'syslog3164', 'cef', 'json']));
+      expect(formats(got.udp)).toEqual(new Set(['syslog5424', 'syslog3164', 'cef']));
+      expect(got.tcp.every((e) => e.orgId === 'member-1')).toBe(true);
+      const metrics = await (await fetch(`${node.address}/metrics`)).text();
+      expect(metrics).toMatch(/shieldwall_ingest_queued_total\{input="syslog-udp"\} \d+/);
+      expect(metrics).toMatch(/shieldwall_syslog_connections\{input="syslog-tcp"\} 0/);
     });
 
     it('refuses an unauthenticated submission and a non-JSON body with the catalog shape', async () => {

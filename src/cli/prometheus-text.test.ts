@@ -19,8 +19,8 @@ describe('parsePrometheusText', () => {
   });
 
   it('accepts timestamps, special values and blank or comment lines', () => {
-    const s = parsePrometheusText('# HELP a x\n\n  a 1.5e3 1700000000\nb{le="+Inf"} +Inf\nc NaN\n');
-    expect(s.map((x) => [x.name, x.value])).toEqual([['a', 1500], ['b', Infinity], ['c', NaN]]);
+    const s = parsePrometheusText('# HELP a x\n\n  a 1.5e3 1700000000\nb{le="+Inf"} +Inf\nc NaN\nd Nan\ne -inf\n');
+    expect(s.map((x) => [x.name, x.value])).toEqual([['a', 1500], ['b', Infinity], ['c', NaN], ['d', NaN], ['e', -Infinity]]);
   });
 
   it('names the line and the problem on bad input', () => {

@@ -74,9 +74,11 @@ function parseLine(line: string, lineNo: number): PromSample {
 }
 
 function parseValue(text: string): number | undefined {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Case-insensitive like Prometheus itself (Go's ParseFloat): prom-client writes `Nan`.
+  const lower = text.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
   if (text === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return undefined;
   return Number(text);
 }

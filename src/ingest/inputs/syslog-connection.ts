@@ -48,6 +48,8 @@ export class SyslogConnection {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private ended = false;
+  /** Set by shutdown: RATE_LIMITED then gets bounded attempts too, so closing cannot hang. */
+  private stopping = false;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -76,6 +78,7 @@ export class SyslogConnection {
 
   /** Stops reading and ends the connection; what was framed is still submitted. */
   shutdown(): void {
+    this.stopping = true;
     this.socket.pause();
     this.socket.end();
     // A sender that never closes its side must not hold up shutdown: the framed data is ours already.
@@ -148,8 +151,9 @@ export class SyslogConnection {
       } catch (err) {
         const reason = errorCode(err);
         // A full backlog is expected to clear: keep the frames (read, never acknowledged) and wait.
-        // Anything else may be permanent, so it gets a bounded number of attempts.
-        if (reason !== 'RATE_LIMITED' && attempt >= this.opts.maxAttempts) {
+        // Anything else may be permanent, so it gets a bounded number of attempts, and so does a
+        // full backlog once the node is shutting down (an ingest-only node may never drain it).
+        if ((reason !== 'RATE_LIMITED' || this.stopping) && attempt >= this.opts.maxAttempts) {
           this.deps.metrics.dropped.inc({ input, reason }, batch.length);
           this.deps.logger.error({ err, input, source: this.opts.source, dropped: batch.length, attempts: attempt }, 'syslog batch dropped: submission kept failing');
           return;

@@ -211,6 +211,18 @@ describe.runIf(captures)('SyslogTcpInput on real captures', () => {
     await waitFor(() => deps.target.records().length === 3, 'the first client still served');
   });
 
+  it('stops retrying RATE_LIMITED after maxAttempts once the listener closes, counting the drop, so shutdown cannot hang', async () => {
+    const deps = testDeps();
+    const input = await startInput(deps, { retryDelayMs: 5, maxRetryDelayMs: 5, maxAttempts: 3 });
+    deps.target.refuse(Number.MAX_SAFE_INTEGER, new ShieldwallError('RATE_LIMITED', 'detection backlog is full'));
+    const s = await client(input);
+    s.write(readCapture('logger-tcp-rfc5424-lf.tcp'));
+    await waitFor(() => deps.target.calls >= 5, 'retries beyond maxAttempts while open');
+    expect(await valueOf(deps.metrics.dropped, { input: 'syslog-tcp', reason: 'RATE_LIMITED' })).toBe(0);
+    await input.close();
+    expect(await valueOf(deps.metrics.dropped, { input: 'syslog-tcp', reason: 'RATE_LIMITED' })).toBe(3);
+  });
+
   it('submits what was framed when the listener closes', async () => {
     const deps = testDeps();
     const input = await startInput(deps, { flushMs: 60_000 });

@@ -15,6 +15,7 @@ export function applyDerivations(fields: Record<string, unknown>, derivations: r
     if (!d.overwrite && fields[d.to] !== undefined) continue;
     let value: unknown;
     if (typeof d.from === 'string') value = fields[d.from];
+    else if (d.convert === 'account') value = d.from.map((name) => fields[name]);
     else if (d.join) {
       const parts: string[] = [];
       for (const name of d.from) {

@@ -36,6 +36,17 @@ describe('convertValue', () => {
     expect(convertValue('ecsDirection', 'inbound')).toBe('false');
   });
 
+  it('names accounts as Sysmon does: service sessions and SIDs first, then domain\\name', () => {
+    expect(convertValue('account', ['0x3e7', 'S-1-0-0', 'CORP', 'PC1$'])).toBe('NT AUTHORITY\\SYSTEM');
+    expect(convertValue('account', ['0x3E4', 'S-1-0-0', 'CORP', 'PC1$'])).toBe('NT AUTHORITY\\NETWORK SERVICE');
+    expect(convertValue('account', [undefined, 'S-1-5-19', 'x', 'y'])).toBe('NT AUTHORITY\\LOCAL SERVICE');
+    expect(convertValue('account', ['0x5a1', 'S-1-5-21-1', 'SHIRE', 'pgustavo'])).toBe('SHIRE\\pgustavo');
+    expect(convertValue('account', ['0x0', 'S-1-0-0', '-', '-'])).toBeUndefined();
+    expect(convertValue('account', [undefined, undefined, undefined, 'alice'])).toBe('alice');
+    expect(convertValue('logonId', '0x0')).toBeUndefined();
+    expect(convertValue('logonId', '0x3e7')).toBe('0x3e7');
+  });
+
   it('formats ECS hashes as Sysmon writes them', () => {
     expect(convertValue('hashes', { md5: 'ab', sha256: 'cd', other: 1 })).toBe('MD5=AB,SHA256=CD');
     expect(convertValue('hashes', {})).toBeUndefined();

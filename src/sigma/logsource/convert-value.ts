@@ -19,6 +19,29 @@ const registryRoots: readonly (readonly [string, string])[] = [
 
 const ipProtocols: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
 
+// Sysmon names the built-in service accounts, whatever the exporter wrote for domain and name.
+const wellKnownLogons: Readonly<Record<string, string>> = {
+  '0x3e7': 'NT AUTHORITY\\SYSTEM',
+  '0x3e4': 'NT AUTHORITY\\NETWORK SERVICE',
+  '0x3e5': 'NT AUTHORITY\\LOCAL SERVICE',
+};
+const wellKnownSids: Readonly<Record<string, string>> = {
+  'S-1-5-18': 'NT AUTHORITY\\SYSTEM',
+  'S-1-5-19': 'NT AUTHORITY\\LOCAL SERVICE',
+  'S-1-5-20': 'NT AUTHORITY\\NETWORK SERVICE',
+};
+
+function account(values: unknown): string | undefined {
+  if (!Array.isArray(values)) return undefined;
+  const [logonId, sid, domain, name] = values.map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined));
+  const bySession = logonId === undefined ? undefined : wellKnownLogons[logonId.toLowerCase()];
+  if (bySession) return bySession;
+  const bySid = sid === undefined ? undefined : wellKnownSids[sid.toUpperCase()];
+  if (bySid) return bySid;
+  if (name === undefined || name === '' || name === '-') return undefined;
+  return domain === undefined || domain === '' || domain === '-' ? name : `${domain}\\${name}`;
+}
+
 const hashOrder = ['sha1', 'md5', 'sha256', 'imphash'];
 
 function registryPath(path: string): string {
@@ -77,5 +100,11 @@ export function convertValue(kind: ValueConversion, value: unknown): unknown {
       return typeof value === 'boolean' ? String(value) : value;
     case 'first':
       return Array.isArray(value) ? value[0] : value;
+    case 'account':
+      return account(value);
+    case 'logonId': {
+      const text = String(value);
+      return /^0x0+$/i.test(text) || text === '0' ? undefined : value;
+    }
   }
 }

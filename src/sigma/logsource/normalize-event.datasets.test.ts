@@ -35,6 +35,20 @@ function byName(name: string): Dataset {
   return d;
 }
 
+const serviceAccounts: Record<string, string> = { '0x3e7': 'NT AUTHORITY\\SYSTEM', '0x3e4': 'NT AUTHORITY\\NETWORK SERVICE', '0x3e5': 'NT AUTHORITY\\LOCAL SERVICE' };
+
+/** The new process's account of a 4688 record, as Sysmon would print it (the documented rule). */
+function expectedUser(raw: Record<string, unknown>): string {
+  for (const side of ['Target', 'Subject']) {
+    const logon = String(raw[`${side}LogonId`] ?? '').toLowerCase();
+    if (serviceAccounts[logon]) return serviceAccounts[logon]!;
+    if (raw[`${side}UserSid`] === 'S-1-5-18') return 'NT AUTHORITY\\SYSTEM';
+    const name = raw[`${side}UserName`];
+    if (typeof name === 'string' && name !== '' && name !== '-') return `${String(raw[`${side}DomainName`])}\\${name}`;
+  }
+  return 'no user';
+}
+
 const knownServices = new Map(windowsChannelServices.map(([c, s]) => [c.toLowerCase(), s]));
 
 describe.skipIf(!present)('normalizeEvent on Security-Datasets (NXLog flat, Winlogbeat 6, Azure)', () => {
@@ -101,7 +115,7 @@ describe.skipIf(!present)('normalizeEvent on Security-Datasets (NXLog flat, Winl
       expect(ev.fields['NewProcessName']).toBe(raw['NewProcessName']);
       expect(ev.fields['ProcessId']).toBe(parseInt(String(raw['NewProcessId']), 16));
       expect(ev.fields['ParentProcessId']).toBe(parseInt(String(raw['ProcessId'] ?? raw['ProcessID']), 16));
-      expect(ev.fields['User']).toBe(`${String(raw['SubjectDomainName'])}\\${String(raw['SubjectUserName'])}`);
+      expect(ev.fields['User']).toBe(expectedUser(raw));
       if (raw['MandatoryLabel'] === 'S-1-16-16384') expect(ev.fields['IntegrityLevel']).toBe('System');
       if (raw['CommandLine'] !== undefined) expect(ev.fields['CommandLine']).toBe(raw['CommandLine']);
     }

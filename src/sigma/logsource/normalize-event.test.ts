@@ -5,7 +5,8 @@ import { normalizeEvent, normalizeEventInPlace } from './normalize-event.js';
 function nxlog4688(): Record<string, unknown> {
   return {
     SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', Hostname: 'MORDORDC.mordor.local', EventID: 4688,
-    RecordNumber: 379988, SubjectUserName: 'MORDORDC$', SubjectDomainName: 'MORDOR', SubjectLogonId: '0x3e7', NewProcessId: '0x7d8',
+    RecordNumber: 379988, SubjectUserName: 'MORDORDC$', SubjectDomainName: 'MORDOR', SubjectLogonId: '0x3e7', SubjectUserSid: 'S-1-5-18',
+    TargetUserSid: 'S-1-0-0', TargetUserName: 'MORDORDC$', TargetDomainName: 'MORDOR', TargetLogonId: '0x3e4', NewProcessId: '0x7d8',
     NewProcessName: 'C:\\Windows\\System32\\sppsvc.exe', ProcessId: '0x2b8', ParentProcessName: 'C:\\Windows\\System32\\services.exe',
     CommandLine: 'C:\\windows\\system32\\sppsvc.exe', MandatoryLabel: 'S-1-16-16384', TokenElevationType: '%%1936',
   };
@@ -19,11 +20,18 @@ describe('normalizeEvent', () => {
     expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
     expect(ev.fields).toMatchObject({
       Image: 'C:\\Windows\\System32\\sppsvc.exe', ParentImage: 'C:\\Windows\\System32\\services.exe', ProcessId: 2008,
-      ParentProcessId: 696, User: 'MORDOR\\MORDORDC$', LogonId: '0x3e7', IntegrityLevel: 'System',
+      ParentProcessId: 696, User: 'NT AUTHORITY\\NETWORK SERVICE', LogonId: '0x3e4', IntegrityLevel: 'System',
       NewProcessName: 'C:\\Windows\\System32\\sppsvc.exe', Provider_Name: 'Microsoft-Windows-Security-Auditing',
       Computer: 'MORDORDC.mordor.local', EventRecordID: 379988,
     });
     expect(JSON.stringify(raw)).toBe(before);
+  });
+
+  it("takes 4688's user from the creator when Windows left the target subject empty", () => {
+    const raw = { ...nxlog4688(), TargetUserSid: 'S-1-0-0', TargetUserName: '-', TargetDomainName: '-', TargetLogonId: '0x0' };
+    expect(normalizeEvent(raw).fields).toMatchObject({ User: 'NT AUTHORITY\\SYSTEM', LogonId: '0x3e7' });
+    const user = { ...raw, SubjectLogonId: '0x5a1f2', SubjectUserSid: 'S-1-5-21-1-2-3-1104', SubjectDomainName: 'SHIRE', SubjectUserName: 'pgustavo' };
+    expect(normalizeEvent(user).fields).toMatchObject({ User: 'SHIRE\\pgustavo', LogonId: '0x5a1f2' });
   });
 
   it('normalizeEventInPlace turns a flat record into the fields object itself', () => {

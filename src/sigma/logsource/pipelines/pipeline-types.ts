@@ -16,16 +16,23 @@
  * - `hashes`: ECS hash object `{md5, sha256, …}` → Sysmon's `MD5=…,SHA256=…` string.
  * - `boolString`: `true` → `'true'` (Sysmon writes booleans as text).
  * - `first`: first element of an array.
+ * - `account`: sources `[logonId, sid, domain, name]` → the account as Sysmon prints it: the
+ *   NT AUTHORITY name of a well-known logon session or SID (`0x3e7`/`S-1-5-18` →
+ *   `NT AUTHORITY\SYSTEM`), else `domain\name`; nothing when the name is empty or `-`.
+ * - `logonId`: a logon id, or nothing for the null session `0x0`.
  */
 export type ValueConversion =
   | 'copy' | 'hexToDecimal' | 'integrityLevel' | 'registryPath' | 'ipProtocol' | 'wfpDirection'
-  | 'ecsDirection' | 'hashes' | 'boolString' | 'first';
+  | 'ecsDirection' | 'hashes' | 'boolString' | 'first' | 'account' | 'logonId';
 
 /** One Sigma field derived from the event's fields. */
 export interface FieldDerivation {
   /** Sigma field written. */
   to: string;
-  /** Source field or fields (canonical names, after flattening). With several and no `join`, the first present one is used. */
+  /**
+   * Source field or fields (canonical names, after flattening). With several: `join` joins them,
+   * `convert: 'account'` reads them all, otherwise the first present one is used.
+   */
   from: string | readonly string[];
   /** Join all sources with a backslash (`DOMAIN\user`, `key\value`) before converting; every source must be present. */
   join?: boolean;

@@ -5,7 +5,8 @@ import type { ChannelPipeline } from './pipeline-types.js';
  * Sysmon-named rules of those categories read. Based on pySigma's `windows_audit_pipeline`
  * (4688 → process_creation, 4657 → registry_set/registry_add; Image ← NewProcessName,
  * ParentImage ← ParentProcessName, Details ← NewValue, LogonId ← SubjectLogonId), extended with
- * the process ids, user, integrity level and the WFP 5156 network connection.
+ * the process ids, the user as Sysmon names it, the integrity level and the WFP 5156 network
+ * connection.
  *
  * Derived fields are ADDED: the event keeps its own names, so `service: security` rules written
  * against `NewProcessName` etc. still match. The one clash is 4688 `ProcessId`, which is the
@@ -23,7 +24,11 @@ export const windowsSecurityPipeline: ChannelPipeline = {
         { to: 'ParentImage', from: 'ParentProcessName' },
         { to: 'ParentProcessId', from: 'ProcessId', convert: 'hexToDecimal' },
         { to: 'ProcessId', from: 'NewProcessId', convert: 'hexToDecimal', overwrite: true },
-        { to: 'User', from: ['SubjectDomainName', 'SubjectUserName'], join: true },
+        // Sysmon's User/LogonId are the new process's: 4688's "Target Subject" when Windows filled
+        // it in, else the creator's.
+        { to: 'User', from: ['TargetLogonId', 'TargetUserSid', 'TargetDomainName', 'TargetUserName'], convert: 'account' },
+        { to: 'User', from: ['SubjectLogonId', 'SubjectUserSid', 'SubjectDomainName', 'SubjectUserName'], convert: 'account' },
+        { to: 'LogonId', from: 'TargetLogonId', convert: 'logonId' },
         { to: 'LogonId', from: 'SubjectLogonId' },
         { to: 'IntegrityLevel', from: 'MandatoryLabel', convert: 'integrityLevel' },
       ],
@@ -47,7 +52,7 @@ export const windowsSecurityPipeline: ChannelPipeline = {
         { to: 'Details', from: 'NewValue' },
         { to: 'Image', from: 'ProcessName' },
         { to: 'ProcessId', from: 'ProcessId', convert: 'hexToDecimal', overwrite: true },
-        { to: 'User', from: ['SubjectDomainName', 'SubjectUserName'], join: true },
+        { to: 'User', from: ['SubjectLogonId', 'SubjectUserSid', 'SubjectDomainName', 'SubjectUserName'], convert: 'account' },
       ],
     },
     5156: {

@@ -1,0 +1,161 @@
+/**
+ * End-to-end benchmark of the live pipeline: a node in one child process (`shieldwall start` with
+ * the full shipped rule set), a load generator in another (bench/pipeline-load-driver.ts) posting
+ * the Security-Datasets events as gzip NDJSON over HTTP. Measures events/s until every accepted
+ * event has been through detection, ingest-to-alert-stored lag p50/p99 (the node's
+ * shieldwall_pipeline_lag_seconds histogram, interpolated within buckets), the node's peak RSS
+ * (VmHWM) and lost = accepted − events stored (counted in the database after the node stopped).
+ *
+ * Run: npm run bench:pipeline -- [--limit N] [--batch N] [--concurrency N] [--json]
+ *        [--db postgres://…] [--bus nats://…] [--profile DIR]
+ * The last line is always {"events","events_per_sec","p50_ms","p99_ms","rss_mb","lost"}.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { histogramBuckets, histogramQuantile, parsePrometheusText, type PromSample } from '../src/cli/prometheus-text.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const limit = Number(value('--limit', '200000'));
+const batch = Number(value('--batch', '2000'));
+const concurrency = Number(value('--concurrency', '4'));
+const dbUrl = value('--db', '');
+const busUrl = value('--bus', '');
+const profileDir = value('--profile', '');
+const asJson = flag('--json');
+const log = (line: string) => (asJson ? process.stderr : process.stdout).write(line + '\n');
+
+const root = process.cwd();
+const dataDir = resolve(root, '../shared/testdata/security-datasets/datasets');
+if (!existsSync(dataDir)) {
+  log(`testdata absent at ${dataDir}; nothing to measure`);
+  process.exit(0);
+}
+
+const suffix = randomBytes(4).toString('hex');
+const home = mkdtempSync(join(tmpdir(), 'sw-pipeline-bench-'));
+const pgSchema = dbUrl.startsWith('postgres') ? `bench_${suffix}` : '';
+const env: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHIELDWALL_'))) as Record<string, string>,
+  SHIELDWALL_LOG_LEVEL: 'warn',
+  SHIELDWALL_BUS_NAMESPACE: `bench_${suffix}`,
+  ...(dbUrl ? { SHIELDWALL_DB_URL: `${dbUrl}${dbUrl.includes('?') ? '&' : '?'}schema=${pgSchema}` } : {}),
+  ...(busUrl ? { SHIELDWALL_BUS_URL: busUrl } : {}),
+};
+
+/** Starts the node and waits for its address and first-start admin token. */
+async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; token: string; startMs: number }> {
+  const started = Date.now();
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/bin.ts', 'start', '--port', '0', '--data-dir', home], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`node did not start in 180 s:\n${out}`)), 180_000);
+    child.on('exit', (code) => rej(new Error(`node exited with ${code}:\n${out}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const token = /Admin token[^:]*: (\S+)/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        res({ child, url, token, startMs: Date.now() - started });
+      }
+    });
+  });
+}
+
+async function metrics(url: string): Promise<PromSample[]> {
+  return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+}
+const sum = (samples: PromSample[], name: string) => samples.filter((s) => s.name === name).reduce((a, s) => a + s.value, 0);
+
+function runDriver(url: string, token: string): Promise<{ sent: number; accepted: number; rejected: number; batches: number; retries: number; refused: number; startedAt: number; endedAt: number }> {
+  const input = JSON.stringify({ url, token, dataDir, limit, batch, concurrency });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pipeline-load-driver.ts', input], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((res, rej) => child.on('exit', (code) => (code === 0 ? res(JSON.parse(out.trim().split('\n').at(-1)!)) : rej(new Error(`driver exited with ${code}`)))));
+}
+
+function vmHwmMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function storedEvents(): Promise<number> {
+  if (pgSchema) {
+    const c = new pg.Client({ connectionString: dbUrl, user: new URL(dbUrl).username || userInfo().username });
+    await c.connect();
+    try {
+      const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM "${pgSchema}".events`);
+      return Number(r.rows[0]!.n);
+    } finally {
+      await c.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`).catch(() => undefined);
+      await c.end();
+    }
+  }
+  const db = new Database(join(home, 'shieldwall.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+const node = await startNodeProcess();
+// A failed run must not leave the node behind.
+process.on('exit', () => node.child.exitCode === null && node.child.kill('SIGKILL'));
+log(`node up at ${node.url} in ${node.startMs} ms (pid ${node.child.pid}; store ${dbUrl ? 'postgres' : 'sqlite'}, bus ${busUrl ? 'nats' : 'memory'})`);
+const driver = await runDriver(node.url, node.token);
+log(`driver: ${driver.sent} sent, ${driver.accepted} accepted, ${driver.rejected} rejected, ${driver.batches} batches, ${driver.retries} retries (429/503), ${driver.refused} refused, HTTP phase ${((driver.endedAt - driver.startedAt) / 1000).toFixed(1)} s`);
+
+// Done when every accepted event has been through detection (alerts stored before the count moves).
+let detected = 0;
+const deadline = Date.now() + 15 * 60_000;
+for (;;) {
+  detected = sum(await metrics(node.url), 'shieldwall_detection_events_total');
+  if (detected >= driver.accepted || Date.now() > deadline) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const doneAt = Date.now();
+const final = await metrics(node.url);
+const buckets = histogramBuckets(final, 'shieldwall_pipeline_lag_seconds');
+const q = (p: number) => Math.round((histogramQuantile(p, buckets) ?? NaN) * 1000);
+const rssMb = vmHwmMb(node.child.pid!);
+const alerts = sum(final, 'shieldwall_alerts_total');
+log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${Math.round(sum(final, 'shieldwall_process_resident_memory_bytes') / 2 ** 20)} MB, peak ${rssMb} MB`);
+
+const exited = new Promise((r) => node.child.once('exit', r));
+node.child.kill('SIGTERM');
+await exited;
+const stored = await storedEvents();
+if (busUrl) {
+  const { createBus } = await import('../src/bus/index.js');
+  const bus = await createBus(busUrl);
+  for (const s of [`bench_${suffix}_INGEST`, `bench_${suffix}_ALERTS`]) await bus.deleteStream(s).catch(() => undefined);
+  await bus.close();
+}
+rmSync(home, { recursive: true, force: true });
+
+const seconds = (doneAt - driver.startedAt) / 1000;
+const summary = {
+  events: driver.accepted,
+  events_per_sec: Math.round(driver.accepted / seconds),
+  p50_ms: q(0.5),
+  p99_ms: q(0.99),
+  rss_mb: rssMb,
+  lost: driver.accepted - stored,
+};
+log(`end to end: ${driver.accepted} events in ${seconds.toFixed(1)} s; stored ${stored}; lag p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms`);
+process.stdout.write(JSON.stringify(summary) + '\n');

@@ -35,10 +35,13 @@ describe('AhoCorasick', () => {
     const word = (len: number): string => Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]).join('');
     for (let round = 0; round < 30; round++) {
       const patterns = Array.from({ length: 1 + rnd(60) }, () => word(1 + rnd(5)));
-      const ac = new AhoCorasick(patterns);
-      for (let t = 0; t < 20; t++) {
-        const text = word(rnd(80));
-        expect(ac.search(text, []).sort((a, b) => a - b)).toEqual(naive(patterns, text));
+      // Fully dense, mostly sparse (tiny budget) and root-only dense tables must agree.
+      for (const ac of [new AhoCorasick(patterns), new AhoCorasick(patterns, 200), new AhoCorasick(patterns, 1)]) {
+        for (let t = 0; t < 20; t++) {
+          const text = word(rnd(80));
+          expect(ac.search(text, []).sort((a, b) => a - b)).toEqual(naive(patterns, text));
+          expect(ac.search(text.toUpperCase(), [], true).sort((a, b) => a - b)).toEqual(naive(patterns, text.toUpperCase().toLowerCase()));
+        }
       }
     }
   });

@@ -17,9 +17,9 @@ export class AhoCorasick {
   private readonly asciiClass = new Uint8Array(128);
   private readonly otherClass = new Map<number, number>();
   private readonly classes: number;
-  /** Dense rows: dense[row * classes + class] = next state; rowOf[state] = row or -1. */
-  private readonly dense: Int32Array;
-  private readonly rowOf: Int32Array;
+  /** Dense rows of states 0..rows-1: dense[state * classes + class] = next state. */
+  private readonly dense: Int32Array | Uint16Array;
+  private readonly rows: number;
   private readonly childStart: Int32Array;
   private readonly childClass: Int32Array;
   private readonly childTarget: Int32Array;
@@ -32,8 +32,11 @@ export class AhoCorasick {
   /** 1 when the state or its fail chain ends some pattern. */
   private readonly reports: Uint8Array;
 
-  /** Duplicate or empty patterns are allowed; an empty pattern never reports. */
-  constructor(patterns: readonly string[]) {
+  /**
+   * Duplicate or empty patterns are allowed; an empty pattern never reports.
+   * @param denseBudget most dense-table entries (states × alphabet); deeper states stay sparse
+   */
+  constructor(patterns: readonly string[], denseBudget = 2_000_000) {
     this.size = patterns.length;
     let nextClass = 1;
     const classOfChar = (c: number): number => {
@@ -44,7 +47,6 @@ export class AhoCorasick {
     };
     const children: Map<number, number>[] = [new Map()];
     const ends: number[][] = [[]];
-    const depth: number[] = [0];
     for (let p = 0; p < patterns.length; p++) {
       const pat = patterns[p]!;
       if (pat.length === 0) continue;
@@ -56,7 +58,6 @@ export class AhoCorasick {
           t = children.length;
           children.push(new Map());
           ends.push([]);
-          depth.push(depth[s]! + 1);
           children[s]!.set(c, t);
         }
         s = t;
@@ -65,6 +66,17 @@ export class AhoCorasick {
     }
     this.classes = nextClass;
     const n = children.length;
+    // Renumber states breadth-first, so the dense rows (given to the shallowest states) are
+    // simply states 0..rows-1 and a scan needs no row lookup.
+    {
+      const order = [0, ...bfs(children)];
+      const id = new Int32Array(n);
+      order.forEach((old, i) => (id[old] = i));
+      const ch2: Map<number, number>[] = order.map((old) => new Map([...children[old]!].map(([c, t]) => [c, id[t]!])));
+      const ends2 = order.map((old) => ends[old]!);
+      children.splice(0, n, ...ch2);
+      ends.splice(0, n, ...ends2);
+    }
     this.childStart = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) this.childStart[s + 1] = this.childStart[s]! + children[s]!.size;
     this.childClass = new Int32Array(this.childStart[n]!);
@@ -82,20 +94,16 @@ export class AhoCorasick {
     this.fail = new Int32Array(n);
     this.dict = new Int32Array(n);
     this.reports = new Uint8Array(n);
-    // Dense rows for the shallowest states (where scans spend their time), within ~256 KB.
-    const budget = Math.max(1, Math.floor(65_536 / this.classes));
-    this.rowOf = new Int32Array(n).fill(-1);
-    const order = bfs(children);
-    let rows = 0;
-    for (const s of [0, ...order]) {
-      if (rows >= budget || depth[s]! > 4) break;
-      this.rowOf[s] = rows++;
-    }
+    // Dense rows for the shallowest states (where scans spend their time): all of them for
+    // most automata, within a budget of 2M entries (4 MB) for the largest.
+    const rows = Math.min(n, Math.max(1, Math.floor(denseBudget / this.classes)));
+    this.rows = rows;
     this.dense = new Int32Array(rows * this.classes);
+    const order = bfs(children);
     // Breadth-first: a state's fail link is the longest proper suffix that is a state; a dense
     // row is its children overlaid on its fail state's row (already complete, being shallower).
     for (const s of [0, ...order]) {
-      const row = this.rowOf[s]!;
+      const row = s < rows ? s : -1;
       if (s !== 0) {
         const f = this.fail[s]!;
         this.dict[s] = ends[f]!.length > 0 ? f : this.dict[f]!;
@@ -115,8 +123,7 @@ export class AhoCorasick {
   /** Transition with failure links resolved (used at build time and for sparse states). */
   private next(s: number, c: number): number {
     for (;;) {
-      const row = this.rowOf[s]!;
-      if (row >= 0) return this.dense[row * this.classes + c]!;
+      if (s < this.rows) return this.dense[s * this.classes + c]!;
       const t = this.child(s, c);
       if (t >= 0) return t;
       s = this.fail[s]!;
@@ -139,7 +146,7 @@ export class AhoCorasick {
   search(text: string, hits: number[], fold = false): number[] {
     const ascii = this.asciiClass;
     const other = this.otherClass;
-    const rowOf = this.rowOf;
+    const rows = this.rows;
     const dense = this.dense;
     const classes = this.classes;
     const reports = this.reports;
@@ -148,8 +155,7 @@ export class AhoCorasick {
       let ch = text.charCodeAt(i);
       if (fold) ch = ch < 128 ? (ch >= 65 && ch <= 90 ? ch + 32 : ch) : foldCode(ch);
       const c = ch < 128 ? ascii[ch]! : (other.get(ch) ?? 0);
-      const row = rowOf[s]!;
-      s = row >= 0 ? dense[row * classes + c]! : this.next(s, c);
+      s = s < rows ? dense[s * classes + c]! : this.next(s, c);
       if (reports[s] === 1) this.report(s, hits);
     }
     return hits;

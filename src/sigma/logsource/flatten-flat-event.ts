@@ -32,9 +32,14 @@ export function flattenFlatEvent(fields: Record<string, unknown>): Record<string
     if (name !== key) (renames ??= []).push(key, name);
   }
   if (renames) {
+    // The system aliases first: NXLog's provider key `SourceName` must reach `Provider_Name`
+    // before Defender's data field `Source Name` takes the name `SourceName`.
+    fillFields(fields, fields, flatSystemAliases);
     for (let i = 0; i < renames.length; i += 2) {
+      const key = renames[i]!;
       const name = renames[i + 1]!;
-      if (fields[name] === undefined) fields[name] = fields[renames[i]!];
+      // A spelling with spaces is always event data (system fields have none), so it wins.
+      if (fields[name] === undefined || key.includes(' ')) fields[name] = fields[key];
     }
   }
   const data = fields['EventData'];

@@ -120,6 +120,19 @@ describe('normalizeEvent', () => {
     expect(evtx.fields['Image']).toBeUndefined();
   });
 
+  it("keeps NXLog's provider and Defender's 'Source Name' apart in flat records", () => {
+    // The Defender 1119 regression event's data, as NXLog would flatten it beside its own keys.
+    const ev = normalizeEvent({
+      SourceName: 'Microsoft-Windows-Windows Defender', Channel: 'Microsoft-Windows-Windows Defender/Operational', EventID: 1119,
+      'Source Name': 'Real-Time Protection', 'Threat Name': 'Tool:Win32/EICAR_Test_File', 'Process Name': 'C:\\Users\\xodih\\Downloads\\RedSun.exe',
+    });
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'windefend' });
+    expect(ev.fields).toMatchObject({
+      Provider_Name: 'Microsoft-Windows-Windows Defender', SourceName: 'Real-Time Protection', ThreatName: 'Tool:Win32/EICAR_Test_File',
+      ProcessName: 'C:\\Users\\xodih\\Downloads\\RedSun.exe',
+    });
+  });
+
   it('never throws on odd shapes', () => {
     for (const raw of [{ Event: { System: 'x' } }, { Event: { EventData: null, System: {} } }, { winlog: { event_data: 5 } }, { event_data: [1, 2] }, { EventData: '<nope' }, { EventData: '{bad json' }]) {
       expect(() => normalizeEvent(raw as Record<string, unknown>)).not.toThrow();

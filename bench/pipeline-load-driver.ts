@@ -18,17 +18,30 @@ function ndjsonFiles(dir: string): string[] {
     .flatMap((d) => (d.isDirectory() ? ndjsonFiles(join(dir, d.name)) : d.name.endsWith('.ndjson.gz') ? [join(dir, d.name)] : []));
 }
 
+/** Below the node's default 10 MiB body limit, which applies to the decompressed body. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const batches: { key: string; body: Buffer; count: number }[] = [];
 let total = 0;
 for (const file of ndjsonFiles(opts.dataDir)) {
   if (total >= opts.limit) break;
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
-  for (let i = 0; i < lines.length && total < opts.limit; i += opts.batch) {
-    const slice = lines.slice(i, Math.min(i + opts.batch, i + opts.limit - total));
-    const text = slice.join('\n');
-    batches.push({ key: batchKey(file, i / opts.batch, text), body: gzipSync(text, { level: 1 }), count: slice.length });
-    total += slice.length;
+  let batch: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    const text = batch.join('\n');
+    batches.push({ key: batchKey(file, batches.length, text), body: gzipSync(text, { level: 1 }), count: batch.length });
+    batch = [];
+    bytes = 0;
+  };
+  for (const line of lines) {
+    if (total >= opts.limit) break;
+    if (batch.length >= opts.batch || bytes + line.length > MAX_BATCH_BYTES) flush();
+    batch.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+    total++;
   }
+  flush();
 }
 
 const result = { sent: 0, accepted: 0, rejected: 0, batches: batches.length, retries: 0, refused: 0, startedAt: Date.now(), endedAt: 0 };

@@ -16,6 +16,9 @@ interface IngestCliOptions {
   format: string;
 }
 
+/** A batch is also cut at this size: the node's default body limit (10 MiB) applies after gunzip. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
 /** What one `shieldwall ingest` run did, as printed in the summary. */
 export interface IngestSummary {
   files: number;
@@ -80,11 +83,18 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
     let failed = false;
     let batchIndex = 0;
     let lines: string[] = [];
+    let bytes = 0;
+    const add = async (line: string) => {
+      if (lines.length >= batchSize || (bytes + line.length > MAX_BATCH_BYTES && lines.length > 0)) await flush();
+      lines.push(line);
+      bytes += Buffer.byteLength(line) + 1;
+    };
     const flush = async () => {
       if (lines.length === 0) return;
       const batch = lines;
       const index = batchIndex++;
       lines = [];
+      bytes = 0;
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
       const p = client.send(batch, batchKey(label, index, batch.join('\n'))).then((out) => {
         if (!account(s, batch.length, out)) {
@@ -99,19 +109,14 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
     try {
       if (file === '-') {
         for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-          if (line.trim() === '') continue;
-          lines.push(line);
-          if (lines.length >= batchSize) await flush();
+          if (line.trim() !== '') await add(line);
         }
       } else {
         const onBytes = (n: number) => void (read += n);
         for await (const chunk of readEventBatches(file, { onBytes, label: file })) {
           s.malformed += chunk.malformed.length;
           for (const m of chunk.malformed.slice(0, 5)) process.stderr.write(`malformed event: ${m.file}${m.line ? ` line ${m.line}` : ''}: ${m.message}\n`);
-          for (const e of chunk.events) {
-            lines.push(JSON.stringify(e.raw));
-            if (lines.length >= batchSize) await flush();
-          }
+          for (const e of chunk.events) await add(JSON.stringify(e.raw));
         }
       }
       await flush();

@@ -102,6 +102,8 @@ export class SyslogTcpInput {
 
   private accept(socket: Socket): void {
     const ip = socket.remoteAddress ?? 'unknown';
+    // Syslog connections idle for hours; keepalive finds peers that vanished without a FIN.
+    socket.setKeepAlive(true, 60_000);
     const connection = new SyslogConnection(
       socket,
       this.opts,

@@ -25,6 +25,14 @@ describe('logsourceMatches', () => {
     expect(logsourceMatches({ product: 'windows', category: 'registry_event' }, { product: 'windows', category: 'file_event' })).toBe(false);
   });
 
+  it('lets add/delete rules see a Sysmon 12 that lost its EventType, and file_delete rules see Sysmon 26', () => {
+    expect(logsourceMatches({ category: 'registry_add' }, { product: 'windows', category: 'registry_event' })).toBe(true);
+    expect(logsourceMatches({ category: 'registry_delete' }, { product: 'windows', category: 'registry_event' })).toBe(true);
+    expect(logsourceMatches({ category: 'registry_add' }, { product: 'windows', category: 'registry_delete' })).toBe(false);
+    expect(logsourceMatches({ category: 'file_delete' }, { product: 'windows', category: 'file_delete_detected' })).toBe(true);
+    expect(logsourceMatches({ category: 'file_delete_detected' }, { product: 'windows', category: 'file_delete' })).toBe(false);
+  });
+
   it('accepts the taxonomy and pySigma spellings of a service', () => {
     expect(logsourceMatches({ service: 'servicebus-client' }, { product: 'windows', service: 'microsoft-servicebus-client' })).toBe(true);
     expect(logsourceMatches({ service: 'ldap_debug' }, { product: 'windows', service: 'ldap' })).toBe(true);
@@ -34,7 +42,8 @@ describe('logsourceMatches', () => {
 describe('ruleCategoriesFor / ruleServicesFor', () => {
   it('lists the event category and the categories that alias it', () => {
     expect(ruleCategoriesFor('registry_set')).toEqual(['registry_set', 'registry_event']);
-    expect(ruleCategoriesFor('registry_event')).toEqual(['registry_event']);
+    expect(ruleCategoriesFor('registry_event')).toEqual(['registry_event', 'registry_add', 'registry_delete']);
+    expect(ruleCategoriesFor('file_delete_detected')).toEqual(['file_delete_detected', 'file_delete']);
     expect(ruleCategoriesFor('process_creation')).toEqual(['process_creation']);
   });
 

@@ -1,15 +1,20 @@
 import type { Logsource } from '../sigma-types.js';
 
 /**
- * Rule category → the more specific event categories it also covers. `normalizeEvent` gives each
- * event ONE category, the most specific one (a Sysmon 13 event is `registry_set`), so a router
- * must let a `registry_event` rule see `registry_add`/`registry_delete`/`registry_set`/
- * `registry_rename` events too (the taxonomy defines `registry_event` as Sysmon 12, 13 and 14).
- * A Sysmon 12 event without `EventType` cannot be split into add/delete and is classified as
- * `registry_event` itself, so only the generic rules see it.
+ * Rule category → the other event categories it also covers. `normalizeEvent` gives each event
+ * ONE category, the most specific one (a Sysmon 13 event is `registry_set`), so a router must let
+ * - a `registry_event` rule see `registry_add`/`registry_delete`/`registry_set`/`registry_rename`
+ *   events too (the taxonomy defines `registry_event` as Sysmon 12, 13 and 14);
+ * - `registry_add` and `registry_delete` rules see a Sysmon 12 whose `EventType` was lost (it is
+ *   classified `registry_event`): the taxonomy and pySigma define both as plain EventID 12;
+ * - a `file_delete` rule see `file_delete_detected` (Sysmon 26), as pySigma's Sysmon pipeline
+ *   maps `file_delete` to EventIDs 23 and 26.
  */
 export const categoryAliases: Readonly<Record<string, readonly string[]>> = {
   registry_event: ['registry_add', 'registry_delete', 'registry_set', 'registry_rename'],
+  registry_add: ['registry_event'],
+  registry_delete: ['registry_event'],
+  file_delete: ['file_delete_detected'],
 };
 
 /**

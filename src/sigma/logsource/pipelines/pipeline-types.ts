@@ -1,7 +1,8 @@
 /**
  * The declarative shape of a field-mapping pipeline: which channel an event comes from, which
  * Sigma category each EventID is, and which Sigma fields are derived from the event's own fields.
- * Pipelines are data; `compilePipelines` turns them into lookups once.
+ * Pipelines are data; `windows-classifier.ts` and `ecs-event.ts` compile them into Maps once, at
+ * module load, so classifying an event costs a few lookups.
  */
 
 /**

@@ -16,8 +16,9 @@ export class AhoCorasick {
   readonly size: number;
   private readonly asciiClass = new Uint8Array(128);
   private readonly otherClass = new Map<number, number>();
-  private readonly classes: number;
-  /** Dense rows of states 0..rows-1: dense[state * classes + class] = next state. */
+  /** Columns of the dense table: class 0 and the ASCII classes. */
+  private readonly width: number;
+  /** Dense rows of states 0..rows-1: dense[state * width + class] = next state. */
   private readonly dense: Int32Array | Uint16Array;
   private readonly rows: number;
   private readonly childStart: Int32Array;
@@ -38,7 +39,17 @@ export class AhoCorasick {
    */
   constructor(patterns: readonly string[], denseBudget = 2_000_000) {
     this.size = patterns.length;
+    // ASCII characters get the low classes: the dense table covers only them (class 0 = any
+    // character in no pattern), so a rule set with many exotic characters stays compact.
     let nextClass = 1;
+    for (const pat of patterns) {
+      for (let i = 0; i < pat.length; i++) {
+        const c = pat.charCodeAt(i);
+        if (c < 128 && this.asciiClass[c] === 0) this.asciiClass[c] = 1;
+      }
+    }
+    for (let c = 0; c < 128; c++) if (this.asciiClass[c] === 1) this.asciiClass[c] = nextClass++;
+    this.width = nextClass;
     const classOfChar = (c: number): number => {
       if (c < 128) return this.asciiClass[c] || (this.asciiClass[c] = nextClass++);
       let k = this.otherClass.get(c);
@@ -64,7 +75,6 @@ export class AhoCorasick {
       }
       ends[s]!.push(p);
     }
-    this.classes = nextClass;
     const n = children.length;
     // Renumber states breadth-first, so the dense rows (given to the shallowest states) are
     // simply states 0..rows-1 and a scan needs no row lookup.
@@ -96,9 +106,10 @@ export class AhoCorasick {
     this.reports = new Uint8Array(n);
     // Dense rows for the shallowest states (where scans spend their time): all of them for
     // most automata, within a budget of 2M entries (4 MB) for the largest.
-    const rows = Math.min(n, Math.max(1, Math.floor(denseBudget / this.classes)));
+    const width = this.width;
+    const rows = Math.min(n, Math.max(1, Math.floor(denseBudget / width)));
     this.rows = rows;
-    this.dense = new Int32Array(rows * this.classes);
+    this.dense = new Int32Array(rows * width);
     const order = bfs(children);
     // Breadth-first: a state's fail link is the longest proper suffix that is a state; a dense
     // row is its children overlaid on its fail state's row (already complete, being shallower).
@@ -110,11 +121,12 @@ export class AhoCorasick {
         this.reports[s] = ends[s]!.length > 0 || this.dict[s] !== 0 ? 1 : 0;
       }
       if (row >= 0) {
-        const base = row * this.classes;
+        const base = row * width;
         if (s !== 0) {
-          for (let c = 0; c < this.classes; c++) this.dense[base + c] = this.next(this.fail[s]!, c);
+          const f = this.fail[s]! * width;
+          this.dense.copyWithin(base, f, f + width);
         }
-        for (const [c, t] of children[s]!) this.dense[base + c] = t;
+        for (const [c, t] of children[s]!) if (c < width) this.dense[base + c] = t;
       }
       for (const [c, t] of children[s]!) this.fail[t] = s === 0 ? 0 : this.next(this.fail[s]!, c);
     }
@@ -123,9 +135,10 @@ export class AhoCorasick {
   /** Transition with failure links resolved (used at build time and for sparse states). */
   private next(s: number, c: number): number {
     for (;;) {
-      if (s < this.rows) return this.dense[s * this.classes + c]!;
+      if (s < this.rows && c < this.width) return this.dense[s * this.width + c]!;
       const t = this.child(s, c);
       if (t >= 0) return t;
+      if (s === 0) return 0;
       s = this.fail[s]!;
     }
   }
@@ -148,14 +161,14 @@ export class AhoCorasick {
     const other = this.otherClass;
     const rows = this.rows;
     const dense = this.dense;
-    const classes = this.classes;
+    const width = this.width;
     const reports = this.reports;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       let ch = text.charCodeAt(i);
       if (fold) ch = ch < 128 ? (ch >= 65 && ch <= 90 ? ch + 32 : ch) : foldCode(ch);
       const c = ch < 128 ? ascii[ch]! : (other.get(ch) ?? 0);
-      s = s < rows ? dense[s * classes + c]! : this.next(s, c);
+      s = s < rows && c < width ? dense[s * width + c]! : this.next(s, c);
       if (reports[s] === 1) this.report(s, hits);
     }
     return hits;

@@ -19,6 +19,35 @@ function joinedData(value: unknown): unknown {
   return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join('\n') : value;
 }
 
+/** The `Name` attribute of a `<Data>` item in xmltodict (`@Name`) or evtx_dump (`#attributes`) form. */
+function dataItemName(item: unknown): string | undefined {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+  const o = item as Record<string, unknown>;
+  const name = o['@Name'] ?? (o['#attributes'] as Record<string, unknown> | undefined)?.['Name'];
+  return typeof name === 'string' && name !== '' && name !== '__proto__' ? name : undefined;
+}
+
+/**
+ * `<Data>` items that carry their name as an attribute (`[{"@Name": "Image", "#text": …}]`)
+ * become named fields; the value left for `Data` is the unnamed items, if any.
+ */
+function copyNamedDataItems(target: Record<string, unknown>, value: unknown, overwrite: boolean): unknown {
+  const items = Array.isArray(value) ? value : [value];
+  if (!items.some((i) => dataItemName(i) !== undefined)) return value;
+  const unnamed: unknown[] = [];
+  for (const item of items) {
+    const itemName = dataItemName(item);
+    if (itemName === undefined) {
+      unnamed.push(leafValue(item));
+      continue;
+    }
+    const name = foldFieldName(itemName);
+    const text = (item as Record<string, unknown>)['#text'];
+    if (overwrite || target[name] === undefined) target[name] = text === undefined ? '' : text;
+  }
+  return unnamed.length === 0 ? undefined : unnamed.length === 1 ? unnamed[0] : unnamed;
+}
+
 /**
  * Copies the named fields of an `EventData`-like object into `target` under their canonical
  * Sigma spelling, skipping XML attributes. An existing value in `target` is kept unless
@@ -31,8 +60,12 @@ export function copyEventData(target: Record<string, unknown>, data: unknown, ov
     if (key === '#attributes' || key === 'xmlns' || key === '__proto__') continue;
     const name = foldFieldName(key);
     if (!overwrite && target[name] !== undefined) continue;
-    const value = leafValue((data as Record<string, unknown>)[key]);
-    target[name] = name === 'Data' ? joinedData(value) : value;
+    if (name !== 'Data') {
+      target[name] = leafValue((data as Record<string, unknown>)[key]);
+      continue;
+    }
+    const rest = copyNamedDataItems(target, (data as Record<string, unknown>)[key], overwrite);
+    if (rest !== undefined) target[name] = joinedData(leafValue(rest));
   }
 }
 

@@ -6,7 +6,9 @@ import { copyEventData, copyUserData } from './copy-event-data.js';
  *
  * System leaves keep their names (`EventID`, `Channel`, `Computer`…); System elements with XML
  * attributes become `<Element>_<attribute>` (`Provider_Name`, `TimeCreated_SystemTime`,
- * `Execution_ProcessID`, `Security_UserID`), the names Sigma rules and converters use.
+ * `Execution_ProcessID`, `Security_UserID`), the names Sigma rules and converters use. Attributes
+ * may be under `#attributes` (evtx_dump) or `@`-prefixed keys (xmltodict, as python-evtx exports
+ * write them, with `<Data Name="X">` as `{"@Name": "X", "#text": …}` items).
  * EventData fields are copied by name; UserData's inner element is flattened the same way.
  */
 export function flattenEvtxEvent(event: Record<string, unknown>): Record<string, unknown> {
@@ -26,6 +28,8 @@ export function flattenEvtxEvent(event: Record<string, unknown>): Record<string,
       if (attributes !== null && typeof attributes === 'object') {
         for (const name in attributes as Record<string, unknown>) fields[`${key}_${name}`] = (attributes as Record<string, unknown>)[name];
       }
+      // xmltodict (python-evtx exports) writes attributes as `@Name` keys of the element.
+      for (const name in element) if (name.startsWith('@')) fields[`${key}_${name.slice(1)}`] = element[name];
     }
   }
   // Where an EventData name collides with a System leaf, the data wins: rules about the event's

@@ -86,6 +86,36 @@ describe('normalizeEvent', () => {
     expect('Correlation' in ev.fields).toBe(false);
   });
 
+  it('reads the xmltodict layout of python-evtx exports (@-attributes, named Data items)', () => {
+    const ev = normalizeEvent({
+      Event: {
+        '@xmlns': 'http://schemas.microsoft.com/win/2004/08/events/event',
+        System: {
+          Provider: { '@Name': 'Microsoft-Windows-Security-Auditing', '@Guid': '{54849625-5478-4994-a5ba-3e3b0328c30d}' },
+          EventID: { '@Qualifiers': '', '#text': '4688' }, Channel: 'Security', Computer: 'DC01.pandalab.com',
+          TimeCreated: { '@SystemTime': '2023-07-19T12:20:12.034Z' },
+        },
+        EventData: {
+          Data: [
+            { '@Name': 'SubjectUserSid', '#text': 'S-1-5-18' }, { '@Name': 'SubjectUserName', '#text': 'DC01$' },
+            { '@Name': 'SubjectDomainName', '#text': 'PANDALAB' }, { '@Name': 'SubjectLogonId', '#text': '0x3e7' },
+            { '@Name': 'NewProcessId', '#text': '0x165c' }, { '@Name': 'NewProcessName', '#text': 'C:\\Windows\\System32\\svchost.exe' },
+            { '@Name': 'ProcessId', '#text': '0x250' }, { '@Name': 'CommandLine', '#text': 'C:\\Windows\\system32\\svchost.exe -k netsvcs' },
+            { '@Name': 'TargetLogonId', '#text': '0x0' }, { '@Name': 'ParentProcessName', '#text': 'C:\\Windows\\System32\\services.exe' },
+            { '@Name': 'MandatoryLabel' },
+          ],
+        },
+      },
+    });
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
+    expect(ev.fields).toMatchObject({
+      EventID: 4688, Provider_Name: 'Microsoft-Windows-Security-Auditing', TimeCreated_SystemTime: '2023-07-19T12:20:12.034Z',
+      Image: 'C:\\Windows\\System32\\svchost.exe', ParentImage: 'C:\\Windows\\System32\\services.exe', ProcessId: 0x165c,
+      ParentProcessId: 0x250, User: 'NT AUTHORITY\\SYSTEM', CommandLine: 'C:\\Windows\\system32\\svchost.exe -k netsvcs', MandatoryLabel: '',
+    });
+    expect(ev.fields['Data']).toBeUndefined();
+  });
+
   it('maps Security 4657 registry auditing to registry_set with Sysmon-style paths', () => {
     const ev = normalizeEvent({
       Channel: 'Security', EventID: 4657, OperationType: '%%1905', ObjectName: '\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',

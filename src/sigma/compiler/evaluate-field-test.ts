@@ -1,6 +1,6 @@
 import { cidrContains } from '../modifiers/cidr.js';
 import { globMatch } from '../modifiers/glob-match.js';
-import type { FieldTest, NumericOp, TimePart, ValueTest } from '../modifiers/value-test.js';
+import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from '../modifiers/value-test.js';
 import { scalarText, type EventView } from './event-view.js';
 
 /**
@@ -27,7 +27,10 @@ export function evaluateFieldTest(t: FieldTest, view: EventView): boolean {
 function evaluateKeywords(t: FieldTest, view: EventView): boolean {
   const texts = view.keywords();
   const check = (test: ValueTest): boolean => {
-    for (const s of texts) if (testText(test, s, s, view)) return true;
+    for (const s of texts) {
+      const t = isDash(test) ? normalizeDashes(s) : s;
+      if (testText(test, t, t, view)) return true;
+    }
     return false;
   };
   return t.all ? t.tests.every(check) : t.tests.some(check);
@@ -39,14 +42,21 @@ function testValue(test: ValueTest, raw: unknown, field: string, view: EventView
   if (raw === undefined || raw === null) return false;
   if (Array.isArray(raw)) {
     for (const el of raw) {
-      const s = scalarText(el);
-      if (s !== undefined && testText(test, s, s.toLowerCase(), view)) return true;
+      let s = scalarText(el);
+      if (s === undefined) continue;
+      if (isDash(test)) s = normalizeDashes(s);
+      if (testText(test, s, s.toLowerCase(), view)) return true;
     }
     return false;
   }
   const s = scalarText(raw);
   if (s === undefined) return false;
+  if (isDash(test)) return testText(test, normalizeDashes(s), view.dashFolded(field)!, view);
   return testText(test, s, view.folded(field)!, view);
+}
+
+function isDash(test: ValueTest): boolean {
+  return (test as { dash?: boolean }).dash === true;
 }
 
 /** One value test on one text (`folded` = lower-cased `text`). */

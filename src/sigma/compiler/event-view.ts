@@ -1,3 +1,5 @@
+import { normalizeDashes } from '../modifiers/value-test.js';
+
 /**
  * Per-event access to field values for the matchers, reused across events so matching allocates
  * almost nothing: field values are case-folded at most once per field per event.
@@ -5,12 +7,14 @@
 export class EventView {
   private fields: Record<string, unknown> = {};
   private readonly foldCache = new Map<string, string | undefined>();
+  private readonly dashCache = new Map<string, string | undefined>();
   private keywordTexts: string[] | undefined;
 
   /** Points the view at the next event and drops the previous event's caches. */
   reset(fields: Record<string, unknown>): void {
     this.fields = fields;
     if (this.foldCache.size > 0) this.foldCache.clear();
+    if (this.dashCache.size > 0) this.dashCache.clear();
     this.keywordTexts = undefined;
   }
 
@@ -38,6 +42,17 @@ export class EventView {
       const s = scalarText(this.get(field));
       v = s === undefined ? undefined : s.toLowerCase();
       this.foldCache.set(field, v);
+    }
+    return v;
+  }
+
+  /** {@link folded} with the windash dash characters turned into `-`, cached. */
+  dashFolded(field: string): string | undefined {
+    let v = this.dashCache.get(field);
+    if (v === undefined && !this.dashCache.has(field)) {
+      const f = this.folded(field);
+      v = f === undefined ? undefined : normalizeDashes(f);
+      this.dashCache.set(field, v);
     }
     return v;
   }

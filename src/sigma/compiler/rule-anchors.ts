@@ -19,6 +19,12 @@ export type Anchor = { kind: 'eq' | 'sub' | 'base'; field: string; text: string 
 /** Pseudo field of keyword anchors: no real field has an empty name. */
 export const KEYWORDS = '';
 
+/**
+ * Suffix of the pseudo field of windash anchors: they look at the field's value with its dash
+ * characters normalised to `-` (`Field` + DASHED).
+ */
+export const DASHED = '\u0000dash';
+
 export function ruleAnchors(detection: SigmaDetection): Anchor[] | undefined {
   const searchAnchors = new Map<string, Anchor[] | undefined>();
   for (const [name, s] of detection.searches) {
@@ -87,10 +93,10 @@ function fieldAnchors(t: FieldTest): Anchor[] | undefined {
   if (t.neq || t.tests.length === 0) return undefined;
   const field = t.field ?? KEYWORDS;
   const per = t.tests.map((v) => {
-    const a = valueAnchor(field, v);
+    const a = valueAnchor((v as { dash?: boolean }).dash ? field + DASHED : field, v);
     // A keyword matches inside any value, so its exact form only anchors as a substring.
     if (!a || t.field !== undefined) return a;
-    return { kind: 'sub' as const, field, text: a.kind === 'base' ? '\\' + a.text : a.text };
+    return { kind: 'sub' as const, field: a.field, text: a.kind === 'base' ? '\\' + a.text : a.text };
   });
   if (t.all) return cheapest(per.map((a) => (a ? [a] : undefined)));
   const out: Anchor[] = [];

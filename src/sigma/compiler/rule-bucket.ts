@@ -1,13 +1,16 @@
 import { AhoCorasick } from './aho-corasick.js';
 import type { CompiledRule } from './compile-rule.js';
 import { scalarText, type EventView } from './event-view.js';
-import { KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
+import { normalizeDashes } from '../modifiers/value-test.js';
+import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
 
 interface FieldIndex {
   field: string;
+  /** Whether to probe the dash-normalised value (windash anchors). */
+  dash: boolean;
   /** Folded exact value → rules (indexes into the bucket) anchored on it. */
   exact: Map<string, number[]> | undefined;
   /** Folded last path component → rules anchored on it. */
@@ -72,25 +75,36 @@ export class RuleBucket {
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    for (const [field, slot] of byField) {
+    const keywordSources: string[] = [];
+    const keywordRules = new Set<number>();
+    for (const [name, slot] of byField) {
+      const dash = name.endsWith(DASHED);
+      const field = dash ? name.slice(0, -DASHED.length) : name;
       if (field === KEYWORDS) {
-        const patterns = [...slot.sub.keys()];
-        const escaped = patterns.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-        this.keywordRegex = new RegExp(escaped.join('|'), 'i');
-        this.keywordRules = [...new Set([...slot.sub.values()].flat())].sort((a, b) => a - b);
-        this.keywordMinLength = Math.min(...patterns.map((p) => p.length));
-        this.keywordNumeric = patterns.some((p) => /^[-+0-9.e]+$/.test(p));
+        for (const [p, rulesOf] of slot.sub) {
+          const escaped = p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+          // Windash keywords: a `-` stands for any of the five dash characters.
+          keywordSources.push(dash ? escaped.replace(/-/g, '[-/\u2013\u2014\u2015]') : escaped);
+          for (const r of rulesOf) keywordRules.add(r);
+          this.keywordMinLength = Math.min(this.keywordMinLength || Infinity, p.length);
+          if (/^[-+0-9.e]+$/.test(p)) this.keywordNumeric = true;
+        }
         continue;
       }
       const subs = [...slot.sub.keys()];
       this.fields.push({
         field,
+        dash,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
         base: slot.base.size > 0 ? slot.base : undefined,
         ac: subs.length > nativeSearchLimit ? sharedAutomaton(automata, subs) : undefined,
         subs,
         subRules: [...slot.sub.values()],
       });
+    }
+    if (keywordSources.length > 0) {
+      this.keywordRegex = new RegExp(keywordSources.join('|'), 'i');
+      this.keywordRules = [...keywordRules].sort((a, b) => a - b);
     }
   }
 
@@ -104,7 +118,7 @@ export class RuleBucket {
     found.length = 0;
     for (const i of this.always) this.mark(i);
     for (const fi of this.fields) {
-      const folded = view.folded(fi.field);
+      const folded = fi.dash ? view.dashFolded(fi.field) : view.folded(fi.field);
       if (folded !== undefined) this.probe(fi, folded);
       else {
         const raw = view.get(fi.field);
@@ -112,7 +126,7 @@ export class RuleBucket {
         if (Array.isArray(raw)) {
           for (const el of raw) {
             const s = scalarText(el);
-            if (s !== undefined) this.probe(fi, s.toLowerCase());
+            if (s !== undefined) this.probe(fi, fi.dash ? normalizeDashes(s.toLowerCase()) : s.toLowerCase());
           }
         }
       }

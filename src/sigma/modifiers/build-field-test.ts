@@ -2,8 +2,8 @@ import { RE2JS } from 're2js';
 import { parseCidr } from './cidr.js';
 import { base64, base64Offsets, bytesAsText, utf16, windashVariants } from './encodings.js';
 import { expandPlaceholders } from './expand-placeholders.js';
-import { ONE, STAR, parseSigmaPattern, patternText, wrapPattern, type PatternPart } from './sigma-pattern.js';
-import type { FieldTest, NumericOp, TimePart, ValueTest } from './value-test.js';
+import { ONE, STAR, mapLiterals, parseSigmaPattern, patternText, wrapPattern, type PatternPart } from './sigma-pattern.js';
+import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from './value-test.js';
 
 /** A scalar detection value as YAML gives it. */
 export type DetectionValue = string | number | boolean | null;
@@ -12,6 +12,7 @@ const transforms = new Set([
   'contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset',
   'utf16le', 'utf16be', 'utf16', 'wide',
 ]);
+const encodings = new Set(['base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide']);
 const numericOps = new Set(['lt', 'lte', 'gt', 'gte']);
 const timeParts = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
 const typeModifiers = new Set(['re', 'cidr', 'exists', 'fieldref']);
@@ -88,6 +89,12 @@ export function buildFieldTest(key: string, values: DetectionValue[], opts: Buil
       tests.push({ kind: 'fieldref', other: String(v), mode: (pos as 'contains' | undefined) ?? 'eq', cased });
     } else if (!expand && steps.length === 0 && field !== undefined) {
       tests.push(toTest(parseSigmaPattern(typeof v === 'string' ? v : String(v)), cased));
+    } else if (steps.includes('windash') && !steps.some((x) => encodings.has(x))) {
+      // Without an encoding after it, windash is a normalisation of both sides (see ValueTest).
+      const rest = steps.filter((x) => x !== 'windash');
+      for (const w of stringValues(v, rest, expand, field === undefined, opts)) {
+        tests.push(toTest(mapLiterals(w.parts, normalizeDashes), cased, true));
+      }
     } else {
       for (const w of stringValues(v, steps, expand, field === undefined, opts)) tests.push(toTest(w.parts, cased));
     }
@@ -113,6 +120,14 @@ function compileRegex(source: string, flagBits: number): RE2JS {
 
 function stringValues(v: DetectionValue, steps: string[], expand: boolean, keyword: boolean, opts: BuildOptions): Working[] {
   const raw = String(v);
+  if (!expand && !keyword && steps.length === 1) {
+    // The common case (`|contains`, `|startswith`, `|endswith`): no intermediate lists.
+    const step = steps[0];
+    const parts = parseSigmaPattern(raw);
+    if (step === 'contains') return [{ parts: wrapPattern(parts, true, true) }];
+    if (step === 'startswith') return [{ parts: wrapPattern(parts, false, true) }];
+    if (step === 'endswith') return [{ parts: wrapPattern(parts, true, false) }];
+  }
   let items: Working[] = (expand ? expandPlaceholders(raw, opts.placeholders ?? {}) : [raw]).map((s) => ({
     parts: parseSigmaPattern(s),
   }));
@@ -194,7 +209,12 @@ function deserialize(s: string): PatternPart[] {
   return parts;
 }
 
-function toTest(parts: PatternPart[], cased: boolean): ValueTest {
+function toTest(parts: PatternPart[], cased: boolean, dash = false): ValueTest {
+  const t = toPlainTest(parts, cased);
+  return dash ? { ...t, dash: true } : t;
+}
+
+function toPlainTest(parts: PatternPart[], cased: boolean): ValueTest & { kind: 'eq' | 'startswith' | 'endswith' | 'contains' | 'glob' } {
   let p = parts;
   if (!cased) {
     p = new Array<PatternPart>(parts.length);

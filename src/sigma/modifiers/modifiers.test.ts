@@ -156,6 +156,17 @@ describe('encodings', () => {
     const m = matcher('    sel:\n        F|windash|contains: -enc\n    condition: sel');
     for (const d of ['-', '/', '\u2013', '\u2014', '\u2015']) expect(m({ F: `ps ${d}enc x` })).toBe(true);
     expect(m({ F: 'ps +enc' })).toBe(false);
+    // Both sides normalised: a `/` in the rule also matches `-` (and the long dashes) in the event.
+    const slash = matcher('    sel:\n        F|windash|contains|all:\n            - /c\n            - \u2014x\n    condition: sel');
+    expect(slash({ F: 'cmd -C \u2015X' })).toBe(true);
+    expect(slash({ F: 'cmd -C' })).toBe(false);
+    const exact = matcher("    sel:\n        F|windash: 'a-b*'\n    condition: sel");
+    expect(exact({ F: 'A/Bc' })).toBe(true);
+    expect(exact({ F: 'xa/b' })).toBe(false);
+    const kwDash = matcher("    kw:\n        '|windash|contains': ' -nop '\n    condition: kw");
+    expect(kwDash({ A: 'powershell /nop -w' })).toBe(true);
+    expect(kwDash({ A: 'powershell nop -w' })).toBe(false);
+    expect(matcher('    sel:\n        F|windash|base64: -a\n    condition: sel')({ F: Buffer.from('/a').toString('base64') })).toBe(true);
   });
 });
 

@@ -65,5 +65,8 @@ describe('parseCondition', () => {
     expect(err('a | count() > 5').column).toBe(3);
     expect(err('a and').message).toMatch(/ends/);
     expect(err('2x of them').column).toBe(1);
+    expect(err('not '.repeat(500) + 'a').message).toMatch(/nests deeper/);
+    expect(err('('.repeat(500) + 'a' + ')'.repeat(500)).message).toMatch(/nests deeper/);
+    expect(parseCondition('not '.repeat(150) + 'a', ids)).toBeDefined();
   });
 });

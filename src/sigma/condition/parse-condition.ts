@@ -11,6 +11,9 @@ import { tokenizeCondition, type ConditionToken } from './tokenize-condition.js'
 export function parseCondition(text: string, identifiers: readonly string[]): ConditionNode {
   const tokens = tokenizeCondition(text);
   let pos = 0;
+  // Rules are untrusted: bound the nesting so compiling and matching cannot exhaust the stack.
+  let depth = 0;
+  const maxDepth = 200;
   const known = new Set(identifiers);
   const peek = (): ConditionToken | undefined => tokens[pos];
   const col = (t: ConditionToken | undefined): number => (t ? t.offset + 1 : text.length + 1);
@@ -35,11 +38,16 @@ export function parseCondition(text: string, identifiers: readonly string[]): Co
     return items.length === 1 ? items[0]! : { type: 'and', items };
   };
   const parseNot = (): ConditionNode => {
-    if (peek()?.kind === 'not') {
-      pos++;
-      return { type: 'not', item: parseNot() };
+    if (++depth > maxDepth) fail(`condition nests deeper than ${maxDepth} levels`, peek());
+    try {
+      if (peek()?.kind === 'not') {
+        pos++;
+        return { type: 'not', item: parseNot() };
+      }
+      return parseAtom();
+    } finally {
+      depth--;
     }
-    return parseAtom();
   };
   const parseAtom = (): ConditionNode => {
     const t = peek();

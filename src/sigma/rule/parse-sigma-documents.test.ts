@@ -119,4 +119,12 @@ ${rule}`;
     expect(kw.branches[0]![0]!.field).toBeUndefined();
     expect(kw.branches[0]![0]!.tests).toHaveLength(2);
   });
+
+  it('survives hostile nesting with an error instead of a crash', () => {
+    const deep = 'title: t\nlogsource:\n    product: x\ndetection:\n    sel:\n        a: 1\n    condition: ' + 'not '.repeat(50_000) + 'sel\n';
+    const out = parseSigmaDocuments(deep, 'deep.yml');
+    expect(out.rules.length + out.errors.length).toBe(1);
+    const nested = '[' .repeat(100_000);
+    expect(parseSigmaDocuments(nested, 'n.yml').errors.length).toBeGreaterThan(0);
+  });
 });

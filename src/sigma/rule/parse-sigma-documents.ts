@@ -26,10 +26,20 @@ export interface ParsedSigmaDocuments {
  */
 export function parseSigmaDocuments(text: string, path: string, opts: BuildOptions = {}): ParsedSigmaDocuments {
   const out: ParsedSigmaDocuments = { rules: [], correlations: [], filters: [], errors: [] };
+  try {
+    parseText(text, path, opts, out);
+  } catch (e) {
+    // Hostile input (e.g. nesting deep enough to exhaust the stack) must not take the load down.
+    out.errors.push({ path, message: `cannot read the file: ${(e as Error).message}` });
+  }
+  return out;
+}
+
+function parseText(text: string, path: string, opts: BuildOptions, out: ParsedSigmaDocuments): void {
   const fast = parseYamlFast(text);
   if (fast) {
     for (const doc of fast) parseOne(doc, path, opts, out);
-    return out;
+    return;
   }
   const lc = new LineCounter();
   for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false })) {
@@ -41,7 +51,6 @@ export function parseSigmaDocuments(text: string, path: string, opts: BuildOptio
     }
     parseOne(doc.contents === null ? null : fromYamlPackage(doc.contents, lc), path, opts, out);
   }
-  return out;
 }
 
 function parseOne(doc: YNode | null, path: string, opts: BuildOptions, out: ParsedSigmaDocuments): void {
@@ -84,6 +93,6 @@ function parseOne(doc: YNode | null, path: string, opts: BuildOptions, out: Pars
     }
   } catch (e) {
     if (e instanceof DetectionError) return fail(e.message, e.line, e.column);
-    throw e;
+    return fail(`cannot compile the document: ${(e as Error).message}`, start, 1);
   }
 }

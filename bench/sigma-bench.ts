@@ -74,13 +74,15 @@ function readLines(files: string[], max: number): Lines {
 const lineAt = (l: Lines, i: number): string => l.text[l.fileOf[i]!]!.slice(l.start[i]!, l.end[i]!);
 
 // --- load ---------------------------------------------------------------------------------
+// RSS before loading: the runtime, tsx's transpiler and the imported modules, shown for context.
+const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
 const t0 = performance.now();
 const loaded = await loadRulePaths([join(shared, 'content/sigma')]);
 const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
 const loadMs = performance.now() - t0;
 const rssMb = process.memoryUsage().rss / 2 ** 20;
 const rulesFailed = loaded.errors.length + detector.errors.length;
-log(`rules: ${loaded.ruleSet.size} loaded, ${detector.correlations().length} correlations, ${rulesFailed} failed, ${loaded.files} files, ${loadMs.toFixed(0)} ms, RSS ${rssMb.toFixed(1)} MB`);
+log(`rules: ${loaded.ruleSet.size} loaded, ${detector.correlations().length} correlations, ${rulesFailed} failed, ${loaded.files} files, ${loadMs.toFixed(0)} ms, RSS ${rssMb.toFixed(1)} MB (${rssBeforeMb.toFixed(1)} MB before loading rules)`);
 
 // --- events in memory ---------------------------------------------------------------------
 const lines = readLines(listGz(join(shared, 'testdata/security-datasets/datasets')), limit);

@@ -130,7 +130,20 @@ export class AhoCorasick {
       }
       for (const [c, t] of children[s]!) this.fail[t] = s === 0 ? 0 : this.next(this.fail[s]!, c);
     }
+    // Fully dense automata (the usual case) store row offsets instead of state numbers, with the
+    // sign bit marking states that report: the scan then needs no multiply and no extra load.
+    if (rows === n) {
+      const d = this.dense;
+      for (let k = 0; k < d.length; k++) {
+        const t = d[k]!;
+        d[k] = this.reports[t] === 1 ? ~(t * width) : t * width;
+      }
+      this.packed = true;
+    }
   }
+
+  /** Whether {@link dense} holds signed row offsets (see the end of the constructor). */
+  private packed = false;
 
   /** Transition with failure links resolved (used at build time and for sparse states). */
   private next(s: number, c: number): number {
@@ -157,6 +170,7 @@ export class AhoCorasick {
    * lower case). Returns `hits`.
    */
   search(text: string, hits: number[], fold = false): number[] {
+    if (this.packed) return this.searchPacked(text, hits, fold);
     const ascii = this.asciiClass;
     const other = this.otherClass;
     const rows = this.rows;
@@ -170,6 +184,33 @@ export class AhoCorasick {
       const c = ch < 128 ? ascii[ch]! : (other.get(ch) ?? 0);
       s = s < rows && c < width ? dense[s * width + c]! : this.next(s, c);
       if (reports[s] === 1) this.report(s, hits);
+    }
+    return hits;
+  }
+
+  private searchPacked(text: string, hits: number[], fold: boolean): number[] {
+    const ascii = this.asciiClass;
+    const other = this.otherClass;
+    const dense = this.dense;
+    const width = this.width;
+    let off = 0;
+    for (let i = 0; i < text.length; i++) {
+      let ch = text.charCodeAt(i);
+      if (fold) ch = ch < 128 ? (ch >= 65 && ch <= 90 ? ch + 32 : ch) : foldCode(ch);
+      const c = ch < 128 ? ascii[ch]! : (other.get(ch) ?? 0);
+      let v: number;
+      if (c < width) v = dense[off + c]!;
+      else {
+        // A character outside the dense columns: resolve through children and fail links
+        // (which never read the dense table for such a class).
+        const t = this.next(off / width, c);
+        v = this.reports[t] === 1 ? ~(t * width) : t * width;
+      }
+      if (v < 0) {
+        v = ~v;
+        this.report(v / width, hits);
+      }
+      off = v;
     }
     return hits;
   }

@@ -131,7 +131,7 @@ export class RuleBucket {
         }
       }
     }
-    if (this.keywordRegex && this.anyValueMatches(this.keywordRegex, view.fieldsObject(), 0)) {
+    if (this.keywordRegex && this.keywordsMayMatch(this.keywordRegex, view.fieldsObject())) {
       for (const i of this.keywordRules) this.mark(i);
     }
     if (found.length > 1) found.sort((a, b) => a - b);
@@ -154,18 +154,19 @@ export class RuleBucket {
     }
   }
 
-  private anyValueMatches(re: RegExp, v: unknown, depth: number): boolean {
-    if (typeof v === 'string') return v.length >= this.keywordMinLength && re.test(v);
-    if (v !== null && typeof v === 'object' && depth < 8) {
-      if (Array.isArray(v)) {
-        for (const x of v) if (this.anyValueMatches(re, x, depth + 1)) return true;
-      } else {
-        for (const k in v) if (this.anyValueMatches(re, (v as Record<string, unknown>)[k], depth + 1)) return true;
-      }
-      return false;
-    }
-    return this.keywordNumeric && (typeof v === 'number' || typeof v === 'boolean') && re.test(String(v));
+  /**
+   * One regex call over all the event's texts joined by newlines: a single native scan beats a
+   * call per value. Joining cannot hide a hit; a hit spanning two values only adds a candidate,
+   * which the full evaluation then rejects.
+   */
+  private keywordsMayMatch(re: RegExp, fields: Record<string, unknown>): boolean {
+    const texts = this.texts;
+    texts.length = 0;
+    collectTexts(fields, texts, 0, this.keywordMinLength, this.keywordNumeric);
+    return texts.length > 0 && re.test(texts.length === 1 ? texts[0]! : texts.join('\n'));
   }
+
+  private readonly texts: string[] = [];
 
   private markAll(list: number[] | undefined): void {
     if (list) for (let k = 0; k < list.length; k++) this.mark(list[k]!);
@@ -184,4 +185,14 @@ function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): A
   let ac = cache.get(key);
   if (!ac) cache.set(key, (ac = new AhoCorasick(patterns)));
   return ac;
+}
+
+function collectTexts(v: unknown, out: string[], depth: number, minLength: number, numbers: boolean): void {
+  if (typeof v === 'string') {
+    if (v.length >= minLength) out.push(v);
+  } else if (v !== null && typeof v === 'object') {
+    if (depth >= 8) return;
+    if (Array.isArray(v)) for (const x of v) collectTexts(x, out, depth + 1, minLength, numbers);
+    else for (const k in v) collectTexts((v as Record<string, unknown>)[k], out, depth + 1, minLength, numbers);
+  } else if (numbers && (typeof v === 'number' || typeof v === 'boolean')) out.push(String(v));
 }

@@ -68,12 +68,22 @@ function unionOf(parts: (Anchor[] | undefined)[]): Anchor[] | undefined {
   return out;
 }
 
-/** Lower is better: a hash hit is cheapest and most selective; short substrings fire often. */
+/**
+ * Lower is better: a hash hit is cheap and usually selective (not on booleans and tiny numbers,
+ * which most events share); short substrings fire often. Measured on Security-Datasets, flat
+ * costs for exact values beat length-based estimates: long substrings are often generic system
+ * paths (`C:\\Windows\\System32\\ntdll.dll+` starts nearly every CallTrace).
+ */
 function cost(anchors: Anchor[]): number {
   let c = 0;
-  for (const a of anchors) c += a.kind === 'eq' ? 1 : a.kind === 'base' ? 1.5 : 1 + 8 / Math.max(1, a.text.length);
+  for (const a of anchors) {
+    c += a.kind === 'eq' ? (weakValue.test(a.text) ? 4 : 1) : a.kind === 'base' ? 1.5 : 1 + 8 / Math.max(1, a.text.length);
+  }
   return c;
 }
+
+/** Exact values most events share (flags, tiny numbers): a poor anchor when another exists. */
+const weakValue = /^(?:true|false|yes|no|\d{1,2}|-)$/;
 
 function cheapest(options: (Anchor[] | undefined)[]): Anchor[] | undefined {
   let best: Anchor[] | undefined;

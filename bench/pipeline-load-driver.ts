@@ -2,7 +2,7 @@
  * Load generator of the pipeline benchmark, run as its own process so it does not share an event
  * loop with the node. Reads the Security-Datasets events, gzips them into NDJSON batches BEFORE
  * the clock starts, then posts them with several requests in flight, honouring 429 Retry-After.
- * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency}.
+ * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency, maxBytes}.
  * Output: one JSON line {sent, accepted, rejected, batches, retries, refused, startedAt, endedAt}.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { batchKey, retryAfterMs } from '../src/ingest/client/ingest-client.js';
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number };
+const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number; maxBytes: number };
 
 function ndjsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -18,8 +18,6 @@ function ndjsonFiles(dir: string): string[] {
     .flatMap((d) => (d.isDirectory() ? ndjsonFiles(join(dir, d.name)) : d.name.endsWith('.ndjson.gz') ? [join(dir, d.name)] : []));
 }
 
-/** Below the node's default 10 MiB body limit, which applies to the decompressed body. */
-const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const batches: { key: string; body: Buffer; count: number }[] = [];
 let total = 0;
 for (const file of ndjsonFiles(opts.dataDir)) {
@@ -36,7 +34,7 @@ for (const file of ndjsonFiles(opts.dataDir)) {
   };
   for (const line of lines) {
     if (total >= opts.limit) break;
-    if (batch.length >= opts.batch || bytes + line.length > MAX_BATCH_BYTES) flush();
+    if (batch.length >= opts.batch || bytes + line.length > opts.maxBytes) flush();
     batch.push(line);
     bytes += Buffer.byteLength(line) + 1;
     total++;
@@ -46,6 +44,8 @@ for (const file of ndjsonFiles(opts.dataDir)) {
 
 const result = { sent: 0, accepted: 0, rejected: 0, batches: batches.length, retries: 0, refused: 0, startedAt: Date.now(), endedAt: 0 };
 const headers = { authorization: `Bearer ${opts.token}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' };
+
+const seen = new Set<number>();
 
 async function post(b: (typeof batches)[number]): Promise<void> {
   for (let attempt = 1; attempt <= 200; attempt++) {
@@ -63,6 +63,8 @@ async function post(b: (typeof batches)[number]): Promise<void> {
         break;
       }
       result.retries++;
+      if (!seen.has(res.status)) process.stderr.write(`first ${res.status}: ${answer.error?.code}: ${answer.error?.message}\n`);
+      seen.add(res.status);
       await new Promise((r) => setTimeout(r, Math.min(retryAfterMs(res.headers.get('retry-after')) ?? 500, 2000)));
     } catch (err) {
       result.retries++;

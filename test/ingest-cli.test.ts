@@ -92,6 +92,26 @@ describe.runIf(haveData)('shieldwall ingest and status against a running node', 
     expect(summary.accepted + Object.values(summary.rejected).reduce((a, b) => a + b, 0)).toBe(cef.length + 1);
   });
 
+  it('cuts batches below the node body limit (10 MiB after gunzip) even when --batch allows more', async () => {
+    // Real events, repeated with distinct markers, until the input is over the node's body limit.
+    const base: string[] = [];
+    for await (const r of readEvents(files[0]!)) base.push(JSON.stringify(r.raw));
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 11 * 1024 * 1024; i++) {
+      const line = base[i % base.length]!.replace(/^\{/, `{"copy":${i},`);
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    const before = await stored();
+    const res = await runCli(['ingest', '--to', node.address, '--token', token, '--batch', '100000', '--format', 'json', '-'], {}, lines.join('\n'));
+    expect(res.code, res.stderr).toBe(0);
+    const summary = JSON.parse(res.stdout) as { accepted: number; batches: number; batchesRefused: number };
+    expect(summary).toMatchObject({ accepted: lines.length, batchesRefused: 0 });
+    expect(summary.batches).toBe(2);
+    expect((await stored()) - before).toBe(lines.length);
+  });
+
   it('prints a table summary and fails (exit 1) when a file is missing, still sending the others', async () => {
     const res = await runCli(['ingest', '--to', node.address, files[0]!, path.join(dir, 'nope.ndjson')], { SHIELDWALL_TOKEN: token });
     expect(res.code).toBe(1);

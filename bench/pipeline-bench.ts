@@ -7,7 +7,9 @@
  * (VmHWM) and lost = accepted − events stored (counted in the database after the node stopped).
  *
  * Run: npm run bench:pipeline -- [--limit N] [--batch N] [--concurrency N] [--json]
- *        [--max-bytes N] [--db postgres://…] [--bus nats://…] [--profile DIR]
+ *        [--max-bytes N] [--db postgres://…] [--bus nats://…] [--profile DIR] [--syslog FRAMES]
+ * With --syslog, a second phase replays real syslog TCP captures (bench/pipeline-syslog-driver.ts)
+ * to the node's syslog TCP listener and reports its own events/s (not in the last line).
  * The last line is always {"events","events_per_sec","p50_ms","p99_ms","rss_mb","lost"}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,7 @@ const profileDir = value('--profile', '');
 // A batch travels as one bus message: NATS refuses messages over its max_payload (1 MiB by
 // default), and the stored form (raw + ECS) is about twice the NDJSON; HTTP allows 10 MiB.
 const maxBytes = Number(value('--max-bytes', busUrl.startsWith('nats') ? String(256 * 1024) : String(8 * 1024 * 1024)));
+const syslogFrames = Number(value('--syslog', '0'));
 const asJson = flag('--json');
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(line + '\n');
 
@@ -56,10 +59,11 @@ const env: Record<string, string> = {
 };
 
 /** Starts the node and waits for its address and first-start admin token. */
-async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; token: string; startMs: number }> {
+async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; token: string; startMs: number; syslogTcp: string | undefined }> {
   const started = Date.now();
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/bin.ts', 'start', '--port', '0', '--data-dir', home], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const syslogArgs = syslogFrames > 0 ? ['--syslog-tcp', '127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/bin.ts', 'start', '--port', '0', '--data-dir', home, ...syslogArgs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
   return new Promise((res, rej) => {
@@ -69,9 +73,10 @@ async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; t
       out += d.toString();
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const token = /Admin token[^:]*: (\S+)/.exec(out)?.[1];
-      if (url && token) {
+      const syslogTcp = /syslog\/tcp on (\S+)/.exec(out)?.[1];
+      if (url && token && (syslogFrames === 0 || syslogTcp)) {
         clearTimeout(timer);
-        res({ child, url, token, startMs: Date.now() - started });
+        res({ child, url, token, startMs: Date.now() - started, syslogTcp });
       }
     });
   });
@@ -140,6 +145,29 @@ const rssMb = vmHwmMb(node.child.pid!);
 const alerts = sum(final, 'shieldwall_alerts_total');
 log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${Math.round(sum(final, 'shieldwall_process_resident_memory_bytes') / 2 ** 20)} MB, peak ${rssMb} MB`);
 
+let syslogStored = 0;
+if (syslogFrames > 0 && node.syslogTcp) {
+  const input = JSON.stringify({ address: node.syslogTcp, syslogDir: resolve(root, '../shared/testdata/syslog'), frames: syslogFrames, connections: 4 });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pipeline-syslog-driver.ts', input], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const sent = await new Promise<{ frames: number; startedAt: number; endedAt: number }>((res, rej) =>
+    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out.trim())) : rej(new Error(`syslog driver exited with ${code}`)))));
+  // Done when every frame was received and every queued syslog event has been through detection.
+  const until = Date.now() + 10 * 60_000;
+  let m = await metrics(node.url);
+  const forInput = (name: string) => m.filter((s) => s.name === name && s.labels.input === 'syslog-tcp').reduce((a, s) => a + s.value, 0);
+  while (Date.now() < until) {
+    m = await metrics(node.url);
+    if (forInput('shieldwall_ingest_received_total') >= sent.frames && sum(m, 'shieldwall_detection_events_total') >= detected + forInput('shieldwall_ingest_queued_total')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const secs = (Date.now() - sent.startedAt) / 1000;
+  syslogStored = forInput('shieldwall_ingest_queued_total');
+  const rejected = forInput('shieldwall_ingest_rejected_total');
+  log(`syslog TCP: ${sent.frames} frames written in ${((sent.endedAt - sent.startedAt) / 1000).toFixed(1)} s; ${forInput('shieldwall_ingest_received_total')} received, ${syslogStored} queued, ${rejected} rejected; ${Math.round(syslogStored / secs)} events/s to detection`);
+}
+
 const exited = new Promise((r) => node.child.once('exit', r));
 node.child.kill('SIGTERM');
 await exited;
@@ -160,7 +188,7 @@ const summary = {
   p50_ms: q(0.5),
   p99_ms: q(0.99),
   rss_mb: rssMb,
-  lost: driver.accepted - stored,
+  lost: driver.accepted + syslogStored - stored,
 };
 log(`end to end: ${driver.accepted} events in ${seconds.toFixed(1)} s; stored ${stored}; lag p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms`);
 process.stdout.write(JSON.stringify(summary) + '\n');

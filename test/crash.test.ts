@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,12 @@ async function processCreationEvents(): Promise<Record<string, unknown>[]> {
     for await (const r of readEvents(path.join(testdata, 'sigma-regression', entry.json_path))) events.push(r.raw);
   }
   return events;
+}
+
+/** Resolves once the process has exited (at once if it already has). */
+function closed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function startNode(dir: string, env: Record<string, string> = {}) {
@@ -51,6 +58,7 @@ describe.runIf(haveData)('crash safety', () => {
     // Sustained ingest: four senders, each batch with its own idempotency key.
     const acknowledged = new Map<string, string[]>();
     const attempted: string[] = [];
+    const failures: string[] = [];
     let stop = false;
     let next = 0;
     const sender = async () => {
@@ -62,17 +70,23 @@ describe.runIf(haveData)('crash safety', () => {
             method: 'POST', body, headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
           });
           if (res.status === 202) acknowledged.set(key, ((await res.json()) as { ids: string[] }).ids);
+          else failures.push(`${res.status} ${(await res.text()).slice(0, 200)}`);
         } catch {
           return; // the server died under us: this batch was not acknowledged
         }
       }
     };
     const senders = [sender(), sender(), sender(), sender()];
-    while (acknowledged.size < 25) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 60_000;
+    while (acknowledged.size < 25) {
+      if (Date.now() > deadline) throw new Error(`only ${acknowledged.size} batches acknowledged in 60 s (${attempted.length} attempted): ${failures.slice(0, 3).join('; ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const firstClosed = closed(first.child);
     first.child.kill('SIGKILL');
     stop = true;
     await Promise.all(senders);
-    await new Promise((r) => first.child.on('close', r));
+    await firstClosed;
     const ackedIds = new Set([...acknowledged.values()].flat());
     expect(ackedIds.size).toBe(acknowledged.size * events.length);
 
@@ -126,8 +140,9 @@ describe.runIf(haveData)('crash safety', () => {
       expect(alerts.length).toBe(expectedAlerts);
       expect(alerts.every((a) => ackedIds.has(a.eventId))).toBe(true);
     } finally {
+      const secondClosed = closed(second.child);
       second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.on('close', r));
+      await secondClosed;
     }
   }, 180_000);
 });

@@ -1,14 +1,15 @@
 /**
  * Load generator of the pipeline benchmark, run as its own process so it does not share an event
  * loop with the node. Reads the Security-Datasets events, gzips them into NDJSON batches BEFORE
- * the clock starts, then posts them with several requests in flight, honouring 429 Retry-After.
+ * the clock starts, then posts them through IngestClient with several requests in flight
+ * (Idempotency-Key per batch, 429 Retry-After honoured).
  * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency, maxBytes}.
  * Output: one JSON line {sent, accepted, rejected, batches, retries, refused, startedAt, endedAt}.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { batchKey, retryAfterMs } from '../src/ingest/client/ingest-client.js';
+import { IngestClient, batchKey } from '../src/ingest/client/ingest-client.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number; maxBytes: number };
 
@@ -43,37 +44,28 @@ for (const file of ndjsonFiles(opts.dataDir)) {
 }
 
 const result = { sent: 0, accepted: 0, rejected: 0, batches: batches.length, retries: 0, refused: 0, startedAt: Date.now(), endedAt: 0 };
-const headers = { authorization: `Bearer ${opts.token}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' };
-
-const seen = new Set<number>();
+const seen = new Set<string>();
+const client = new IngestClient({
+  url: opts.url,
+  token: opts.token,
+  maxAttempts: 200,
+  maxDelayMs: 2000,
+  onRetry: (failed) => {
+    if (!seen.has(failed.code)) process.stderr.write(`first retry for ${failed.status ?? 'network'} ${failed.code}: ${failed.message}\n`);
+    seen.add(failed.code);
+  },
+});
 
 async function post(b: (typeof batches)[number]): Promise<void> {
-  for (let attempt = 1; attempt <= 200; attempt++) {
-    try {
-      const res = await fetch(`${opts.url}/api/v1/events`, { method: 'POST', body: b.body, headers: { ...headers, 'idempotency-key': b.key } });
-      const answer = (await res.json()) as { accepted?: number; rejected?: unknown[]; error?: { code: string; message: string } };
-      if (res.status === 202) {
-        result.sent += b.count;
-        result.accepted += answer.accepted ?? 0;
-        result.rejected += answer.rejected?.length ?? 0;
-        return;
-      }
-      if (res.status !== 429 && res.status !== 503) {
-        process.stderr.write(`batch refused: ${res.status} ${answer.error?.code}: ${answer.error?.message}\n`);
-        break;
-      }
-      result.retries++;
-      if (!seen.has(res.status)) process.stderr.write(`first ${res.status}: ${answer.error?.code}: ${answer.error?.message}\n`);
-      seen.add(res.status);
-      await new Promise((r) => setTimeout(r, Math.min(retryAfterMs(res.headers.get('retry-after')) ?? 500, 2000)));
-    } catch (err) {
-      result.retries++;
-      process.stderr.write(`batch attempt ${attempt} failed: ${(err as Error).message}\n`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const out = await client.sendGzipped(b.body, b.key);
   result.sent += b.count;
-  result.refused++;
+  if (!out.ok) {
+    result.refused++;
+    process.stderr.write(`batch refused after ${out.attempts} attempts: ${out.status ?? 'network'} ${out.code}: ${out.message}\n`);
+    return;
+  }
+  result.accepted += out.accepted;
+  result.rejected += out.rejected.length;
 }
 
 let next = 0;
@@ -84,4 +76,5 @@ await Promise.all(
   }),
 );
 result.endedAt = Date.now();
+result.retries = client.retries;
 process.stdout.write(JSON.stringify(result) + '\n');

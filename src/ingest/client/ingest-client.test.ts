@@ -117,13 +117,15 @@ describe.runIf(haveData)('IngestClient against a running node', () => {
       return res;
     };
     const waits: number[] = [];
-    const client = new IngestClient({ url: node.address, token, fetch: lossy, sleep: async (ms) => void waits.push(ms) });
+    const retried: string[] = [];
+    const client = new IngestClient({ url: node.address, token, fetch: lossy, sleep: async (ms) => void waits.push(ms), onRetry: (f) => void retried.push(f.code) });
     const batch = lines.slice(20, 60);
     const out = await client.send(batch, keyOf(batch, 1));
     expect(out).toMatchObject({ ok: true, accepted: 40, attempts: 2 });
     expect(calls).toBe(2);
     expect(waits).toEqual([250]);
     expect(client.retries).toBe(1);
+    expect(retried).toEqual(['ECONNRESET']);
     expect((await storedCount(node)) - before).toBe(40);
   });
 

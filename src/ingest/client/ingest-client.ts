@@ -33,6 +33,8 @@ export interface IngestClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected for tests; default global fetch. */
   fetch?: typeof fetch;
+  /** Told of every attempt that will be retried (e.g. to log why the node pushed back). */
+  onRetry?: (failed: Extract<BatchOutcome, { ok: false }>) => void;
 }
 
 /** Statuses after which the same batch may succeed later: overload, drain, gateway trouble. */
@@ -79,7 +81,11 @@ export class IngestClient {
    * Never throws: a final refusal comes back as `{ok: false}` with the node's error code.
    */
   async send(lines: readonly string[], idempotencyKey: string): Promise<BatchOutcome> {
-    const body = await gzipAsync(lines.join('\n'));
+    return this.sendGzipped(await gzipAsync(lines.join('\n')), idempotencyKey);
+  }
+
+  /** Sends one batch already gzip-compressed as NDJSON (a load generator prepares them ahead). */
+  async sendGzipped(body: Uint8Array, idempotencyKey: string): Promise<BatchOutcome> {
     const headers: Record<string, string> = {
       'content-type': 'application/x-ndjson',
       'content-encoding': 'gzip',
@@ -107,6 +113,7 @@ export class IngestClient {
       }
       if (attempt < this.maxAttempts) {
         this.retries++;
+        this.opts.onRetry?.(last);
         await this.sleep(waitMs);
       }
     }

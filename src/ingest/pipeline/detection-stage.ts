@@ -41,7 +41,7 @@ export class DetectionStage {
 
   /** Counts events handed to the bus by a local input (they leave the count once detected). */
   track(count: number): void {
-    this.pending += count;
+    this.pending = Math.max(0, this.pending + count);
     this.deps.metrics.inFlight.set(this.pending);
   }
 

@@ -28,8 +28,13 @@ export interface IngestServiceDeps {
   maxInFlight: number;
   /** Events currently between acceptance and detection (from the detection stage). */
   inFlight: () => number;
-  /** Told how many events were queued, once they are on the bus (feeds `inFlight`). */
+  /**
+   * Told how many events enter the detection backlog (before they are published, so detection can
+   * never finish them first), and a negative count when a publish failed (feeds `inFlight`).
+   */
   onQueued?: (count: number) => void;
+  /** Largest bus message (NATS refuses payloads over its max_payload, 1 MiB by default). */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -74,11 +79,23 @@ export class IngestService {
 
     const scoped = this.deps.store.scoped(orgScope(orgId));
     const batchId = opts.idempotencyKey ? digest(`${orgId}\0${opts.idempotencyKey}`) : this.deps.ids.next();
-    await scoped.events.insertBatch({ orgId, batchId, receivedAt }, events.map((e) => toStored(orgId, e)));
-    const batch: EventBatch = { orgId, batchId, events };
-    await this.deps.bus.publish(this.deps.subjects.ingest(orgId), batch, { msgId: batchId });
-    metrics.queued.inc({ input }, events.length);
-    this.deps.onQueued?.(events.length);
+    const chunks = splitBySize(events, this.deps.maxMessageBytes ?? Infinity);
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      const id = chunks.length === 1 ? batchId : `${batchId}.${i}`;
+      const inserted = await scoped.events.insertBatch({ orgId, batchId: id, receivedAt }, chunk.map((e) => toStored(orgId, e)));
+      // A retried batch that was stored before inserts nothing: it is already counted in flight,
+      // and publishing it again is harmless (the bus de-duplicates it, alerts are unique).
+      const fresh = inserted > 0 ? chunk.length : 0;
+      this.deps.onQueued?.(fresh);
+      try {
+        await this.deps.bus.publish(this.deps.subjects.ingest(orgId), { orgId, batchId: id, events: chunk } satisfies EventBatch, { msgId: id });
+      } catch (err) {
+        this.deps.onQueued?.(-fresh);
+        throw err;
+      }
+      metrics.queued.inc({ input }, fresh);
+    }
     return { accepted: events.length, rejected, ids: events.map((e) => e.id) };
   }
 
@@ -105,6 +122,26 @@ export class IngestService {
       ...(e.logsource ? { logsource: e.logsource } : {}),
     };
   }
+}
+
+/** Splits a batch into bus messages of at most `maxBytes` of JSON each (one event may exceed it alone). */
+export function splitBySize(events: PipelineEvent[], maxBytes: number): PipelineEvent[][] {
+  if (!Number.isFinite(maxBytes)) return [events];
+  const chunks: PipelineEvent[][] = [];
+  let current: PipelineEvent[] = [];
+  let size = 64;
+  for (const e of events) {
+    const bytes = Buffer.byteLength(JSON.stringify(e)) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 64;
+    }
+    current.push(e);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function digest(text: string): string {

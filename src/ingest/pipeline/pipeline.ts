@@ -46,6 +46,8 @@ export class Pipeline {
       maxInFlight: opts.maxInFlight ?? 200_000,
       inFlight: () => this.detection.inFlight(),
       onQueued: (count) => this.detection.track(count),
+      // NATS refuses messages over max_payload (1 MiB by default); stay well below it.
+      maxMessageBytes: opts.bus.kind === 'nats' ? 768 * 1024 : Infinity,
     });
   }
 

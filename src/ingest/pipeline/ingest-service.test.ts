@@ -1,0 +1,86 @@
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBus, type Bus, type BusMessage } from '../../bus/index.js';
+import { createStore, orgScope, type Store } from '../../store/index.js';
+import { ManualClock } from '../../shared/clock.js';
+import { sequentialIds } from '../../shared/ids.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { IngestService, splitBySize } from './ingest-service.js';
+import { PipelineSubjects, type EventBatch } from './pipeline-event.js';
+
+const lines = (n: number) =>
+  Array.from({ length: n }, (_, i) => `<34>1 2026-11-25T10:00:${String(i % 60).padStart(2, '0')}Z host app - ID${i} - message number ${i} ${'x'.repeat(200)}`);
+
+describe('IngestService', () => {
+  let store: Store;
+  let bus: Bus;
+  let inFlight: number;
+  const subjects = new PipelineSubjects('t');
+  const batches: EventBatch[] = [];
+
+  beforeEach(async () => {
+    store = await createStore(':memory:');
+    await store.migrate();
+    bus = await createBus('memory:');
+    await bus.ensureStream({ name: subjects.ingestStream, subjects: [subjects.ingest('*')], workQueue: true });
+    inFlight = 0;
+    batches.length = 0;
+  });
+  afterEach(async () => {
+    await bus.close();
+    await store.close();
+  });
+
+  const service = (maxMessageBytes = Infinity, maxInFlight = 1_000_000) =>
+    new IngestService({
+      store, bus, clock: new ManualClock(1_764_064_800_000), ids: sequentialIds('e'), metrics: new IngestMetrics(new Registry()), subjects,
+      maxInFlight, inFlight: () => inFlight, onQueued: (n) => (inFlight += n), maxMessageBytes,
+    });
+
+  async function received(count: number): Promise<void> {
+    const consumer = await bus.consume<EventBatch>({ stream: subjects.ingestStream, group: 'g' }, async (m: BusMessage<EventBatch>) => {
+      batches.push(m.data);
+      await m.ack();
+    });
+    for (let i = 0; i < 100 && batches.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    await consumer.stop();
+  }
+
+  it('splits a large batch into bus messages under the size limit, each stored and pending on its own', async () => {
+    const result = await service(8 * 1024).submit('org', 'http', lines(100), { idempotencyKey: 'k1' });
+    expect(result.accepted).toBe(100);
+    const pending = await store.scoped(orgScope('org')).events.pendingBatches();
+    expect(pending.length).toBeGreaterThan(1);
+    expect(pending.reduce((n, b) => n + b.count, 0)).toBe(100);
+    await received(pending.length);
+    expect(batches.map((b) => b.batchId).sort()).toEqual(pending.map((b) => b.batchId).sort());
+    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b.events))).toBeLessThanOrEqual(8 * 1024);
+    expect(batches.flatMap((b) => b.events.map((e) => e.id)).sort()).toEqual([...result.ids].sort());
+  });
+
+  it('counts a retried batch in flight once, and stores it once', async () => {
+    const s = service();
+    const first = await s.submit('org', 'http', lines(10), { idempotencyKey: 'same' });
+    expect(inFlight).toBe(10);
+    const again = await s.submit('org', 'http', lines(10), { idempotencyKey: 'same' });
+    expect(again.ids).toEqual(first.ids);
+    expect(inFlight).toBe(10);
+    expect((await store.scoped(orgScope('org')).events.query({ limit: 100 })).items).toHaveLength(10);
+  });
+
+  it('answers RATE_LIMITED when the detection backlog is full, and reports bad records by index', async () => {
+    const s = service(Infinity, 5);
+    const r = await s.submit('org', 'http', ['not syslog at all', ...lines(5), '{"broken":']);
+    expect(r.accepted).toBe(5);
+    expect(r.rejected.map((x) => x.index)).toEqual([0, 6]);
+    await expect(s.submit('org', 'http', lines(1))).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('keeps events in order within the size-bounded chunks', () => {
+    const events = Array.from({ length: 7 }, (_, i) => ({ id: `e${i}`, time: 0, receivedAt: 0, source: 's', sourceFormat: 'json' as const, message: null, raw: { pad: 'y'.repeat(100) }, ecs: {} }));
+    const chunks = splitBySize(events, 400);
+    expect(chunks.flat().map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(splitBySize(events, Infinity)).toHaveLength(1);
+  });
+});

@@ -13,7 +13,7 @@ import { EventRetention } from '../ingest/pipeline/retention.js';
 import { SyslogListeners, type SyslogAddresses } from '../ingest/inputs/index.js';
 import { InProcessDetectionEngine, type DetectionContent, type DetectionEngine } from '../ingest/pipeline/detection-engine.js';
 import { WorkerDetectionEngine } from '../ingest/pipeline/worker-detection-engine.js';
-import type { RuleMeta } from '../sigma/index.js';
+import { loadErrorLocation, type RuleMeta } from '../sigma/index.js';
 import { bootstrapAuthority } from './bootstrap.js';
 import { buildServer, type RoutePlugin } from './build-server.js';
 import { createMetricsRegistry } from './plugins/metrics.js';
@@ -85,7 +85,7 @@ export async function loadDetectionEngine(config: Config, clock: Clock): Promise
   return {
     engine: new InProcessDetectionEngine(content, clock),
     failed: loaded.errors.length,
-    errors: loaded.errors.map((e) => ({ path: `${e.path}${e.line ? `:${e.line}:${e.column ?? 0}` : ''}`, message: e.message })),
+    errors: loaded.errors.map((e) => ({ path: loadErrorLocation(e), message: e.message })),
     loadMs: loadMs(),
   };
 }

@@ -6,6 +6,7 @@ export type { RawCorrelation, SearchIdentifier, SigmaDetection, SigmaFilter, Sig
 export { parseSigmaDocuments, type ParsedSigmaDocuments } from './rule/parse-sigma-documents.js';
 export { compileRuleSet, type CompileRuleSetInput, type RuleSet } from './compiler/compile-rule-set.js';
 export { loadRuleTexts, type LoadedRuleTexts } from './load-rules.js';
+export { loadErrorLocation } from './load-error-location.js';
 export { normalizeEvent, normalizeEventInPlace, categoryAliases, serviceAliases, logsourceMatches, ruleCategoriesFor, ruleServicesFor } from './logsource/index.js';
 export { parseCondition } from './condition/parse-condition.js';
 export { ConditionError, type ConditionNode } from './condition/condition-node.js';

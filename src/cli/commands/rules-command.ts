@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { Detector, type SigmaLoadError } from '../../sigma/index.js';
+import { Detector, loadErrorLocation } from '../../sigma/index.js';
 import { loadRulePaths } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat } from '../output.js';
-
-/** `path:line:column` (as far as known) of a load error. */
-export function errorLocation(e: SigmaLoadError): string {
-  return [e.path, e.line, e.line !== undefined ? e.column : undefined].filter((p) => p !== undefined).join(':');
-}
 
 /** `shieldwall rules check PATH`: loads and compiles a rule tree, lists every document that failed. */
 export function registerRulesCommand(program: Command): void {
@@ -31,7 +26,7 @@ export function registerRulesCommand(program: Command): void {
       if (format === 'json') {
         process.stdout.write(JSON.stringify({ ...counts, errors: failed }) + '\n');
       } else {
-        for (const e of failed) process.stdout.write(`${errorLocation(e)}: ${e.ruleId ? `[${e.ruleId}] ` : ''}${e.message}\n`);
+        for (const e of failed) process.stdout.write(`${loadErrorLocation(e)}: ${e.ruleId ? `[${e.ruleId}] ` : ''}${e.message}\n`);
         process.stdout.write(
           `${counts.files} file(s): ${counts.rules_loaded} rule(s) and ${counts.correlations_loaded} correlation(s) loaded, ${counts.failed} failed (${ms} ms)\n`,
         );

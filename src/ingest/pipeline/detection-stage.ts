@@ -84,10 +84,7 @@ export class DetectionStage {
     const now = this.deps.clock.now();
     for (const e of batch.events) this.deps.metrics.lag.observe((now - e.receivedAt) / 1000);
     this.deps.metrics.detected.inc({ stage: 'sigma' }, batch.events.length);
-    if (msg.deliveryCount === 1) {
-      this.pending = Math.max(0, this.pending - batch.events.length);
-      this.deps.metrics.inFlight.set(this.pending);
-    }
+    if (msg.deliveryCount === 1) this.track(-batch.events.length);
   }
 
   /** Runs detection over events of one organisation and builds their alerts. */

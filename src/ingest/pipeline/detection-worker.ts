@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRulePaths } from '../../hunt/rule-loader.js';
 import { systemClock } from '../../shared/clock.js';
+import { loadErrorLocation } from '../../sigma/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -16,7 +17,7 @@ port.postMessage({
   type: 'ready',
   rules: [...loaded.ruleSet.rules()],
   correlations: loaded.correlations.length,
-  errors: loaded.errors.map((e) => ({ path: `${e.path}${e.line ? `:${e.line}:${e.column ?? 0}` : ''}`, message: e.message })),
+  errors: loaded.errors.map((e) => ({ path: loadErrorLocation(e), message: e.message })),
 } satisfies WorkerReply);
 
 port.on('message', (req: WorkerRequest) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus, BusMessage, ConsumeOptions, StreamDef } from './bus.js';
+import { JsonText } from './json-payload.js';
 
 /**
  * The behaviour every bus adapter must show, declared once and run against each adapter
@@ -78,6 +79,18 @@ export function busConformance(name: string, factory: () => Promise<Bus>): void 
       expect(m.data).toEqual(data);
       expect(m.msgId).toBe('m-1');
       expect(m.deliveryCount).toBe(1);
+    });
+
+    it('publishes JsonText as is; decode:false consumers get the JSON text, others the value', async () => {
+      const s = await stream();
+      const data = { n: 2, text: 'Straße ✓', list: [1, null] };
+      await bus.publish(s.subject('pre'), new JsonText(JSON.stringify(data)), { msgId: 'pre-1' });
+      const decoded = await collect<typeof data>({ stream: s.name, group: 'decoded' });
+      const text = await collect<string>({ stream: s.name, group: 'text', decode: false });
+      await waitFor(() => decoded.got.length === 1 && text.got.length === 1, 'both deliveries');
+      expect(decoded.got[0]!.msg.data).toEqual(data);
+      expect(text.got[0]!.msg.data).toBe(JSON.stringify(data));
+      expect(text.got[0]!.msg.msgId).toBe('pre-1');
     });
 
     it('assigns a msgId when the publisher gives none', async () => {

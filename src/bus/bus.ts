@@ -19,6 +19,7 @@ export interface StreamDef {
 
 export interface BusMessage<T = unknown> {
   subject: string;
+  /** The decoded payload; its JSON text when the consumer asked for `decode: false`. */
   data: T;
   /** Publisher-supplied id (dedup key) or one assigned by the bus. */
   msgId: string;
@@ -46,6 +47,11 @@ export interface ConsumeOptions {
    * group the same value.
    */
   maxInFlight?: number;
+  /**
+   * `false` hands each message's payload over as its JSON text (`data` is a string) instead of
+   * decoding it, for consumers that pass it on (to a worker thread) and decode it there. Default true.
+   */
+  decode?: boolean;
 }
 
 /** Defaults shared by every adapter, so both behave alike when options are left out. */
@@ -74,7 +80,7 @@ export interface Bus {
   /** Deletes a stream with its messages and consumer groups; no-op when absent. */
   deleteStream(name: string): Promise<void>;
   /**
-   * Publishes `data` (JSON-serialisable) and resolves once the message is durably stored in its
+   * Publishes `data` (JSON-serialisable, or a `JsonText` already encoded) and resolves once the message is durably stored in its
    * stream. With `msgId`, a duplicate publish within the dedup window is stored once.
    * Throws NOT_FOUND when no stream captures `subject`, BAD_REQUEST when `data` is not JSON.
    * Live subscribers of the subject receive it too.

@@ -5,6 +5,7 @@
 export { busDefaults } from './bus.js';
 export type { Bus, BusMessage, ConsumeOptions, Consumer, StreamDef, Subscription } from './bus.js';
 export { createBus, type CreateBusOptions } from './create-bus.js';
+export { JsonText } from './json-payload.js';
 export { MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
 export { NatsBus, type NatsBusOptions } from './nats/nats-bus.js';
 export { subjectMatches } from './subject-pattern.js';

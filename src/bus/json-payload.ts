@@ -5,8 +5,19 @@ import { ShieldwallError } from '../errors/error-catalog.js';
  * (no shared references, no Dates or Maps surviving) and a non-JSON value fails the same way.
  */
 
+/**
+ * A payload its publisher has already encoded as JSON text, published as is. Hot paths that build
+ * their JSON from pieces they already hold as text (e.g. the ingest pipeline's event batches) skip
+ * a stringify of the whole object this way. The text must be valid JSON: consumers decode it like
+ * any other payload, and only a `decode: false` consumer would see a malformed one unnoticed.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** JSON text of `data`; BAD_REQUEST naming the subject when `data` cannot be encoded. */
 export function encodePayload(subject: string, data: unknown): string {
+  if (data instanceof JsonText) return data.text;
   let text: string | undefined;
   try {
     text = JSON.stringify(data);

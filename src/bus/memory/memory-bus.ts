@@ -130,7 +130,7 @@ export class MemoryBus implements Bus {
       group = new MemoryGroup(stream, config, (seq) => (stream.def.workQueue ? stream.remove(seq) : undefined), this.onError);
       entry.groups.set(opts.group, group);
     }
-    const member = group.addMember(handler as (msg: BusMessage<unknown>) => Promise<void>, maxInFlight);
+    const member = group.addMember(handler as (msg: BusMessage<unknown>) => Promise<void>, maxInFlight, opts.decode !== false);
     const owner = group;
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {

@@ -14,6 +14,8 @@ export interface GroupConfig {
 export interface GroupMember {
   readonly handler: (msg: BusMessage<unknown>) => Promise<void>;
   readonly maxInFlight: number;
+  /** False: `data` is the payload's JSON text (ConsumeOptions.decode). */
+  readonly decode: boolean;
   inFlight: number;
   readonly running: Set<Promise<void>>;
 }
@@ -61,8 +63,8 @@ export class MemoryGroup {
     return this.config.filterSubject === undefined || subjectMatches(this.config.filterSubject, subject);
   }
 
-  addMember(handler: GroupMember['handler'], maxInFlight: number): GroupMember {
-    const member: GroupMember = { handler, maxInFlight, inFlight: 0, running: new Set() };
+  addMember(handler: GroupMember['handler'], maxInFlight: number, decode = true): GroupMember {
+    const member: GroupMember = { handler, maxInFlight, decode, inFlight: 0, running: new Set() };
     this.members.push(member);
     this.pump();
     return member;
@@ -149,7 +151,7 @@ export class MemoryGroup {
     };
     const run = (async () => {
       try {
-        msg.data = decodePayload(stored.subject, stored.payload);
+        msg.data = member.decode ? decodePayload(stored.subject, stored.payload) : stored.payload;
         await member.handler(msg);
       } catch (err) {
         this.onError(err, `consumer handler for ${stored.subject} (delivery ${deliveryCount})`);

@@ -146,6 +146,7 @@ export class NatsBus implements Bus {
       maxInFlight,
       this.server,
       this.onError,
+      opts.decode !== false,
     );
     try {
       await this.ensureConsumer(opts, ackWaitMs, maxInFlight);

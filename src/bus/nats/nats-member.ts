@@ -27,6 +27,8 @@ export class NatsMember {
     private readonly maxInFlight: number,
     private readonly server: string,
     private readonly onError: (err: unknown, where: string) => void,
+    /** False: hand the payload over as JSON text (ConsumeOptions.decode). */
+    private readonly decode = true,
   ) {}
 
   async start(): Promise<void> {
@@ -63,7 +65,7 @@ export class NatsMember {
   private dispatch(m: JsMsg): void {
     let data: unknown;
     try {
-      data = decodePayload(m.subject, m.string());
+      data = this.decode ? decodePayload(m.subject, m.string()) : m.string();
     } catch (err) {
       // A payload no Shieldwall publisher wrote: redelivering it cannot help.
       m.term('payload is not JSON');

@@ -6,3 +6,4 @@ export * from './store.js';
 export { createStore, type CreateStoreOptions } from './create-store.js';
 export { authorityAuditChain } from './kysely-store.js';
 export { defaultPageLimit, maxPageLimit } from './page-cursor.js';
+export { formatStixTimestamp, parseStixTimestamp, stixObjectRecord } from './stix-record.js';

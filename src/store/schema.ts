@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { IntelTables } from './intel-schema.js';
 
 /**
  * Kysely table types of the store, shared by both dialects.
@@ -82,8 +83,8 @@ export interface IngestBatchesTable {
   event_count: number;
 }
 
-/** All tables of the store. */
-export interface Database {
+/** All tables of the store (the intel tables of migration 0003 in intel-schema.ts). */
+export interface Database extends IntelTables {
   ingest_batches: IngestBatchesTable;
   organisations: OrganisationsTable;
   api_tokens: ApiTokensTable;

@@ -6,8 +6,10 @@ import { alertCases } from './conformance/alert-cases.js';
 import { auditCases } from './conformance/audit-cases.js';
 import { batchCases } from './conformance/batch-cases.js';
 import { eventCases } from './conformance/event-cases.js';
+import { intelObjectCases } from './conformance/intel-object-cases.js';
 import type { ConformanceContext } from './conformance/fixtures.js';
 import { organisationCases } from './conformance/organisation-cases.js';
+import { taxiiCases } from './conformance/taxii-cases.js';
 import { tenancyCases } from './conformance/tenancy-cases.js';
 import { tokenCases } from './conformance/token-cases.js';
 import { storeMigrations } from './migrations/store-migrations.js';
@@ -94,5 +96,7 @@ export function storeConformance(name: string, factory: (env: StoreTestEnv) => P
     alertCases(ctx);
     auditCases(ctx);
     tenancyCases(ctx);
+    intelObjectCases(ctx);
+    taxiiCases(ctx);
   });
 }

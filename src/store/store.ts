@@ -8,6 +8,10 @@
  * is known.
  */
 
+import type { IntelStore } from './intel-store.js';
+
+export type * from './intel-store.js';
+
 /**
  * Who a query is made for. An authority scope reaches every organisation, or only `orgId` when
  * given (an authority acting on one organisation's records); either way each call is audited.
@@ -58,6 +62,13 @@ export interface StoredEvent {
   /** The event itself (raw fields plus normalized ECS subset). */
   data: Record<string, unknown>;
 }
+
+/**
+ * An event to insert: a StoredEvent, or one whose `data` its producer already holds as JSON text
+ * (`dataJson`, stored as is: the ingest hot path builds it from the text it received instead of
+ * re-encoding the object). `dataJson` must be the JSON of an object; it wins over `data`.
+ */
+export type NewEvent = Omit<StoredEvent, 'data'> & ({ data: Record<string, unknown>; dataJson?: string } | { data?: undefined; dataJson: string });
 
 export interface Alert {
   id: string;
@@ -118,7 +129,7 @@ export interface TokenRepo {
 
 export interface EventRepo {
   /** Inserts events; an event whose id already exists is ignored (idempotent). Returns the count inserted. */
-  insertMany(events: StoredEvent[]): Promise<number>;
+  insertMany(events: NewEvent[]): Promise<number>;
   get(id: string): Promise<StoredEvent | null>;
   /** `text`: case-insensitive substring of `message` (% and _ taken literally; SQLite folds ASCII case only). */
   query(q: TimeRangeQuery & { text?: string; source?: string; product?: string; category?: string }): Promise<Page<StoredEvent>>;
@@ -133,7 +144,7 @@ export interface EventRepo {
    * Idempotent like insertMany (a retried batch inserts nothing twice). All events must belong to
    * `orgId`. Returns the count of events inserted.
    */
-  insertBatch(batch: { orgId: string; batchId: string; receivedAt: number }, events: StoredEvent[]): Promise<number>;
+  insertBatch(batch: { orgId: string; batchId: string; receivedAt: number }, events: NewEvent[]): Promise<number>;
   /** Batches still pending detection, oldest first. */
   pendingBatches(limit?: number): Promise<PendingBatch[]>;
   /** The events of one pending batch, in submission order. */
@@ -171,6 +182,8 @@ export interface AuditRepo {
  * organisation scope, writing a record of another organisation is FORBIDDEN.
  */
 export interface ScopedStore {
+  /** STIX objects, TAXII collections and statuses, the indicator value index (intel-store.ts). */
+  readonly intel: IntelStore;
   readonly scope: Scope;
   readonly organisations: OrganisationRepo;
   readonly tokens: TokenRepo;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ShieldwallError } from '../../errors/error-catalog.js';
 import { KyselyStore } from '../kysely-store.js';
 import { createSqliteStore } from '../sqlite/sqlite-store.js';
+import { storeMigrations } from './store-migrations.js';
 
 describe('runMigrations', () => {
   it('names the failing migration and its reason in STORE_MIGRATION_FAILED, and applies nothing of it', async () => {
@@ -19,7 +20,8 @@ describe('runMigrations', () => {
     expect(tables.rows).toEqual([]);
     // With the cause removed, the same store migrates cleanly.
     await sql`drop table alerts`.execute(store.db);
-    expect(await store.migrate()).toEqual({ applied: ['0001_initial', '0002_ingest_batches'], current: '0002_ingest_batches' });
+    const all = Object.keys(storeMigrations).sort();
+    expect(await store.migrate()).toEqual({ applied: all, current: all.at(-1) });
     await store.close();
   });
 });

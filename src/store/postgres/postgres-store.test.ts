@@ -59,7 +59,10 @@ if (available) {
           (r: { table_name: string }) => r.table_name,
         ),
       );
-      expect(tables).toEqual(['alerts', 'api_tokens', 'audit_log', 'events', 'ingest_batches', 'kysely_migration', 'kysely_migration_lock', 'organisations']);
+      expect(tables).toEqual([
+        'alerts', 'api_tokens', 'audit_log', 'events', 'indicator_values', 'ingest_batches', 'intel_objects', 'kysely_migration', 'kysely_migration_lock',
+        'organisations', 'taxii_collection_grants', 'taxii_collection_objects', 'taxii_collections', 'taxii_statuses',
+      ]);
     });
 
     it('refuses a schema name that is not a plain identifier', async () => {

@@ -1,5 +1,5 @@
 import { ShieldwallError } from '../errors/error-catalog.js';
-import { insertChunk, toEvent } from './event-row.js';
+import { eventRow, insertChunk, toEvent } from './event-row.js';
 import { assertWritable, auditAuthority, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { EventRepo } from './store.js';
 
@@ -26,13 +26,7 @@ export function eventBatchMethods(ctx: RepoContext): BatchMethods {
           const chunk = events.slice(i, i + insertChunk);
           const result = await trx
             .insertInto('events')
-            .values(
-              chunk.map((e, j) => ({
-                org_id: e.orgId, id: e.id, time: e.time, received_at: e.receivedAt, source: e.source,
-                product: e.product ?? null, category: e.category ?? null, service: e.service ?? null,
-                message: e.message ?? null, data: JSON.stringify(e.data ?? {}), batch_id: batch.batchId, batch_seq: i + j,
-              })),
-            )
+            .values(chunk.map((e, j) => eventRow(e, batch.batchId, i + j)))
             .onConflict((oc) => oc.doNothing())
             .executeTakeFirst();
           inserted += Number(result.numInsertedOrUpdatedRows ?? 0);

@@ -4,7 +4,7 @@ import { afterCursor, keysetPage } from './keyset-page.js';
 import { pageLimit } from './page-cursor.js';
 import { assertWritable, auditAuthority, orgIdsOf, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { Database } from './schema.js';
-import { insertChunk, toEvent } from './event-row.js';
+import { eventRow, insertChunk, toEvent } from './event-row.js';
 import type { EventRepo } from './store.js';
 import { eventBatchMethods } from './event-batch-repo.js';
 
@@ -45,13 +45,7 @@ export function eventRepo(ctx: RepoContext): EventRepo {
       return insertChunked(db, events, async (trx, chunk) => {
         const result = await trx
           .insertInto('events')
-          .values(
-            chunk.map((e) => ({
-              org_id: e.orgId, id: e.id, time: e.time, received_at: e.receivedAt, source: e.source,
-              product: e.product ?? null, category: e.category ?? null, service: e.service ?? null,
-              message: e.message ?? null, data: JSON.stringify(e.data ?? {}),
-            })),
-          )
+          .values(chunk.map((e) => eventRow(e)))
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
         return Number(result.numInsertedOrUpdatedRows ?? 0);

@@ -1,12 +1,21 @@
 import type { Selectable } from 'kysely';
 import type { EventsTable } from './schema.js';
-import type { StoredEvent } from './store.js';
+import type { NewEvent, StoredEvent } from './store.js';
 
 /**
  * Rows per INSERT: 12 columns x 500 = 6,000 bound values, under SQLite's 32,766 and PostgreSQL's
  * 65,535 parameter limits, and large enough that a batch costs one round trip per 500 events.
  */
 export const insertChunk = 500;
+
+/** The row of a new event (its `dataJson` stored as is), with its batch and position when batched. */
+export function eventRow(e: NewEvent, batchId: string | null = null, batchSeq: number | null = null) {
+  return {
+    org_id: e.orgId, id: e.id, time: e.time, received_at: e.receivedAt, source: e.source,
+    product: e.product ?? null, category: e.category ?? null, service: e.service ?? null,
+    message: e.message ?? null, data: e.dataJson ?? JSON.stringify(e.data ?? {}), batch_id: batchId, batch_seq: batchSeq,
+  };
+}
 
 /** A database row as a StoredEvent. */
 export function toEvent(row: Selectable<EventsTable>): StoredEvent {

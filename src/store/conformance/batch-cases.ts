@@ -21,6 +21,17 @@ export function batchCases(ctx: ConformanceContext): void {
       expect((await events.get('a1'))?.data).toEqual({ id: 'a1', org: 'org-a' });
     });
 
+    it('stores dataJson text as the event data, in a batch and through insertMany', async () => {
+      const events = as(ctx, 'org-a').events;
+      const { data: _ignored, ...first } = event('org-a', 'j1', 1000);
+      const text = '{"format":"json","raw": {"k":"Straße ✓","n":[1,null]},"ecs":{}}';
+      expect(await events.insertBatch({ orgId: 'org-a', batchId: 'bj', receivedAt: 1 }, [{ ...first, dataJson: text }])).toBe(1);
+      expect(await events.insertMany([{ ...first, id: 'j2', dataJson: '{"a":1}' }])).toBe(1);
+      expect((await events.get('j1'))?.data).toEqual({ format: 'json', raw: { k: 'Straße ✓', n: [1, null] }, ecs: {} });
+      expect((await events.batchEvents({ orgId: 'org-a', batchId: 'bj' }))[0]?.data).toEqual(JSON.parse(text));
+      expect((await events.get('j2'))?.data).toEqual({ a: 1 });
+    });
+
     it("keeps organisations' batches apart, and lets the authority see all", async () => {
       await as(ctx, 'org-a').events.insertBatch({ orgId: 'org-a', batchId: 'b', receivedAt: 1 }, [event('org-a', 'e', 1)]);
       await as(ctx, 'org-b').events.insertBatch({ orgId: 'org-b', batchId: 'b', receivedAt: 2 }, [event('org-b', 'e', 1)]);

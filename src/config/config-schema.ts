@@ -1,5 +1,38 @@
 import { Type, type Static } from 'typebox';
 
+/** Senders in `cidr` (an address or a CIDR, IPv4 or IPv6) belong to `org`; the first matching rule wins. */
+const SenderRule = Type.Object(
+  { cidr: Type.String({ minLength: 1 }), org: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+/** What every syslog listener may set besides its address: who its senders are. */
+const listenerRouting = {
+  org: Type.Optional(Type.String({ minLength: 1, description: "This listener's default organisation (else ingest.syslog.org)" })),
+  senders: Type.Optional(Type.Array(SenderRule, { description: 'Sender IP → organisation rules, first match wins, then org' })),
+};
+
+/** A UDP or TCP listener in its long form (the short form is just the address string). */
+const PlainListener = Type.Object({ address: Type.String({ minLength: 1 }), ...listenerRouting }, { additionalProperties: false });
+
+/** Maps a client certificate (mutual TLS) to an organisation: the subject CN must equal `cn`. */
+const ClientCertRule = Type.Object(
+  { cn: Type.String({ minLength: 1 }), org: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+const TlsListener = Type.Object(
+  {
+    address: Type.String({ minLength: 1 }),
+    cert: Type.String({ minLength: 1, description: 'PEM file: server certificate chain' }),
+    key: Type.String({ minLength: 1, description: 'PEM file: server private key' }),
+    ca: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of CAs for client certificates: when set, every client must present one it signed (mutual TLS)' })),
+    clientOrgs: Type.Optional(Type.Array(ClientCertRule, { description: 'Client certificate CN → organisation (mutual TLS); wins over senders' })),
+    ...listenerRouting,
+  },
+  { additionalProperties: false },
+);
+
 /** The one typed configuration of a Shieldwall node. Every key can come from the file or from `SHIELDWALL_*`. */
 export const ConfigSchema = Type.Object(
   {
@@ -55,16 +88,18 @@ export const ConfigSchema = Type.Object(
         maxLineBytes: Type.Integer({ minimum: 256, description: 'Largest syslog frame or line accepted' }),
         syslog: Type.Object(
           {
-            udp: Type.Union([Type.String(), Type.Null()], { description: 'host:port for RFC 5424/3164 over UDP, or null (off)' }),
-            tcp: Type.Union([Type.String(), Type.Null()], { description: 'host:port for syslog over TCP (LF or octet-counted), or null' }),
-            tls: Type.Union([
-              Type.Object(
-                { address: Type.String(), cert: Type.String({ description: 'PEM file' }), key: Type.String({ description: 'PEM file' }) },
-                { additionalProperties: false },
-              ),
-              Type.Null(),
-            ], { description: 'syslog over TLS (RFC 5425), or null' }),
-            org: Type.String({ minLength: 1, description: 'Organisation the syslog listeners stamp on events' }),
+            udp: Type.Union([Type.String(), PlainListener, Type.Null()], {
+              description: 'host:port for RFC 5424/3164 over UDP, { address, org, senders }, or null (off)',
+            }),
+            tcp: Type.Union([Type.String(), PlainListener, Type.Null()], {
+              description: 'host:port for syslog over TCP (LF or octet-counted), { address, org, senders }, or null',
+            }),
+            tls: Type.Union([TlsListener, Type.Null()], { description: 'syslog over TLS (RFC 5425), or null' }),
+            org: Type.String({ minLength: 1, description: 'Default organisation of the syslog listeners (a listener or a sender rule may override it)' }),
+            udpReceiveBufferBytes: Type.Integer({
+              minimum: 0,
+              description: 'Kernel receive buffer asked for the UDP socket (SO_RCVBUF; Linux caps it at net.core.rmem_max); 0 keeps the OS default',
+            }),
           },
           { additionalProperties: false },
         ),

@@ -74,4 +74,53 @@ describe('loadConfig', () => {
       'does not exist',
     );
   });
+
+  describe('syslog listeners', () => {
+    const yaml = (text: string) => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'sw-config-')), 'c.yaml');
+      writeFileSync(file, text);
+      return file;
+    };
+
+    it('are off by default, with a 4 MiB UDP receive buffer asked', () => {
+      expect(loadConfig({ env: {} }).ingest.syslog).toEqual({ udp: null, tcp: null, tls: null, org: 'authority', udpReceiveBufferBytes: 4 * 1024 * 1024 });
+    });
+
+    it('take TLS from SHIELDWALL_SYSLOG_TLS* and from start flags, flags over env', () => {
+      const env = { SHIELDWALL_SYSLOG_TLS: '0.0.0.0:6514', SHIELDWALL_SYSLOG_TLS_CERT: '/etc/sw/c.pem', SHIELDWALL_SYSLOG_TLS_KEY: '/etc/sw/k.pem', SHIELDWALL_SYSLOG_UDP_RECV_BUFFER: '8388608' };
+      const c = loadConfig({ env });
+      expect(c.ingest.syslog.tls).toEqual({ address: '0.0.0.0:6514', cert: '/etc/sw/c.pem', key: '/etc/sw/k.pem' });
+      expect(c.ingest.syslog.udpReceiveBufferBytes).toBe(8388608);
+      const f = loadConfig({ env, overrides: { syslogTls: '127.0.0.1:6514', syslogTlsCa: '/etc/sw/ca.pem' } });
+      expect(f.ingest.syslog.tls).toEqual({ address: '127.0.0.1:6514', cert: '/etc/sw/c.pem', key: '/etc/sw/k.pem', ca: '/etc/sw/ca.pem' });
+    });
+
+    it('name the missing TLS key and the flag that started the listener', () => {
+      const err = configError(() => loadConfig({ env: {}, overrides: { syslogTls: '0.0.0.0:6514', syslogTlsCert: '/c.pem' } }));
+      expect(err.code).toBe('CONFIG_INVALID');
+      expect(err.details.key).toBe('ingest.syslog.tls');
+      expect(err.message).toMatch(/ingest\.syslog\.tls \(from --syslog-tls\) .*key/);
+    });
+
+    it('accept the long form with sender rules, and an address from the env or a flag keeps them', () => {
+      const file = yaml('ingest:\n  syslog:\n    udp:\n      address: 0.0.0.0:514\n      org: member-1\n      senders:\n        - { cidr: 10.2.0.0/16, org: member-2 }\n    tcp: 0.0.0.0:601\n');
+      expect(loadConfig({ file, env: {} }).ingest.syslog).toMatchObject({
+        udp: { address: '0.0.0.0:514', org: 'member-1', senders: [{ cidr: '10.2.0.0/16', org: 'member-2' }] },
+        tcp: '0.0.0.0:601',
+      });
+      const env = loadConfig({ file, env: { SHIELDWALL_SYSLOG_UDP: '127.0.0.1:5514', SHIELDWALL_SYSLOG_TCP: '127.0.0.1:5514' } }).ingest.syslog;
+      expect(env.udp).toEqual({ address: '127.0.0.1:5514', org: 'member-1', senders: [{ cidr: '10.2.0.0/16', org: 'member-2' }] });
+      expect(env.tcp).toBe('127.0.0.1:5514');
+      expect(loadConfig({ file, env: {}, overrides: { syslogUdp: '[::]:514' } }).ingest.syslog.udp).toMatchObject({ address: '[::]:514', org: 'member-1' });
+    });
+
+    it('point at the broken field of a sender rule', () => {
+      const err = configError(() => loadConfig({ file: yaml('ingest:\n  syslog:\n    tcp:\n      address: 0.0.0.0:601\n      senders:\n        - { cidr: 10.2.0.0/16 }\n'), env: {} }));
+      expect(err.details.key).toBe('ingest.syslog.tcp.senders.0');
+      expect(err.message).toContain('org');
+      const kind = configError(() => loadConfig({ file: yaml('ingest:\n  syslog:\n    udp: 514\n'), env: {} }));
+      expect(kind.message).toMatch(/ingest\.syslog\.udp \(from file .*\) must be string, object or null/);
+    });
+  });
 });
+

@@ -7,6 +7,8 @@ import type { SourceLogLimiter } from './source-log-limiter.js';
 /** Tuning of one connection, set by {@link SyslogTcpInput}. */
 export interface SyslogConnectionOptions {
   input: 'syslog-tcp' | 'syslog-tls';
+  /** Organisation of everything this connection sends (resolved once, when it is accepted). */
+  org: string;
   /** `ip:port` of the peer, for logs. */
   source: string;
   /** The peer's IP: problems are logged once per IP, whatever port a reconnect uses. */
@@ -27,6 +29,7 @@ type Framed = { bytes: Uint8Array; error?: undefined } | { bytes?: undefined; er
 /** What a connection reports to its listener. */
 export interface SyslogConnectionStats {
   source: string;
+  org: string;
   bytesRead: number;
   /** Records framed and not yet acknowledged by the ingest service. */
   queued: number;
@@ -73,7 +76,7 @@ export class SyslogConnection {
   }
 
   stats(): SyslogConnectionStats {
-    return { source: this.opts.source, bytesRead: this.socket.bytesRead, queued: this.queue.length, paused: this.socket.isPaused() };
+    return { source: this.opts.source, org: this.opts.org, bytesRead: this.socket.bytesRead, queued: this.queue.length, paused: this.socket.isPaused() };
   }
 
   /** Stops reading and ends the connection; what was framed is still submitted. */
@@ -142,7 +145,7 @@ export class SyslogConnection {
     let delay = this.opts.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.ingest.submit(this.deps.org, input, records, { recordErrors });
+        const result = await this.deps.ingest.submit(this.opts.org, input, records, { recordErrors });
         const parseReject = result.rejected.find((r) => batch[r.index]?.bytes);
         if (parseReject) {
           this.logOnce({ code: parseReject.code, error: parseReject.message, rejected: result.rejected.length, sample: sample(batch[parseReject.index]?.bytes) }, 'syslog message rejected');

@@ -43,33 +43,49 @@ export class SyslogListeners {
   ) {}
 
   static async start(ingest: Pick<Config['ingest'], 'maxLineBytes' | 'syslog'>, deps: SyslogListenersDeps): Promise<SyslogListeners> {
-    const { udp, tcp, tls, org } = ingest.syslog;
+    const { tls, org } = ingest.syslog;
+    const udp = longForm(ingest.syslog.udp);
+    const tcp = longForm(ingest.syslog.tcp);
     if (!udp && !tcp && !tls) return new SyslogListeners({}, []);
-    const common = { org, ingest: deps.ingest, metrics: new SyslogInputMetrics(deps.registry, deps.dropped), logger: deps.logger, clock: deps.clock };
+    const common = { ingest: deps.ingest, metrics: new SyslogInputMetrics(deps.registry, deps.dropped), logger: deps.logger, clock: deps.clock };
     const addresses: SyslogAddresses = {};
     const listeners: Listener[] = [];
+    const routes: Record<string, { org: string; senders: number }> = {};
     try {
       if (udp) {
-        const input = new SyslogUdpInput({ ...common, address: udp, maxMessageBytes: ingest.maxLineBytes });
+        const route = { org: udp.org ?? org, senders: udp.senders ?? [] };
+        const input = new SyslogUdpInput({ ...common, ...route, address: udp.address, maxMessageBytes: ingest.maxLineBytes, recvBufferBytes: ingest.syslog.udpReceiveBufferBytes });
         listeners.push(input);
         addresses.udp = await input.start();
+        routes.udp = { org: route.org, senders: route.senders.length };
       }
       if (tcp) {
-        const input = new SyslogTcpInput({ ...common, address: tcp, maxFrameBytes: ingest.maxLineBytes });
+        const route = { org: tcp.org ?? org, senders: tcp.senders ?? [] };
+        const input = new SyslogTcpInput({ ...common, ...route, address: tcp.address, maxFrameBytes: ingest.maxLineBytes });
         listeners.push(input);
         addresses.tcp = await input.start();
+        routes.tcp = { org: route.org, senders: route.senders.length };
       }
       if (tls) {
-        const pem = { cert: readPem(tls.cert, 'ingest.syslog.tls.cert'), key: readPem(tls.key, 'ingest.syslog.tls.key') };
-        const input = new SyslogTcpInput({ ...common, address: tls.address, maxFrameBytes: ingest.maxLineBytes, tls: pem });
+        const route = { org: tls.org ?? org, senders: tls.senders ?? [] };
+        const pem = {
+          cert: readPem(tls.cert, 'ingest.syslog.tls.cert'),
+          key: readPem(tls.key, 'ingest.syslog.tls.key'),
+          ...(tls.ca ? { ca: readPem(tls.ca, 'ingest.syslog.tls.ca') } : {}),
+          ...(tls.clientOrgs ? { clientOrgs: tls.clientOrgs } : {}),
+        };
+        const input = new SyslogTcpInput({ ...common, ...route, address: tls.address, maxFrameBytes: ingest.maxLineBytes, tls: pem });
         listeners.push(input);
         addresses.tls = await input.start();
+        routes.tls = { org: route.org, senders: route.senders.length };
       }
     } catch (err) {
       await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
       throw err;
     }
-    for (const [kind, address] of Object.entries(addresses)) deps.logger.info({ kind, address, org }, 'syslog listener started');
+    for (const [kind, address] of Object.entries(addresses)) {
+      deps.logger.info({ kind, address, org: routes[kind]?.org, senderRules: routes[kind]?.senders, ...(kind === 'tls' && tls?.ca ? { mutualTls: true } : {}) }, 'syslog listener started');
+    }
     return new SyslogListeners(addresses, listeners);
   }
 
@@ -77,6 +93,14 @@ export class SyslogListeners {
   async close(): Promise<void> {
     await Promise.all(this.listeners.map((l) => l.close()));
   }
+}
+
+type ListenerConfig = Config['ingest']['syslog']['udp'];
+
+/** A listener as `{ address, org?, senders? }`, whether the config gave the short (address) form or the long one. */
+export function longForm(listener: ListenerConfig): Exclude<ListenerConfig, string | null> | undefined {
+  if (!listener) return undefined;
+  return typeof listener === 'string' ? { address: listener } : listener;
 }
 
 function readPem(file: string, key: string): Buffer {

@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { SyslogInputDeps } from './input-deps.js';
 import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { SenderOrgMap, type SenderRule } from './sender-org-map.js';
 import { SourceLogLimiter } from './source-log-limiter.js';
 import { SyslogConnection, type SyslogConnectionStats } from './syslog-connection.js';
 import { bindError } from './syslog-udp-input.js';
@@ -10,8 +11,14 @@ import { bindError } from './syslog-udp-input.js';
 export interface SyslogTcpInputOptions extends SyslogInputDeps {
   /** `host:port` or `[v6]:port`; port 0 picks a free port. */
   address: string;
-  /** PEM certificate chain and key: syslog over TLS (RFC 5425) instead of plain TCP. */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * PEM certificate chain and key: syslog over TLS (RFC 5425) instead of plain TCP. With `ca`,
+   * every client must present a certificate signed by it (mutual TLS), and `clientOrgs` maps the
+   * certificate's subject CN to an organisation (ahead of `senders`).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer; clientOrgs?: readonly { cn: string; org: string }[] };
+  /** Sender IP → organisation rules (first match wins); senders matching none get `org`. */
+  senders?: readonly SenderRule[];
   /** Largest frame (`ingest.maxLineBytes`, default 65,536); larger ones are rejected, the connection stays up. */
   maxFrameBytes?: number;
   /** Frames per submission (default 500). */
@@ -43,10 +50,14 @@ export class SyslogTcpInput {
   private bound = '';
   private readonly open = new Set<SyslogConnection>();
   private readonly logLimiter: SourceLogLimiter;
+  private readonly orgs: SenderOrgMap;
+  private readonly certOrgs: ReadonlyMap<string, string>;
 
   constructor(private readonly opts: SyslogTcpInputOptions) {
     this.input = opts.tls ? 'syslog-tls' : 'syslog-tcp';
     this.logLimiter = new SourceLogLimiter(opts.clock);
+    this.orgs = new SenderOrgMap(opts.senders ?? [], opts.org, opts.tls ? 'ingest.syslog.tls.senders' : 'ingest.syslog.tcp.senders');
+    this.certOrgs = new Map((opts.tls?.clientOrgs ?? []).map((r) => [r.cn, r.org]));
   }
 
   /** The bound `host:port` (after {@link start}). */
@@ -64,8 +75,9 @@ export class SyslogTcpInput {
     const key = this.opts.tls ? 'ingest.syslog.tls.address' : 'ingest.syslog.tcp';
     const where = parseListenAddress(this.opts.address, key);
     const onSocket = (socket: Socket) => this.accept(socket);
-    const server = this.opts.tls
-      ? createTlsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, onSocket)
+    const tls = this.opts.tls;
+    const server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, onSocket)
       : createServer(onSocket);
     server.maxConnections = this.opts.maxConnections ?? 1024;
     server.on('drop', (peer?: { remoteAddress?: string }) => {
@@ -109,6 +121,7 @@ export class SyslogTcpInput {
       this.opts,
       {
         input: this.input,
+        org: this.orgOf(socket, ip),
         source: formatListenAddress(ip, socket.remotePort ?? 0),
         sourceIp: ip,
         maxFrameBytes: this.opts.maxFrameBytes ?? 65_536,
@@ -126,5 +139,18 @@ export class SyslogTcpInput {
       this.open.delete(connection);
       this.opts.metrics.connections.dec({ input: this.input });
     });
+  }
+
+  /**
+   * A connection's organisation: the one its client certificate's CN is mapped to (mutual TLS),
+   * else the first sender rule matching its IP, else the listener's default.
+   */
+  private orgOf(socket: Socket, ip: string): string {
+    if (this.certOrgs.size > 0) {
+      const cn = (socket as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+      const org = typeof cn === 'string' ? this.certOrgs.get(cn) : undefined;
+      if (org) return org;
+    }
+    return this.orgs.orgOf(ip);
   }
 }

@@ -3,7 +3,9 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { ShieldwallError } from '../../errors/error-catalog.js';
 import { errorCode, sample, type RecordError, type SyslogInputDeps } from './input-deps.js';
 import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { SenderOrgMap, type SenderRule } from './sender-org-map.js';
 import { SourceLogLimiter } from './source-log-limiter.js';
+import { UdpKernelDrops } from './udp-kernel-drops.js';
 
 /** Options of {@link SyslogUdpInput}. */
 export interface SyslogUdpInputOptions extends SyslogInputDeps {
@@ -21,13 +23,20 @@ export interface SyslogUdpInputOptions extends SyslogInputDeps {
   maxPendingBytes?: number;
   /** Submissions running at once (default 2). */
   maxConcurrentSubmits?: number;
-  /** Kernel receive buffer asked for, so bursts survive a slow submission (default 4 MiB; the OS may cap it). */
+  /** Kernel receive buffer asked for, so bursts survive a slow submission (default 4 MiB; the OS may cap it; 0 keeps the OS default). */
   recvBufferBytes?: number;
+  /** Sender IP → organisation rules (first match wins); senders matching none get `org`. */
+  senders?: readonly SenderRule[];
+  /** How often the kernel's drop counter of the socket is read (default 5 s; Linux /proc only). */
+  kernelDropsPollMs?: number;
+  /** Where /proc is (tests point it elsewhere). */
+  procRoot?: string;
 }
 
 interface Pending {
   bytes: Buffer;
   source: string;
+  org: string;
   tooLarge: boolean;
 }
 
@@ -58,6 +67,10 @@ export class SyslogUdpInput {
   private readonly maxPending: number;
   private readonly maxPendingBytes: number;
   private readonly maxConcurrent: number;
+  private readonly orgs: SenderOrgMap;
+  private kernelDrops: UdpKernelDrops | undefined;
+  private kernelDropsSeen = 0;
+  private kernelTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: SyslogUdpInputOptions) {
     this.maxMessageBytes = opts.maxMessageBytes ?? 65_536;
@@ -67,6 +80,7 @@ export class SyslogUdpInput {
     this.maxPendingBytes = opts.maxPendingBytes ?? 32 * 1024 * 1024;
     this.maxConcurrent = opts.maxConcurrentSubmits ?? 2;
     this.logLimiter = new SourceLogLimiter(opts.clock);
+    this.orgs = new SenderOrgMap(opts.senders ?? [], opts.org, 'ingest.syslog.udp.senders');
   }
 
   /** The bound `host:port` (after {@link start}). */
@@ -85,21 +99,69 @@ export class SyslogUdpInput {
     socket.removeAllListeners('error');
     socket.on('error', (err) => this.opts.logger.error({ err, input: INPUT }, 'syslog UDP socket error'));
     socket.on('message', (msg, rinfo) => this.receive(msg, rinfo));
-    try {
-      socket.setRecvBufferSize(this.opts.recvBufferBytes ?? 4 * 1024 * 1024);
-    } catch {
-      // The OS refused the size; the default buffer still works, bursts just drop sooner.
-    }
+    this.sizeReceiveBuffer(socket);
     this.socket = socket;
     const a = socket.address();
     this.bound = formatListenAddress(a.address, a.port);
+    this.watchKernelDrops(a.port);
     return this.bound;
+  }
+
+  /** Datagrams the kernel dropped for this socket so far (undefined where /proc cannot tell). */
+  kernelDropCount(): number | undefined {
+    this.pollKernelDrops();
+    return this.kernelDrops ? this.kernelDropsSeen : undefined;
+  }
+
+  private sizeReceiveBuffer(socket: Socket): void {
+    const asked = this.opts.recvBufferBytes ?? 4 * 1024 * 1024;
+    if (asked <= 0) return;
+    try {
+      socket.setRecvBufferSize(asked);
+      // Linux reports twice what it granted (the doubling covers its bookkeeping) and caps the
+      // request at net.core.rmem_max, silently: say so, since a small buffer means kernel drops.
+      const granted = socket.getRecvBufferSize();
+      if (granted < asked) {
+        this.opts.logger.warn({ input: INPUT, askedBytes: asked, grantedBytes: granted }, 'syslog UDP receive buffer smaller than asked (raise net.core.rmem_max); bursts will be dropped sooner');
+      }
+    } catch (err) {
+      this.opts.logger.warn({ input: INPUT, askedBytes: asked, err: (err as Error).message }, 'syslog UDP receive buffer size refused; the OS default is used');
+    }
+  }
+
+  /**
+   * The kernel counts datagrams it dropped because the receive buffer was full: the loss that
+   * happens when the event loop is busy (a slow store write) and that Node never sees. Read
+   * periodically and added to `shieldwall_ingest_dropped_total{reason="kernel"}` as a delta, so
+   * the one drop counter covers every loss.
+   */
+  private watchKernelDrops(port: number): void {
+    this.kernelDrops = UdpKernelDrops.locate(port, this.opts.procRoot);
+    if (!this.kernelDrops) {
+      this.opts.logger.info({ input: INPUT }, 'kernel UDP drops cannot be read here (no Linux /proc/net/udp); watch the OS counters instead');
+      return;
+    }
+    this.kernelDropsSeen = this.kernelDrops.read()?.drops ?? 0;
+    this.kernelTimer = setInterval(() => this.pollKernelDrops(), this.opts.kernelDropsPollMs ?? 5000);
+    this.kernelTimer.unref();
+  }
+
+  private pollKernelDrops(): void {
+    const now = this.kernelDrops?.read();
+    if (!now || now.drops <= this.kernelDropsSeen) return;
+    const lost = now.drops - this.kernelDropsSeen;
+    this.kernelDropsSeen = now.drops;
+    this.opts.metrics.dropped.inc({ input: INPUT, reason: 'kernel' }, lost);
+    this.logOnce('kernel', { dropped: lost, totalDropped: now.drops, receiveQueueBytes: now.rxQueue }, 'syslog UDP datagrams dropped by the kernel: the receive buffer was full');
   }
 
   /** Stops receiving, submits what is pending and waits for every submission to settle. */
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
+    clearInterval(this.kernelTimer);
+    this.pollKernelDrops();
+    this.kernelDrops = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -121,7 +183,7 @@ export class SyslogUdpInput {
       this.opts.metrics.invalidUtf8.inc({ input: INPUT });
       this.logOnce(source, { source, sample: sample(msg) }, 'syslog message is not valid UTF-8; invalid bytes replaced by U+FFFD');
     }
-    this.pending.push({ bytes: msg, source, tooLarge });
+    this.pending.push({ bytes: msg, source, org: this.orgs.orgOf(source), tooLarge });
     this.pendingBytes += msg.length;
     this.schedule();
   }
@@ -141,6 +203,24 @@ export class SyslogUdpInput {
     this.timer = undefined;
     const batch = this.pending.splice(0, this.maxBatch);
     for (const p of batch) this.pendingBytes -= p.bytes.length;
+    // One submission per organisation: a listener shared by several members stamps each sender's own.
+    const byOrg = new Map<string, Pending[]>();
+    for (const p of batch) {
+      const group = byOrg.get(p.org);
+      if (group) group.push(p);
+      else byOrg.set(p.org, [p]);
+    }
+    const run = Promise.all([...byOrg].map(([org, group]) => this.submitGroup(org, group)))
+      .then(() => undefined)
+      .finally(() => {
+        this.running.delete(run);
+        if (this.socket) this.schedule();
+      });
+    this.running.add(run);
+  }
+
+  /** Submits one organisation's datagrams; never rejects (a refusal is counted as dropped). */
+  private submitGroup(org: string, batch: Pending[]): Promise<void> {
     const records: Buffer[] = [];
     const recordErrors: RecordError[] = [];
     batch.forEach((p, index) => {
@@ -151,27 +231,20 @@ export class SyslogUdpInput {
         records[index] = p.bytes;
       }
     });
-    const run = this.opts.ingest
-      .submit(this.opts.org, INPUT, records, { recordErrors })
-      .then(
-        (result) => {
-          for (const r of result.rejected) {
-            const p = batch[r.index];
-            if (p && !p.tooLarge) this.logOnce(p.source, { source: p.source, code: r.code, error: r.message, sample: sample(p.bytes) }, 'syslog message rejected');
-          }
-        },
-        (err: unknown) => {
-          const reason = errorCode(err);
-          this.opts.metrics.dropped.inc({ input: INPUT, reason }, batch.length);
-          const level = err instanceof ShieldwallError && err.code === 'RATE_LIMITED' ? 'warn' : 'error';
-          if (this.logLimiter.admit(`submit:${reason}`)) this.opts.logger[level]({ input: INPUT, reason, dropped: batch.length, err }, 'syslog UDP batch dropped: submission refused');
-        },
-      )
-      .finally(() => {
-        this.running.delete(run);
-        if (this.socket) this.schedule();
-      });
-    this.running.add(run);
+    return this.opts.ingest.submit(org, INPUT, records, { recordErrors }).then(
+      (result) => {
+        for (const r of result.rejected) {
+          const p = batch[r.index];
+          if (p && !p.tooLarge) this.logOnce(p.source, { source: p.source, code: r.code, error: r.message, sample: sample(p.bytes) }, 'syslog message rejected');
+        }
+      },
+      (err: unknown) => {
+        const reason = errorCode(err);
+        this.opts.metrics.dropped.inc({ input: INPUT, reason }, batch.length);
+        const level = err instanceof ShieldwallError && err.code === 'RATE_LIMITED' ? 'warn' : 'error';
+        if (this.logLimiter.admit(`submit:${reason}`)) this.opts.logger[level]({ input: INPUT, org, reason, dropped: batch.length, err }, 'syslog UDP batch dropped: submission refused');
+      },
+    );
   }
 
   private logOnce(source: string, fields: Record<string, unknown>, msg: string): void {

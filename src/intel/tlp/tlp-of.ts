@@ -1,0 +1,66 @@
+import { isTlpMarkingId, moreRestrictive, tlpLevelOfMarking, type TlpLevel } from './tlp-markings.js';
+
+/**
+ * The level an object without any TLP object marking is treated as: AMBER+STRICT, the producing
+ * organisation only. Unmarked data is most often data nobody has classified yet, so it must not
+ * leave the organisation that holds it until someone marks it.
+ */
+export const UNMARKED_DEFAULT_TLP: TlpLevel = 'amber+strict';
+
+/**
+ * The custom property through which an object names the organisations (ids of this deployment's
+ * organisations) that may receive its TLP:RED content: the object itself when it is RED, and its
+ * RED-marked properties. The producer always may; nobody else unless listed. The list is itself
+ * withheld from every recipient but the producer.
+ */
+export const RED_RECIPIENTS_PROPERTY = 'x_shieldwall_red_recipients';
+
+type Marked = { object_marking_refs?: unknown; granular_markings?: unknown; type?: unknown; id?: unknown; [k: string]: unknown };
+
+/**
+ * The most restrictive TLP level among the object's `object_marking_refs` (TLP 2.0 ids, and the
+ * STIX 2.1 TLP 1.0 ids mapped: WHITE→CLEAR), or undefined when none of its markings is TLP.
+ *
+ * @example tlpOf({ …, object_marking_refs: [TLP_MARKING_IDS.green, TLP_MARKING_IDS.amber] }) // 'amber'
+ */
+export function tlpOf(object: Marked): TlpLevel | undefined {
+  const refs = object.object_marking_refs;
+  if (!Array.isArray(refs)) return undefined;
+  let level: TlpLevel | undefined;
+  for (const ref of refs) {
+    const l = typeof ref === 'string' ? tlpLevelOfMarking(ref) : undefined;
+    if (l) level = level ? moreRestrictive(level, l) : l;
+  }
+  return level;
+}
+
+/**
+ * The level that governs release of the object as a whole: `tlpOf`, or `UNMARKED_DEFAULT_TLP`
+ * when unmarked. The official TLP marking definitions themselves are public (CLEAR): every
+ * recipient needs them to read the markings it receives.
+ */
+export function effectiveTlpOf(object: Marked): TlpLevel {
+  if (object.type === 'marking-definition' && typeof object.id === 'string' && isTlpMarkingId(object.id)) return 'clear';
+  return tlpOf(object) ?? UNMARKED_DEFAULT_TLP;
+}
+
+/** The TLP granular markings of an object: each selector with the level marking it (non-TLP and `lang` markings are skipped). */
+export function granularTlpOf(object: Marked): { selector: string; level: TlpLevel }[] {
+  const out: { selector: string; level: TlpLevel }[] = [];
+  const granular = object.granular_markings;
+  if (!Array.isArray(granular)) return out;
+  for (const g of granular) {
+    const ref = (g as { marking_ref?: unknown }).marking_ref;
+    const selectors = (g as { selectors?: unknown }).selectors;
+    const level = typeof ref === 'string' ? tlpLevelOfMarking(ref) : undefined;
+    if (!level || !Array.isArray(selectors)) continue;
+    for (const s of selectors) if (typeof s === 'string') out.push({ selector: s, level });
+  }
+  return out;
+}
+
+/** The organisation ids the object names as RED recipients (see `RED_RECIPIENTS_PROPERTY`). */
+export function redRecipientsOf(object: Marked): readonly string[] {
+  const list = object[RED_RECIPIENTS_PROPERTY];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+}

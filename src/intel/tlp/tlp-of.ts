@@ -64,3 +64,11 @@ export function redRecipientsOf(object: Marked): readonly string[] {
   const list = object[RED_RECIPIENTS_PROPERTY];
   return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
+
+/**
+ * `tlpOf` as a nullable value for storage columns and wire formats: the marked level, or null
+ * when the object carries no TLP object marking (release decisions use `effectiveTlpOf`).
+ */
+export function tlpLevelOf(object: Marked): TlpLevel | null {
+  return tlpOf(object) ?? null;
+}

@@ -1,0 +1,12 @@
+/**
+ * Public surface of the STIX 2.1 pattern library (pure: no I/O). Parse and validate patterns,
+ * evaluate them on observed-data, and reuse the comparison evaluator on any set of SCOs.
+ */
+export type { ComparisonExpression, ComparisonOperator, ObjectPath, ObservationExpression, PathStep, PatternAst, PatternLiteral, Qualifier } from './pattern-ast.js';
+export { PatternError, positionOf, type PatternErrorPhase, type PatternPosition } from './pattern-error.js';
+export { parsePattern } from './pattern-parser.js';
+export { validatePattern, type ValidatedPattern } from './validate-pattern.js';
+export { ComparisonEvaluator, selectPath, type ObservationScope } from './evaluate-comparison.js';
+export { EvaluationError } from './compare-values.js';
+export { parseCidr, cidrContains, wordMask, type Cidr } from './ip-cidr.js';
+export { normalizeTimestamp } from './pattern-literals.js';

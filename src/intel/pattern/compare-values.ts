@@ -13,7 +13,9 @@ export type ObservedValue = unknown;
 /**
  * Compares observed values with one literal, following the STIX 2.1 comparison rules and the
  * OASIS reference matcher where the spec is silent: numbers compare by value whatever their
- * spelling, strings after Unicode NFC normalisation, strings and bytes only through Latin-1,
+ * spelling; strings compare code point by code point for =, != and IN (the reference's own test
+ * vectors say `d\u0323\u0307` != `\u1e0d\u0307`) but after NFC normalisation for LIKE and
+ * MATCHES, where the same vectors match every spelling; strings and bytes only through Latin-1,
  * timestamps only with strings that are strict STIX timestamps (anything else is an error),
  * and values of different kinds are simply unequal (so `!=` is true and `<` is false).
  */
@@ -24,7 +26,7 @@ export class ValueComparator {
     readonly operator: ComparisonOperator,
     readonly literal: PatternLiteral | PatternLiteral[],
   ) {
-    if (Array.isArray(literal)) this.set = literal.map(nfcLiteral);
+    if (Array.isArray(literal)) this.set = literal;
     else if (literal.kind === 'string') {
       const text = literal.value.normalize('NFC');
       if (operator === 'LIKE') this.regex = compileLike(text);
@@ -71,10 +73,6 @@ export class ValueComparator {
   }
 }
 
-function nfcLiteral(l: PatternLiteral): PatternLiteral {
-  return l.kind === 'string' ? { kind: 'string', value: l.value.normalize('NFC') } : l;
-}
-
 function latin1(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
@@ -116,7 +114,7 @@ function equals(value: ObservedValue, lit: PatternLiteral): boolean {
     case 'bool':
       return typeof value === 'boolean' && value === lit.value;
     case 'string':
-      if (typeof value === 'string') return value.normalize('NFC') === lit.value.normalize('NFC');
+      if (typeof value === 'string') return value === lit.value;
       if (value instanceof Uint8Array) {
         const b = stringBytes(lit.value);
         return b !== undefined && compareBytes(value, b) === 0;
@@ -141,7 +139,7 @@ function order(value: ObservedValue, lit: PatternLiteral): number | undefined {
     case 'float':
       return typeof value === 'number' ? value - lit.value : undefined;
     case 'string':
-      if (typeof value === 'string') return compareStrings(value.normalize('NFC'), lit.value.normalize('NFC'));
+      if (typeof value === 'string') return compareStrings(value, lit.value);
       if (value instanceof Uint8Array) {
         const b = stringBytes(lit.value);
         return b === undefined ? undefined : compareBytes(value, b);

@@ -46,9 +46,10 @@ const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: Fo
  */
 export function createStixValidator(schemas: readonly JsonSchemaDocument[]): StixValidator {
   // strict off: the OASIS files use `definitions` and annotation keywords Ajv's strict mode rejects.
-  // RE2 for `pattern`: the OASIS type pattern `^([a-z][a-z0-9]*)+…` backtracks exponentially
-  // (a 28-character "type" from a peer held a native RegExp for 5 s); RE2 is linear.
-  const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: re2Engine } });
+  // Patterns with a quantified group go to RE2: the OASIS type pattern `^([a-z][a-z0-9]*)+…`
+  // backtracks exponentially (a 28-character "type" from a peer held a native RegExp for 5 s).
+  // The others (ids, timestamps) stay native, which validates about twice as fast.
+  const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: regExpEngine } });
   addFormats(ajv, ['email', 'uri']);
   // Domain names in intelligence include underscores and IDN labels, which Ajv's `hostname` refuses;
   // only what can never be a name is rejected here.
@@ -105,7 +106,11 @@ export function createStixValidator(schemas: readonly JsonSchemaDocument[]): Sti
   return { validateObject, validateBundle, knownTypes: new Set(byType.keys()) };
 }
 
-const re2Engine = Object.assign((pattern: string) => RE2JS.compile(pattern), { code: 'RE2JS.compile' });
+const QUANTIFIED_GROUP = /\)[*+{]/;
+// No `u` flag: the OASIS patterns escape `-` (`\-`), which unicode mode rejects.
+const regExpEngine = Object.assign((pattern: string) => (QUANTIFIED_GROUP.test(pattern) ? RE2JS.compile(pattern) : new RegExp(pattern)), {
+  code: 'stixRegExp',
+});
 
 /** `…/sdos/indicator.json` → `indicator`; the common objects that are top-level types too. */
 function typeOfSchema(id: string | undefined): string | undefined {

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Registry, type Counter } from 'prom-client';
-import { ManualClock } from '../../shared/clock.js';
+import { createBus } from '../../bus/index.js';
+import { ManualClock, systemClock } from '../../shared/clock.js';
+import { randomIds } from '../../shared/ids.js';
+import { createStore, orgScope } from '../../store/index.js';
 import { IngestMetrics } from '../pipeline/ingest-metrics.js';
-import type { IngestResult } from '../pipeline/ingest-service.js';
+import { IngestService, type IngestResult } from '../pipeline/ingest-service.js';
+import { PipelineSubjects } from '../pipeline/pipeline-event.js';
 import type { IngestTarget, InputLogger, RecordError, SyslogInputDeps } from './input-deps.js';
 import { SyslogInputMetrics } from './syslog-input-metrics.js';
 
@@ -107,4 +111,30 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * The real ingest service on an in-memory SQLite store and the in-process bus, with `orgs`
+ * created; `state.backlog` is the detection backlog it sees. `close()` closes bus and store.
+ */
+export async function realIngestService(maxInFlight: number, orgs: string[] = ['member-1']) {
+  const store = await createStore('sqlite::memory:');
+  await store.migrate();
+  const bus = await createBus('memory:');
+  const subjects = new PipelineSubjects('syslogtest');
+  await bus.ensureStream({ name: subjects.ingestStream, subjects: [subjects.ingest('*')], workQueue: true });
+  for (const id of orgs) await store.scoped(orgScope(id)).organisations.create({ id, name: id, parentId: null });
+  const registry = new Registry();
+  const metrics = new IngestMetrics(registry);
+  const state = { backlog: 0 };
+  const ingest = new IngestService({
+    store, bus, clock: systemClock, ids: randomIds, metrics, subjects, maxInFlight,
+    inFlight: () => state.backlog,
+    onQueued: (n) => (state.backlog += n),
+  });
+  const close = async () => {
+    await bus.close();
+    await store.close();
+  };
+  return { store, bus, ingest, metrics, registry, state, close };
 }

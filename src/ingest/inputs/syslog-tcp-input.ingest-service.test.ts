@@ -1,14 +1,9 @@
 import { connect } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBus, type Bus } from '../../bus/index.js';
 import { systemClock } from '../../shared/clock.js';
-import { randomIds } from '../../shared/ids.js';
-import { createStore, orgScope, type Store } from '../../store/index.js';
-import { IngestMetrics } from '../pipeline/ingest-metrics.js';
-import { IngestService } from '../pipeline/ingest-service.js';
-import { PipelineSubjects } from '../pipeline/pipeline-event.js';
-import { ListLogger, loadCaptures, readCapture, valueOf, waitFor } from './input-test-kit.js';
+import { orgScope } from '../../store/index.js';
+import { ListLogger, loadCaptures, readCapture, realIngestService, valueOf, waitFor } from './input-test-kit.js';
 import { SyslogInputMetrics } from './syslog-input-metrics.js';
 import { SyslogTcpInput } from './syslog-tcp-input.js';
 
@@ -18,25 +13,10 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-/** The real ingest service on an in-memory SQLite store and the in-process bus; `backlog` is the detection backlog it sees. */
 async function realService(maxInFlight: number) {
-  const store: Store = await createStore('sqlite::memory:');
-  open.push(store);
-  await store.migrate();
-  const bus: Bus = await createBus('memory:');
-  open.push(bus);
-  const subjects = new PipelineSubjects('syslogtest');
-  await bus.ensureStream({ name: subjects.ingestStream, subjects: [subjects.ingest('*')], workQueue: true });
-  await store.scoped(orgScope('member-1')).organisations.create({ id: 'member-1', name: 'Member 1', parentId: null });
-  const registry = new Registry();
-  const metrics = new IngestMetrics(registry);
-  const state = { backlog: 0 };
-  const ingest = new IngestService({
-    store, bus, clock: systemClock, ids: randomIds, metrics, subjects, maxInFlight,
-    inFlight: () => state.backlog,
-    onQueued: (n) => (state.backlog += n),
-  });
-  return { store, ingest, metrics, registry, state };
+  const service = await realIngestService(maxInFlight);
+  open.push(service);
+  return service;
 }
 
 describe.runIf(captures)('SyslogTcpInput with the real IngestService', () => {

@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/clock.js';
 import { orgScope } from '../../store/index.js';

@@ -9,6 +9,8 @@ import type { Config } from '../config/index.js';
 import { TokenVerifier } from '../governance/index.js';
 import type { Store } from '../store/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { randomIds, type IdGenerator } from '../shared/ids.js';
+import { taxiiPlugin } from '../taxii/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health.js';
@@ -22,6 +24,8 @@ export interface ServerDeps {
   store: Store;
   bus: Bus;
   clock?: Clock;
+  /** Ids of created resources (TAXII status resources); random UUIDs by default. */
+  ids?: IdGenerator;
   logger?: Logger;
   registry?: Registry;
 }
@@ -74,6 +78,9 @@ export async function buildServer(deps: ServerDeps, extra: RoutePlugin[] = []): 
   await app.register(orgRoutes({ store: deps.store, clock }));
   await app.register(tokenRoutes({ store: deps.store, clock, verifier }));
   await app.register(recordRoutes({ store: deps.store }));
+  await app.register(taxiiPlugin({ store: deps.store, clock, ids: deps.ids ?? randomIds, maxContentLength: deps.config.http.bodyLimit }), {
+    prefix: '/taxii2',
+  });
   for (const plugin of extra) await app.register(plugin);
   await app.ready();
   // The typed provider only matters inside route definitions; callers see a plain instance.

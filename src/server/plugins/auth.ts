@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ShieldwallError } from '../../errors/error-catalog.js';
-import { AUTHORITY_ORG_ID, roleAtLeast, type Principal, type TokenVerifier } from '../../governance/index.js';
+import { AUTHORITY_ORG_ID, parseToken, roleAtLeast, type Principal, type TokenVerifier } from '../../governance/index.js';
 import { orgScope, type Role, type Scope } from '../../store/index.js';
 
 declare module 'fastify' {
@@ -10,16 +10,34 @@ declare module 'fastify' {
   }
 }
 
-/** Resolves `Authorization: Bearer <token>` on every request; routes then call `requirePrincipal`. */
+/**
+ * The API token in an Authorization header: `Bearer <token>`, or HTTP Basic with the token id as
+ * user name and the whole token as password (for TAXII clients that only speak Basic). A Basic
+ * user name that is not the token's id is refused, so swapped fields fail loudly.
+ */
+export function tokenFromAuthorization(header: string): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return bearer[1]!;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = decoded.slice(0, colon);
+    const token = decoded.slice(colon + 1);
+    if (colon > 0 && parseToken(token)?.id === user) return token;
+    throw new ShieldwallError('UNAUTHENTICATED', 'Basic credentials must be <token id>:<token>');
+  }
+  throw new ShieldwallError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>" or Basic <token id>:<token>');
+}
+
+/** Resolves the Authorization header on every request; routes then call `requirePrincipal`. */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { verifier: TokenVerifier }) => {
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       if (!header) return;
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw new ShieldwallError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
-      const principal = await opts.verifier.verify(match[1]!);
+      const principal = await opts.verifier.verify(tokenFromAuthorization(header));
       if (!principal) throw new ShieldwallError('UNAUTHENTICATED', 'invalid, expired or revoked token');
       request.principal = principal;
     });

@@ -3,6 +3,7 @@ import type { CompiledRule } from './compile-rule.js';
 import { scalarText, type EventView } from './event-view.js';
 import { normalizeDashes } from '../modifiers/value-test.js';
 import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
+import { KeywordPrefilter } from './keyword-prefilter.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -38,6 +39,8 @@ export class RuleBucket {
    * keyword-anchored rule a candidate.
    */
   private keywordRegex: RegExp | undefined;
+  /** Needles that rule out most values before {@link keywordRegex} runs (see KeywordPrefilter). */
+  private keywordPrefilter: KeywordPrefilter | undefined;
   private keywordRules: number[] = [];
   private keywordMinLength = 0;
   /** Whether a keyword literal could occur in a number's text, so numbers need scanning too. */
@@ -76,6 +79,8 @@ export class RuleBucket {
       }
     });
     const keywordSources: string[] = [];
+    const keywordLiterals: string[] = [];
+    let keywordDashed = false;
     const keywordRules = new Set<number>();
     for (const [name, slot] of byField) {
       const dash = name.endsWith(DASHED);
@@ -85,6 +90,8 @@ export class RuleBucket {
           const escaped = p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
           // Windash keywords: a `-` stands for any of the five dash characters.
           keywordSources.push(dash ? escaped.replace(/-/g, '[-/\u2013\u2014\u2015]') : escaped);
+          keywordLiterals.push(p);
+          if (dash) keywordDashed = true;
           for (const r of rulesOf) keywordRules.add(r);
           this.keywordMinLength = Math.min(this.keywordMinLength || Infinity, p.length);
           if (/^[-+0-9.e]+$/.test(p)) this.keywordNumeric = true;
@@ -104,6 +111,7 @@ export class RuleBucket {
     }
     if (keywordSources.length > 0) {
       this.keywordRegex = new RegExp(keywordSources.join('|'), 'i');
+      this.keywordPrefilter = KeywordPrefilter.build(keywordLiterals, keywordDashed);
       this.keywordRules = [...keywordRules].sort((a, b) => a - b);
     }
   }
@@ -157,13 +165,40 @@ export class RuleBucket {
   /**
    * One regex call over all the event's texts joined by newlines: a single native scan beats a
    * call per value. Joining cannot hide a hit; a hit spanning two values only adds a candidate,
-   * which the full evaluation then rejects.
+   * which the full evaluation then rejects. The prefilter first rules out events none of whose
+   * values holds a needle, without collecting or joining anything.
    */
   private keywordsMayMatch(re: RegExp, fields: Record<string, unknown>): boolean {
+    if (this.keywordPrefilter && !this.anyNeedle(fields, 0)) return false;
     const texts = this.texts;
     texts.length = 0;
     collectTexts(fields, texts, 0, this.keywordMinLength, this.keywordNumeric);
     return texts.length > 0 && re.test(texts.length === 1 ? texts[0]! : texts.join('\n'));
+  }
+
+  /**
+   * Whether some value (the ones {@link collectTexts} would take) passes the prefilter. Strings,
+   * nearly all values of a flat event, are tested in the loop rather than through a call each.
+   */
+  private anyNeedle(v: unknown, depth: number): boolean {
+    if (typeof v === 'string') return v.length >= this.keywordMinLength && this.keywordPrefilter!.mayMatch(v);
+    if (v === null || typeof v !== 'object') {
+      return this.keywordNumeric && (typeof v === 'number' || typeof v === 'boolean') && this.keywordPrefilter!.mayMatch(String(v));
+    }
+    if (depth >= 8) return false;
+    const min = this.keywordMinLength;
+    const prefilter = this.keywordPrefilter!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (this.anyNeedle(v[i], depth + 1)) return true;
+      return false;
+    }
+    for (const k in v) {
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x === 'string') {
+        if (x.length >= min && prefilter.mayMatch(x)) return true;
+      } else if (x !== null && typeof x === 'object' ? this.anyNeedle(x, depth + 1) : this.keywordNumeric && this.anyNeedle(x, depth + 1)) return true;
+    }
+    return false;
   }
 
   private readonly texts: string[] = [];

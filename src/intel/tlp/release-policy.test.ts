@@ -26,7 +26,7 @@ const ALL: [string, Recipient][] = [
   ['public', PUBLIC],
 ];
 
-const indicator = (extra: Record<string, unknown> = {}) => ({
+const indicator = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   type: 'indicator',
   spec_version: '2.1',
   id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
@@ -41,7 +41,7 @@ const indicator = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const marked = (level: TlpLevel, extra: Record<string, unknown> = {}) => indicator({ object_marking_refs: [TLP_MARKING_IDS[level]], ...extra });
-const who = (object: Record<string, unknown>) => ALL.filter(([, r]) => policy.mayReceive(object, 'nato-cert', r)).map(([n]) => n);
+const who = (object: object) => ALL.filter(([, r]) => policy.mayReceive(object, 'nato-cert', r)).map(([n]) => n);
 
 describe('object-level TLP', () => {
   it('CLEAR goes to everyone, the public included', () => {
@@ -78,7 +78,7 @@ describe('object-level TLP', () => {
   });
 
   it('the official TLP definitions go to everyone', () => {
-    expect(who(tlpMarkingDefinition('red') as unknown as Record<string, unknown>)).toHaveLength(6);
+    expect(who(tlpMarkingDefinition('red'))).toHaveLength(6);
   });
 });
 

@@ -10,13 +10,13 @@ export type Recipient = { kind: 'org'; orgId: string } | { kind: 'public' };
 /** TLP enforcement for every path out (API, TAXII, exports, alerts, federation). */
 export interface ReleasePolicy {
   /** Whether `release` would let the object (possibly redacted) reach the recipient. */
-  mayReceive(object: Readonly<Record<string, unknown>>, producerOrgId: string, recipient: Recipient): boolean;
+  mayReceive(object: object, producerOrgId: string, recipient: Recipient): boolean;
   /**
    * The object as the recipient may see it: unchanged, redacted (granular markings the recipient
    * may not read remove the content they select), or null when it must not reach them at all —
    * also when a redaction would take a required property.
    */
-  release<T extends Readonly<Record<string, unknown>>>(object: T, producerOrgId: string, recipient: Recipient): T | null;
+  release<T extends object>(object: T, producerOrgId: string, recipient: Recipient): T | null;
   /** Whether content at `level` produced by `producerOrgId` may reach `recipient`. */
   allows(level: TlpLevel, producerOrgId: string, recipient: Recipient, redRecipients?: readonly string[]): boolean;
 }
@@ -93,7 +93,7 @@ export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
   }
 
   /** Selectors the recipient may not read; undefined when the object itself must not go. */
-  function deniedSelectors(object: Readonly<Record<string, unknown>>, producerOrgId: string, recipient: Recipient): string[] | undefined {
+  function deniedSelectors(object: object, producerOrgId: string, recipient: Recipient): string[] | undefined {
     const red = redRecipientsOf(object);
     const level = effectiveTlpOf(object);
     if (!allows(level, producerOrgId, recipient, red)) return undefined;
@@ -108,14 +108,14 @@ export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
     return denied;
   }
 
-  function release<T extends Readonly<Record<string, unknown>>>(object: T, producerOrgId: string, recipient: Recipient): T | null {
+  function release<T extends object>(object: T, producerOrgId: string, recipient: Recipient): T | null {
     const denied = deniedSelectors(object, producerOrgId, recipient);
     if (denied === undefined) return null;
     if (denied.length === 0) return object;
     const { object: redacted, removed } = redactSelected(object as Record<string, unknown>, denied);
-    for (const key of requiredOf(object)) if (removed.has(key)) return null;
+    for (const key of requiredOf(object as Record<string, unknown>)) if (removed.has(key)) return null;
     if (!hasIdentity(redacted)) return null;
-    return redacted as T;
+    return redacted as unknown as T;
   }
 
   return {
@@ -125,7 +125,7 @@ export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
   };
 }
 
-function requiredOf(object: Readonly<Record<string, unknown>>): readonly string[] {
+function requiredOf(object: Record<string, unknown>): readonly string[] {
   const type = typeof object.type === 'string' ? object.type : '';
   const common = isScoType(type) || !('created' in object) ? ['type', 'id'] : SDO_REQUIRED;
   return [...common, ...(REQUIRED_BY_TYPE[type] ?? [])];

@@ -15,7 +15,10 @@ export const UNMARKED_DEFAULT_TLP: TlpLevel = 'amber+strict';
  */
 export const RED_RECIPIENTS_PROPERTY = 'x_shieldwall_red_recipients';
 
-type Marked = { object_marking_refs?: unknown; granular_markings?: unknown; type?: unknown; id?: unknown; [k: string]: unknown };
+/** Any STIX object, typed or straight from JSON: only marking properties are read. */
+type Marked = object;
+
+const props = (o: Marked) => o as Record<string, unknown>;
 
 /**
  * The most restrictive TLP level among the object's `object_marking_refs` (TLP 2.0 ids, and the
@@ -24,7 +27,7 @@ type Marked = { object_marking_refs?: unknown; granular_markings?: unknown; type
  * @example tlpOf({ …, object_marking_refs: [TLP_MARKING_IDS.green, TLP_MARKING_IDS.amber] }) // 'amber'
  */
 export function tlpOf(object: Marked): TlpLevel | undefined {
-  const refs = object.object_marking_refs;
+  const refs = props(object).object_marking_refs;
   if (!Array.isArray(refs)) return undefined;
   let level: TlpLevel | undefined;
   for (const ref of refs) {
@@ -40,14 +43,15 @@ export function tlpOf(object: Marked): TlpLevel | undefined {
  * recipient needs them to read the markings it receives.
  */
 export function effectiveTlpOf(object: Marked): TlpLevel {
-  if (object.type === 'marking-definition' && typeof object.id === 'string' && isTlpMarkingId(object.id)) return 'clear';
+  const { type, id } = props(object);
+  if (type === 'marking-definition' && typeof id === 'string' && isTlpMarkingId(id)) return 'clear';
   return tlpOf(object) ?? UNMARKED_DEFAULT_TLP;
 }
 
 /** The TLP granular markings of an object: each selector with the level marking it (non-TLP and `lang` markings are skipped). */
 export function granularTlpOf(object: Marked): { selector: string; level: TlpLevel }[] {
   const out: { selector: string; level: TlpLevel }[] = [];
-  const granular = object.granular_markings;
+  const granular = props(object).granular_markings;
   if (!Array.isArray(granular)) return out;
   for (const g of granular) {
     const ref = (g as { marking_ref?: unknown }).marking_ref;
@@ -61,7 +65,7 @@ export function granularTlpOf(object: Marked): { selector: string; level: TlpLev
 
 /** The organisation ids the object names as RED recipients (see `RED_RECIPIENTS_PROPERTY`). */
 export function redRecipientsOf(object: Marked): readonly string[] {
-  const list = object[RED_RECIPIENTS_PROPERTY];
+  const list = props(object)[RED_RECIPIENTS_PROPERTY];
   return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
 

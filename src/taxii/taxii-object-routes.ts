@@ -89,6 +89,8 @@ export function taxiiObjectRoutes(deps: TaxiiDeps) {
       const p: Principal = taxiiPrincipal(request);
       const { collectionId, objectId } = request.params as { collectionId: string; objectId: string };
       const scoped = callerStore(deps.store, p);
+      // Deleting needs read too: an organisation must not remove what it is not allowed to see.
+      await collectionFor(scoped, p, collectionId, 'read');
       await collectionFor(scoped, p, collectionId, 'write');
       const f = parseTaxiiFilters(request.query as Record<string, unknown>);
       if (!(await exists(scoped, collectionId, objectId, p.orgId))) {

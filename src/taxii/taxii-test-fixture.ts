@@ -27,10 +27,10 @@ export const t0 = 1_700_000_000_000;
 export const root = '/taxii2/api';
 
 export async function taxiiFixture(): Promise<TaxiiFixture> {
-  const store = await createStore(':memory:');
+  const clock = new ManualClock(t0);
+  const store = await createStore(':memory:', { clock });
   await store.migrate();
   const bus: Bus = await createBus('memory:');
-  const clock = new ManualClock(t0);
   for (const [id, parentId] of [['producer', null], ['member', null], ['client', 'producer'], ['writer', null], ['outsider', null]] as const) {
     await store.scoped(orgScope(id)).organisations.create({ id, name: id, parentId });
   }

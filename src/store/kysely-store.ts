@@ -5,6 +5,7 @@ import { randomIds, type IdGenerator } from '../shared/ids.js';
 import { alertRepo } from './alert-repo.js';
 import { auditRepo } from './audit-repo.js';
 import { eventRepo } from './event-repo.js';
+import { feedSubscriptionRepo } from './feed-subscription-repo.js';
 import { intelRepos } from './intel-repos.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import { organisationRepo } from './organisation-repo.js';
@@ -106,6 +107,7 @@ export class KyselyStore implements Store {
       alerts: alertRepo(ctx),
       audit: auditRepo(ctx),
       intel: intelRepos(ctx),
+      feeds: feedSubscriptionRepo(ctx),
     };
   }
 

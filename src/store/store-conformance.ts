@@ -6,6 +6,7 @@ import { alertCases } from './conformance/alert-cases.js';
 import { auditCases } from './conformance/audit-cases.js';
 import { batchCases } from './conformance/batch-cases.js';
 import { eventCases } from './conformance/event-cases.js';
+import { feedCases } from './conformance/feed-cases.js';
 import { intelObjectCases } from './conformance/intel-object-cases.js';
 import type { ConformanceContext } from './conformance/fixtures.js';
 import { organisationCases } from './conformance/organisation-cases.js';
@@ -98,5 +99,6 @@ export function storeConformance(name: string, factory: (env: StoreTestEnv) => P
     tenancyCases(ctx);
     intelObjectCases(ctx);
     taxiiCases(ctx);
+    feedCases(ctx);
   });
 }

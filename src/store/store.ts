@@ -8,8 +8,10 @@
  * is known.
  */
 
+import type { FeedSubscriptionRepo } from './feed-subscription-store.js';
 import type { IntelStore } from './intel-store.js';
 
+export type * from './feed-subscription-store.js';
 export type * from './intel-store.js';
 
 /**
@@ -184,6 +186,8 @@ export interface AuditRepo {
 export interface ScopedStore {
   /** STIX objects, TAXII collections and statuses, the indicator value index (intel-store.ts). */
   readonly intel: IntelStore;
+  /** Feed subscriptions (peer TAXII collections, MISP feeds) and their poll cursors. */
+  readonly feeds: FeedSubscriptionRepo;
   readonly scope: Scope;
   readonly organisations: OrganisationRepo;
   readonly tokens: TokenRepo;

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { ingestBatchesMigration } from './0002-ingest-batches.js';
 import { intelMigration } from './0003-intel.js';
+import { feedSubscriptionsMigration } from './0005-feed-subscriptions.js';
 
 /**
  * Runs a migration in a transaction when Kysely has not opened one. Kysely wraps migrations only
@@ -22,6 +23,7 @@ export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': atomic(initialMigration),
   '0002_ingest_batches': atomic(ingestBatchesMigration),
   '0003_intel': atomic(intelMigration),
+  '0005_feed_subscriptions': atomic(feedSubscriptionsMigration),
 };
 
 /** Kysely provider over the static list. */

@@ -60,7 +60,7 @@ if (available) {
         ),
       );
       expect(tables).toEqual([
-        'alerts', 'api_tokens', 'audit_log', 'events', 'indicator_values', 'ingest_batches', 'intel_objects', 'kysely_migration', 'kysely_migration_lock',
+        'alerts', 'api_tokens', 'audit_log', 'events', 'feed_subscriptions', 'indicator_values', 'ingest_batches', 'intel_objects', 'kysely_migration', 'kysely_migration_lock',
         'organisations', 'taxii_collection_grants', 'taxii_collection_objects', 'taxii_collections', 'taxii_statuses',
       ]);
     });

@@ -31,7 +31,7 @@ describe('sqlite store', () => {
     await first.close();
 
     const second = await createSqliteStore({ path });
-    expect(await second.migrate()).toEqual({ applied: [], current: '0003_intel' });
+    expect(await second.migrate()).toEqual({ applied: [], current: '0005_feed_subscriptions' });
     expect((await second.scoped(orgScope('org-a')).organisations.get('org-a'))?.name).toBe('A');
     expect(await second.scoped(orgScope('org-a')).audit.verify()).toBeNull();
     const db = (second as KyselyStore).db;

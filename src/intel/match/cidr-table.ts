@@ -10,6 +10,8 @@ export class CidrTable<K extends number | string> {
   private readonly byPrefix = new Map<number, SlotMap<K>>();
   /** Prefix lengths in use, longest first (most specific match reported first). */
   private prefixes: number[] = [];
+  /** The maps of `prefixes`, in the same order, so a lookup does no Map.get per prefix. */
+  private maps: Array<SlotMap<K>> = [];
   private readonly counts = new Map<number, number>();
 
   constructor(private readonly maskKey: (words: ArrayLike<number>, prefix: number) => K) {}
@@ -19,6 +21,7 @@ export class CidrTable<K extends number | string> {
     if (!map) {
       this.byPrefix.set(prefix, (map = new Map()));
       this.prefixes = [...this.prefixes, prefix].sort((a, b) => b - a);
+      this.maps = this.prefixes.map((p) => this.byPrefix.get(p)!);
     }
     const before = map.size;
     slotMapAdd(map, network, slot);
@@ -34,6 +37,7 @@ export class CidrTable<K extends number | string> {
       this.byPrefix.delete(prefix);
       this.counts.delete(prefix);
       this.prefixes = this.prefixes.filter((p) => p !== prefix);
+      this.maps = this.prefixes.map((p) => this.byPrefix.get(p)!);
     }
   }
 
@@ -43,8 +47,10 @@ export class CidrTable<K extends number | string> {
 
   /** Appends to `out` the slots of every network containing the address (no closure per call). */
   lookup(words: ArrayLike<number>, out: Array<number | number[]>): void {
-    for (const p of this.prefixes) {
-      const slots = this.byPrefix.get(p)!.get(this.maskKey(words, p));
+    const maps = this.maps;
+    const prefixes = this.prefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      const slots = maps[i]!.get(this.maskKey(words, prefixes[i]!));
       if (slots !== undefined) out.push(slots);
     }
   }

@@ -1,10 +1,10 @@
 import ipaddr from 'ipaddr.js';
 import type { Clock } from '../../shared/clock.js';
-import { ComparisonEvaluator, EvaluationError, validatePattern, type ComparisonExpression } from '../pattern/index.js';
+import { ComparisonEvaluator, EvaluationError, parseIpv6Words, validatePattern, type ComparisonExpression } from '../pattern/index.js';
 import { CidrTable, maskIpv4, maskIpv6 } from './cidr-table.js';
 import { eventObservation, type IndicatorEvent } from './event-observation.js';
 import { scoEcsFields } from './sco-ecs-fields.js';
-import { foldKey, KeyKind, keyKindCount, parseIpv4, simpleKeys, type SimpleKey } from './simple-indicator.js';
+import { fastSimpleKey, foldKey, KeyKind, keyKindCount, parseIpv4, simpleKeys, type SimpleKey } from './simple-indicator.js';
 import { slotMapAdd, slotMapRemove, type SlotMap } from './slot-map.js';
 
 /** The STIX indicator properties the index reads. */
@@ -121,7 +121,8 @@ export class IndicatorIndex {
       this.modified[slot] = modified;
       return { status: 'revoked' };
     }
-    const pattern = validatePattern(indicator.pattern);
+    const fast = fastSimpleKey(indicator.pattern);
+    const pattern = fast ? undefined : validatePattern(indicator.pattern);
     const slot = existing ?? this.allocate(indicator.id);
     if (existing !== undefined) {
       this.unregister(slot);
@@ -131,7 +132,7 @@ export class IndicatorIndex {
     this.modified[slot] = modified;
     this.validFrom[slot] = indicator.valid_from ? Date.parse(indicator.valid_from) : -Infinity;
     this.validUntil[slot] = indicator.valid_until ? Date.parse(indicator.valid_until) : Infinity;
-    const simple = simpleKeys(pattern);
+    const simple = fast ? [fast] : simpleKeys(pattern!);
     let shape: 'simple' | 'complex' | 'windowed';
     if (simple) {
       shape = 'simple';
@@ -145,7 +146,7 @@ export class IndicatorIndex {
       }
       for (const k of simple) this.registerKey(k, slot);
     } else {
-      let root = pattern.root;
+      let root = pattern!.root;
       while (root.kind === 'group') root = root.inner;
       if (root.kind === 'observation') {
         shape = 'complex';
@@ -276,15 +277,18 @@ export class IndicatorIndex {
 
   /** IPv6 lookups; returns the IPv4 address of an IPv4-mapped address, else -1. */
   private collect6(value: string): number {
-    let addr: ipaddr.IPv6;
-    try {
-      addr = ipaddr.IPv6.parse(value);
-    } catch {
-      return -1;
+    if (!parseIpv6Words(value, this.words6)) {
+      let addr: ipaddr.IPv6;
+      try {
+        addr = ipaddr.IPv6.parse(value);
+      } catch {
+        return -1;
+      }
+      const p = addr.parts;
+      for (let w = 0; w < 4; w++) this.words6[w] = ((p[w * 2]! << 16) | p[w * 2 + 1]!) >>> 0;
     }
-    if (addr.isIPv4MappedAddress()) return parseIpv4(addr.toIPv4Address().toString());
-    const p = addr.parts;
-    for (let w = 0; w < 4; w++) this.words6[w] = ((p[w * 2]! << 16) | p[w * 2 + 1]!) >>> 0;
+    const w6 = this.words6;
+    if (w6[0] === 0 && w6[1] === 0 && w6[2] === 0xffff) return w6[3]!;
     const exact = this.maps[KeyKind.Ip6]!.get(maskIpv6(this.words6, 128));
     if (exact !== undefined) this.hits.push(exact);
     if (this.cidr6.prefixCount > 0) this.cidr6.lookup(this.words6, this.hits);

@@ -8,5 +8,6 @@ export { parsePattern } from './pattern-parser.js';
 export { validatePattern, type ValidatedPattern } from './validate-pattern.js';
 export { ComparisonEvaluator, selectPath, type ObservationScope } from './evaluate-comparison.js';
 export { EvaluationError } from './compare-values.js';
-export { parseCidr, cidrContains, wordMask, type Cidr } from './ip-cidr.js';
+export { parseCidr, parseDottedQuad, parseIpv6Words, cidrContains, wordMask, type Cidr } from './ip-cidr.js';
 export { normalizeTimestamp } from './pattern-literals.js';
+export { matchObservedData, type ObservedDataMatch, type MatchObservedDataOptions } from './match-observed-data.js';

@@ -42,6 +42,29 @@ const rules: Array<[TokenKind, RegExp]> = [
   ['LE', /<=/y],
   ['GE', />=/y],
 ];
+const rulesNamed = (...kinds: TokenKind[]): Array<[TokenKind, RegExp]> => rules.filter(([k]) => kinds.includes(k));
+const numberRules = rulesNamed('IntNeg', 'IntPos', 'FloatNeg', 'FloatPos');
+const identRules = rulesNamed('Ident', 'IdentHyphen');
+const firstCharRules: Record<string, Array<[TokenKind, RegExp]>> = {
+  h: rulesNamed('Hex', 'Ident', 'IdentHyphen'),
+  b: rulesNamed('Binary', 'Ident', 'IdentHyphen'),
+  t: rulesNamed('Bool', 'Timestamp', 'Ident', 'IdentHyphen'),
+  f: rulesNamed('Bool', 'Ident', 'IdentHyphen'),
+  "'": rulesNamed('String'),
+  '=': rulesNamed('EQ'),
+  '!': rulesNamed('NEQ'),
+  '<': rulesNamed('NEQ', 'LE'),
+  '>': rulesNamed('GE'),
+};
+
+/** Only the rules that can start with this character: the lexer runs on a million indicators at load. */
+function candidatesFor(c: number): Array<[TokenKind, RegExp]> {
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) return numberRules;
+  const listed = firstCharRules[String.fromCharCode(c)];
+  if (listed) return listed;
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? identRules : [];
+}
+
 const single: Record<string, TokenKind> = {
   '<': 'LT', '>': 'GT', "'": 'QUOTE', ':': 'COLON', '.': 'DOT', ',': 'COMMA', ')': 'RPAREN', '(': 'LPAREN',
   ']': 'RBRACK', '[': 'LBRACK', '+': 'PLUS', '-': 'MINUS', '^': 'POWER', '/': 'DIVIDE', '*': 'ASTERISK',
@@ -75,7 +98,7 @@ export function tokenizePattern(source: string): Token[] {
       continue;
     }
     let best: Token | undefined;
-    for (const [kind, re] of rules) {
+    for (const [kind, re] of candidatesFor(source.charCodeAt(pos))) {
       re.lastIndex = pos;
       const m = re.exec(source);
       if (m && (!best || m[0].length > best.text.length)) best = { kind, text: m[0], offset: pos };

@@ -8,6 +8,7 @@ const hashLengths: Record<string, [string, number]> = {
   md5: ['MD5', 32], 'sha-1': ['SHA-1', 40], sha1: ['SHA-1', 40], 'sha-256': ['SHA-256', 64], sha256: ['SHA-256', 64],
   'sha-512': ['SHA-512', 128], sha512: ['SHA-512', 128], 'sha3-256': ['SHA3-256', 64], 'sha3-512': ['SHA3-512', 128],
 };
+const hexOnly = /^[0-9a-fA-F]*$/;
 const specTypeName = /^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$/;
 
 /** A pattern that parsed and passed the spec's rules, with advisory notes that do not reject it. */
@@ -40,7 +41,7 @@ export function validatePattern(source: string): ValidatedPattern {
     const prev = c.path.steps[c.path.steps.length - 2];
     if (prev?.kind === 'key' && prev.key === 'hashes' && last?.kind === 'key' && !Array.isArray(c.value) && c.value.kind === 'string' && (c.operator === '=' || c.operator === '!=')) {
       const spec = hashLengths[last.key.toLowerCase()];
-      if (spec && !new RegExp(`^[0-9a-fA-F]{${spec[1]}}$`).test(c.value.value)) fail(`'${c.value.value}' is not a valid ${spec[0]} hash`, c.valueOffset);
+      if (spec && (c.value.value.length !== spec[1] || !hexOnly.test(c.value.value))) fail(`'${c.value.value}' is not a valid ${spec[0]} hash`, c.valueOffset);
     }
     if (Array.isArray(c.value)) {
       const kinds = new Set(c.value.map(literalFamily));

@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { issueApiToken } from '../src/governance/index.js';
 import { loadRulePaths, readEvents } from '../src/hunt/index.js';
 import { createLogger, startNode, type Node } from '../src/server/runtime.js';
 import { orgScope } from '../src/store/index.js';
-import { root, runCli } from './cli-process.js';
+import { root, runCli, spawnCli } from './cli-process.js';
 
 const testdata = path.resolve(root, '../shared/testdata');
 const datasets = path.join(testdata, 'security-datasets/datasets');
@@ -30,6 +32,20 @@ detection:
   condition: selection
 level: low
 `;
+
+/** Runs the CLI with binary stdin (runCli takes text). */
+function runCliWithBytes(args: string[], input: Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin!.end(input);
+  });
+}
 
 async function countEvents(file: string): Promise<number> {
   let n = 0;
@@ -90,6 +106,34 @@ describe.runIf(haveData)('shieldwall ingest and status against a running node', 
     expect(summary.events).toBe(cef.length + 1);
     expect(summary.rejected.JSON_INVALID).toBe(1);
     expect(summary.accepted + Object.values(summary.rejected).reduce((a, b) => a + b, 0)).toBe(cef.length + 1);
+  });
+
+  it('sends every format hunt reads (.json, .jsonl, .json.gz, .zip, .evtx) and a gzip JSON array on stdin, without a progress bar off a TTY', async () => {
+    const eve = path.join(testdata, 'suricata/suricata-verify/alert-testmyids/eve.json');
+    const evtx = path.join(testdata, 'sigma-regression/regression_data/rules-emerging-threats/2026/Exploits/RedSun/pipe_created_win_exploit_redsun_named_pipe/9b4e7c2a-3f6d-4a8b-b5e9-1c7d3f2e6a4b.evtx');
+    const jsonl = path.join(dir, 'httplistener.jsonl');
+    writeFileSync(jsonl, gunzipSync(readFileSync(files[0]!)));
+    const jsonGz = path.join(dir, 'eve.json.gz');
+    writeFileSync(jsonGz, gzipSync(readFileSync(eve)));
+    const zip = path.join(dir, 'bundle.zip');
+    writeFileSync(zip, zipSync({ 'eve.json': readFileSync(eve), 'pipe.evtx': readFileSync(evtx) }));
+    const evtxCopy = path.join(dir, 'pipe.evtx');
+    copyFileSync(evtx, evtxCopy);
+    const inputs = [eve, jsonl, jsonGz, zip, evtxCopy];
+    const counts = await Promise.all(inputs.map(countEvents));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    const want = counts.reduce((a, b) => a + b, 0);
+    const before = await stored();
+    const res = await runCli(['ingest', '--to', node.address, '--token', token, '--format', 'json', ...inputs]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ files: inputs.length, events: want, accepted: want, malformed: 0, batchesRefused: 0 });
+    expect(res.stderr).not.toContain('ingesting [');
+    expect((await stored()) - before).toBe(want);
+
+    const array = gzipSync(JSON.stringify(readFileSync(eve, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as object), null, 2));
+    const piped = await runCliWithBytes(['ingest', '--to', node.address, '--token', token, '--format', 'json', '-'], array);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ events: counts[0], accepted: counts[0], malformed: 0 });
   });
 
   it('cuts batches below the node body limit (10 MiB after gunzip) even when --batch allows more', async () => {

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { readEventBatches } from '../../hunt/index.js';
 import { IngestClient, batchKey, type BatchOutcome } from '../../ingest/client/ingest-client.js';
+import { stdinRecords } from '../../ingest/client/stdin-records.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat, printData, renderTable } from '../output.js';
 
@@ -38,7 +38,7 @@ export interface IngestSummary {
 export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
-    .description('send events (.json, .ndjson/.jsonl, .gz, .zip, .evtx, or - for NDJSON/lines on stdin) to a running node')
+    .description('send events (.json, .ndjson/.jsonl, .gz, .zip, .evtx, or - for stdin: NDJSON, syslog/CEF lines or a JSON array, gzip or not) to a running node')
     .argument('<files...>', 'event files, or - for stdin')
     .addOption(new Option('--to <url>', 'node URL').env('SHIELDWALL_URL').default('http://127.0.0.1:8080'))
     .addOption(new Option('--token <token>', 'API token (role sensor or above)').env('SHIELDWALL_TOKEN'))
@@ -108,9 +108,10 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
     };
     try {
       if (file === '-') {
-        for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-          if (line.trim() !== '') await add(line);
-        }
+        const onMalformed = (m: { line: number; message: string }) => {
+          if (s.malformed++ < 5) process.stderr.write(`malformed event: stdin line ${m.line}: ${m.message}\n`);
+        };
+        for await (const record of stdinRecords(process.stdin, onMalformed)) await add(record);
       } else {
         const onBytes = (n: number) => void (read += n);
         for await (const chunk of readEventBatches(file, { onBytes, label: file })) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createBus, type Bus } from '../bus/index.js';
 import { issueApiToken } from '../governance/index.js';
 import { TLP_MARKING_IDS, type TlpLevel } from '../intel/tlp/index.js';
@@ -19,7 +19,7 @@ export interface TaxiiFixture {
   clock: ManualClock;
   token(org: string, role?: Role): Promise<string>;
   /** A TAXII request with Bearer auth and the TAXII Accept header. */
-  request(opts: InjectOptions & { token?: string }): ReturnType<FastifyInstance['inject']>;
+  request(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function taxiiFixture(): Promise<TaxiiFixture> {
 }
 
 /** A valid STIX 2.1 indicator marked `tlp`, number `n`, version `modified`. */
-export function indicator(n: number, tlp: TlpLevel | null = 'green', modified = '2024-01-01T00:00:00.000Z'): Record<string, unknown> {
+export function indicator(n: number, tlp: TlpLevel | null = 'green', modified = '2024-01-01T00:00:00.000Z'): Record<string, unknown> & { id: string } {
   return {
     type: 'indicator',
     spec_version: '2.1',

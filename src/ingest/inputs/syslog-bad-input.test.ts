@@ -99,7 +99,7 @@ describe.runIf(captures)('syslog listeners on bad input (real frames, real inges
     const sender = async (address: string) => {
       const s = createSocket('udp4');
       await new Promise<void>((resolve) => s.bind({ address, port: 0 }, () => resolve()));
-      open.push({ close: async () => s.close() });
+      open.push({ close: async () => { s.close(); } });
       return (bytes: Buffer) => new Promise<void>((resolve, reject) => s.send(bytes, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
     };
     const bad = await sender('127.0.0.2');

@@ -10,7 +10,9 @@ import { IntelService } from '../intel-service.js';
 import { organisationIdentityId } from '../stix/index.js';
 import { validateStixObject } from '../stix/node.js';
 import { IndicatorBroadcast, type IndicatorUpdate } from './indicator-broadcast.js';
-import { IntelDetection, type IntelDetectionEvent } from './intel-detection.js';
+import type { IndicatorEvent } from '../match/index.js';
+import { IntelDetection, type IntelAlertedEvent } from './intel-detection.js';
+import { IntelMatcher } from './intel-matcher.js';
 import { sightingIdFor } from './sighting-recorder.js';
 import { buildSimpleIndicator } from './simple-indicator.js';
 import { SightingThreshold } from './sighting-threshold.js';
@@ -18,7 +20,9 @@ import { SightingThreshold } from './sighting-threshold.js';
 const eveFile = path.resolve(import.meta.dirname, '../../../../shared/testdata/suricata/suricata-verify/alert-testmyids/eve.json');
 
 /** The real Suricata alert of testmyids.com: 82.165.177.154 answers `uid=0(root)` to 10.16.1.11 (curl/7.43.0). */
-function realEvents(prefix: string): IntelDetectionEvent[] {
+type TestEvent = IntelAlertedEvent & IndicatorEvent;
+
+function realEvents(prefix: string): TestEvent[] {
   return readFileSync(eveFile, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -35,6 +39,10 @@ describe('IntelDetection', () => {
   let broadcast: IndicatorBroadcast;
   let intel: IntelService;
   let detection: IntelDetection | undefined;
+  let matcher: IntelMatcher;
+  /** What the detection engine does per batch: match in its thread, then the stage records. */
+  const detect = (orgId: string, events: TestEvent[]) =>
+    detection!.record(orgId, events.flatMap((event) => matcher.match(orgId, event).map((hit) => ({ event, hit }))));
   const clock = new ManualClock(Date.parse('2026-11-26T01:00:00Z'));
   const ctx = { clock, ids: randomIds };
 
@@ -48,6 +56,7 @@ describe('IntelDetection', () => {
     broadcast = new IndicatorBroadcast(bus, 'det');
     await broadcast.start();
     intel = new IntelService({ store, clock, ids: randomIds, broadcast });
+    matcher = new IntelMatcher(clock);
   });
   afterEach(async () => {
     await detection?.stop();
@@ -66,10 +75,11 @@ describe('IntelDetection', () => {
     await importAs('producer', green as never, amber as never);
     detection = new IntelDetection({ store, clock, ids: randomIds });
     await detection.start();
-    expect(detection.size()).toBe(2);
+    expect(await detection.attach(matcher)).toBe(2);
+    expect(matcher.size()).toBe(2);
 
     const events = realEvents('m');
-    const stored = await detection.detect('member', events);
+    const stored = await detect('member', events);
     expect(stored).toBeGreaterThan(0);
     const alerts = (await store.scoped(orgScope('member')).alerts.query({ limit: 1000 })).items;
     expect(new Set(alerts.map((a) => a.ruleId))).toEqual(new Set([green.id]));
@@ -77,14 +87,14 @@ describe('IntelDetection', () => {
     expect((alerts[0]!.data.matched as { value: string }).value).toBe('82.165.177.154');
 
     // A redelivered batch stores nothing twice and leaves the sighting count alone.
-    expect(await detection.detect('member', events)).toBe(0);
+    expect(await detect('member', events)).toBe(0);
     const sighting = await store.scoped(orgScope('member')).intel.objects.get(sightingIdFor('member', green.id));
     const s = JSON.parse(sighting!.json) as Record<string, unknown>;
     expect(validateStixObject(s)).toEqual({ ok: true });
     expect(s).toMatchObject({ type: 'sighting', sighting_of_ref: green.id, where_sighted_refs: [organisationIdentityId('member')], count: stored });
 
     // The producer's client receives AMBER: both indicators match its copy of the events.
-    await detection.detect('client', realEvents('c'));
+    await detect('client', realEvents('c'));
     const clientAlerts = (await store.scoped(orgScope('client')).alerts.query({ limit: 1000 })).items;
     expect(new Set(clientAlerts.map((a) => a.ruleId))).toEqual(new Set([green.id, amber.id]));
   });
@@ -93,17 +103,18 @@ describe('IntelDetection', () => {
     const updates: { update: IndicatorUpdate; latencyMs: number }[] = [];
     detection = new IntelDetection({ store, clock, ids: randomIds, broadcast, onUpdate: (update, latencyMs) => updates.push({ update, latencyMs }) });
     await detection.start();
-    expect(await detection.detect('member', realEvents('before'))).toBe(0);
+    await detection.attach(matcher);
+    expect(await detect('member', realEvents('before'))).toBe(0);
     const ind = buildSimpleIndicator({ orgId: 'producer', type: 'domain-name', value: 'www.testmyids.com', tlp: 'green' }, ctx);
     await importAs('producer', ind as never);
     expect(updates.map((u) => u.update.reason)).toEqual(['import']);
     expect(updates[0]!.latencyMs).toBe(0);
-    expect(await detection.detect('member', realEvents('after'))).toBeGreaterThan(0);
+    expect(await detect('member', realEvents('after'))).toBeGreaterThan(0);
 
     const revoked = { ...ind, revoked: true, modified: '2026-11-26T02:00:00.000Z' };
     await importAs('producer', revoked);
-    expect(detection.size()).toBe(0);
-    expect(await detection.detect('member', realEvents('revoked'))).toBe(0);
+    expect(matcher.size()).toBe(0);
+    expect(await detect('member', realEvents('revoked'))).toBe(0);
   });
 
   it('confirms an indicator once its sightings reach the threshold within the window, and publishes it', async () => {
@@ -114,12 +125,13 @@ describe('IntelDetection', () => {
     const threshold = new SightingThreshold({ threshold: 3, windowMs: 60_000, clock });
     detection = new IntelDetection({ store, clock, ids: randomIds, broadcast, threshold });
     await detection.start();
+    await detection.attach(matcher);
     const one = realEvents('t').filter((e) => (e.ecs as Record<string, unknown>)['source.ip'] === '82.165.177.154').slice(0, 1);
     expect(one).toHaveLength(1);
-    for (let i = 0; i < 2; i++) await detection.detect('member', [{ ...one[0]!, id: `t-${i}` }]);
+    for (let i = 0; i < 2; i++) await detect('member', [{ ...one[0]!, id: `t-${i}` }]);
     expect(published.filter((u) => u.reason === 'sightings')).toEqual([]);
     clock.advance(1000);
-    await detection.detect('member', [{ ...one[0]!, id: 't-2' }]);
+    await detect('member', [{ ...one[0]!, id: 't-2' }]);
     expect(published.filter((u) => u.reason === 'sightings')).toMatchObject([{ confirmedBy: 'member', add: [{ producerOrgId: 'producer', object: { id: ind.id } }] }]);
     const s = await store.scoped(orgScope('member')).intel.objects.get(sightingIdFor('member', ind.id));
     expect(JSON.parse(s!.json)).toMatchObject({ count: 3 });

@@ -1,0 +1,121 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../shared/clock.js';
+import type { IdGenerator } from '../../shared/ids.js';
+import { createStore, orgScope, type Store } from '../../store/index.js';
+import { IntelService } from '../intel-service.js';
+import { FeedPoller } from './feed-poller.js';
+import { FeedPollingService, type PollTimer } from './feed-polling-service.js';
+
+const feedExample = fileURLToPath(new URL('../../../../shared/testdata/misp/feed-example/', import.meta.url));
+const t0 = Date.UTC(2026, 10, 26, 1, 0, 0);
+
+function uuids(): IdGenerator {
+  let n = 0;
+  return { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
+}
+
+let store: Store;
+let clock: ManualClock;
+let dir: string;
+let poller: FeedPoller;
+
+beforeEach(async () => {
+  clock = new ManualClock(t0);
+  store = await createStore(':memory:', { clock });
+  await store.migrate();
+  await store.scoped(orgScope('cert-a')).organisations.create({ id: 'cert-a', name: 'CERT A' });
+  dir = mkdtempSync(join(tmpdir(), 'misp-feed-'));
+  cpSync(feedExample, dir, { recursive: true });
+  const intel = new IntelService({ store, clock, ids: uuids() });
+  poller = new FeedPoller({ store, importer: intel, clock, ids: uuids() });
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const subscribe = (interval = 600) =>
+  store.scoped(orgScope('cert-a')).feeds.create({ id: 'misp-1', orgId: 'cert-a', kind: 'misp-feed', url: dir, intervalS: interval });
+
+describe('FeedPoller on a MISP feed directory', () => {
+  it('imports every event of the feed, then only the events whose timestamp changed', async () => {
+    const sub = await subscribe();
+    const first = await poller.poll(sub);
+    expect(first).toMatchObject({ subscription: 'misp-1', org: 'cert-a', events: 11, error: null });
+    expect(first.rejected).toBe(0);
+    expect(first.accepted).toBe(first.objects);
+    expect(first.objects).toBeGreaterThan(500);
+    expect(first.unsupported).toMatchObject({ text: expect.any(Number) });
+    const stored = await store.scoped(orgScope('cert-a')).intel.objects.get('report--57c4445b-c548-4654-af0b-4be3950d210f');
+    expect(stored).not.toBeNull();
+    console.log(`MISP feed-example: 11/11 events, ${first.objects} objects imported, ${first.rejected} rejected`);
+
+    const again = await poller.poll((await store.scoped(orgScope('cert-a')).feeds.get('misp-1'))!);
+    expect(again).toMatchObject({ events: 0, objects: 0, error: null });
+
+    // The publisher edits one event: only it is fetched again.
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { timestamp: number }>;
+    manifest['57c4445b-c548-4654-af0b-4be3950d210f']!.timestamp += 60;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const third = await poller.poll((await store.scoped(orgScope('cert-a')).feeds.get('misp-1'))!);
+    expect(third).toMatchObject({ events: 1, rejected: 0, error: null });
+    const saved = await store.scoped(orgScope('cert-a')).feeds.get('misp-1');
+    expect(JSON.parse(saved!.cursor!)['57c4445b-c548-4654-af0b-4be3950d210f']).toBe(manifest['57c4445b-c548-4654-af0b-4be3950d210f']!.timestamp);
+  });
+
+  it('keeps going when one event file is missing, and records the error without advancing past it', async () => {
+    rmSync(join(dir, '5a0a9aa9-23a4-4607-b6df-41a9950d210f.json'));
+    const report = await poller.poll(await subscribe());
+    expect(report.events).toBe(10);
+    expect(report.error).toMatch(/1 of 11 events failed: .*5a0a9aa9/);
+    const saved = await store.scoped(orgScope('cert-a')).feeds.get('misp-1');
+    expect(saved).toMatchObject({ lastError: report.error, lastPolledAt: t0 });
+    expect(Object.keys(JSON.parse(saved!.cursor!))).toHaveLength(10);
+  });
+
+  it('reports an unreadable feed as the poll error', async () => {
+    rmSync(join(dir, 'manifest.json'));
+    const report = await poller.poll(await subscribe());
+    expect(report).toMatchObject({ objects: 0, cursor: null });
+    expect(report.error).toMatch(/manifest\.json/);
+  });
+});
+
+describe('FeedPollingService', () => {
+  it('polls due subscriptions on its ticks and stops cleanly', async () => {
+    await subscribe(600);
+    const pending: { ms: number; fn: () => void }[] = [];
+    const timer: PollTimer = {
+      set: (ms, fn) => {
+        const entry = { ms, fn };
+        pending.push(entry);
+        return entry;
+      },
+      clear: (handle) => {
+        const at = pending.indexOf(handle as (typeof pending)[number]);
+        if (at >= 0) pending.splice(at, 1);
+      },
+    };
+    const reports: string[] = [];
+    const service = new FeedPollingService({ poller, store, clock, timer, tickMs: 10_000, onReport: (r) => reports.push(`${r.subscription}:${r.events}`) });
+
+    expect(await service.tick()).toHaveLength(1);
+    clock.advance(599_000);
+    expect(await service.tick()).toHaveLength(0);
+    clock.advance(1_000);
+    expect(await service.tick()).toHaveLength(1);
+    expect(reports).toEqual(['misp-1:11', 'misp-1:0']);
+
+    service.start();
+    expect(pending.map((p) => p.ms)).toEqual([0]);
+    pending.shift()!.fn();
+    await service.stop();
+    expect(pending).toEqual([]);
+  });
+});

@@ -19,6 +19,8 @@ import { buildServer, type RoutePlugin } from './build-server.js';
 import { createMetricsRegistry } from './plugins/metrics.js';
 import { eventIngestRoutes } from './routes/event-ingest-routes.js';
 import { ruleRoutes, type RuleCatalog } from './routes/rule-routes.js';
+import { indicatorRoutes } from './routes/indicator-routes.js';
+import { IndicatorBroadcast, IntelService } from '../intel/index.js';
 
 /** A running Shieldwall node. */
 export interface Node {
@@ -30,6 +32,8 @@ export interface Node {
   /** Token created on first start (null afterwards). */
   firstStart: { orgId: string; token: string } | null;
   pipeline: Pipeline;
+  /** Threat intelligence: import, search, export, confirmation (early warning). */
+  intel: IntelService;
   /** Rules in force and load failures at start. */
   rules: { loaded: number; failed: number; loadMs: number };
   /** Bound `host:port` of each syslog listener configured in `ingest.syslog` (empty when none). */
@@ -136,9 +140,13 @@ export async function startNode(
         return { loaded: next.engine.rules().length, failed: next.failed, errors: next.errors };
       },
     };
+    const broadcast = new IndicatorBroadcast(bus, config.bus.namespace);
+    await broadcast.start();
+    const intel = new IntelService({ store, clock, ids, broadcast });
     const routes: RoutePlugin[] = [
       eventIngestRoutes({ ingest: pipeline.ingest, bodyLimit: config.http.bodyLimit }),
       ruleRoutes(catalog),
+      indicatorRoutes({ intel, clock, ids }),
       ...(opts.routes ?? []),
     ];
     app = await buildServer({ config, store, bus, clock, logger, registry }, routes);
@@ -148,7 +156,7 @@ export async function startNode(
     const address = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     let closing: Promise<void> | undefined;
     const node: Node = {
-      app, store, bus, address, firstStart, pipeline,
+      app, store, bus, address, firstStart, pipeline, intel,
       rules: { loaded: loaded.engine.rules().length, failed: loaded.failed, loadMs: loaded.loadMs },
       syslog: syslog.addresses,
       close: () =>

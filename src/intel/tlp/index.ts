@@ -12,7 +12,7 @@ export {
   tlp1MarkingDefinition,
   type TlpLevel,
 } from './tlp-markings.js';
-export { UNMARKED_DEFAULT_TLP, RED_RECIPIENTS_PROPERTY, tlpOf, tlpLevelOf, effectiveTlpOf, granularTlpOf, redRecipientsOf } from './tlp-of.js';
+export { UNMARKED_DEFAULT_TLP, RED_RECIPIENTS_PROPERTY, tlpOf, tlpLevelOf, effectiveTlpOf, releaseLevelsOf, granularTlpOf, redRecipientsOf } from './tlp-of.js';
 export { orgGraphFromOrganisations, type OrgGraph } from './org-graph.js';
 export { createReleasePolicy, type ReleasePolicy, type Recipient } from './release-policy.js';
 export { redactSelected } from './redact-selected.js';

@@ -6,6 +6,9 @@ import { parseSelector, type SelectorStep } from '../stix/granular-selector.js';
  */
 const NESTED_REQUIRED = new Set(['source_name', 'kill_chain_name', 'phase_name', 'selectors']);
 
+/** An external reference must keep one of these besides its source_name (STIX 2.1 §2.5). */
+const REFERENCE_CONTENT = ['description', 'url', 'external_id'];
+
 const REMOVED = Symbol('removed');
 
 /**
@@ -72,6 +75,7 @@ function prune(value: unknown, path: SelectorStep[], cut: Set<string>, indexMaps
       } else out[k] = v;
     }
     if (lostRequired) return REMOVED;
+    if (path.length === 2 && path[0] === 'external_references' && !REFERENCE_CONTENT.some((k) => Object.hasOwn(out, k))) return REMOVED;
     return Object.keys(out).length === 0 && Object.keys(value).length > 0 ? REMOVED : out;
   }
   return value;

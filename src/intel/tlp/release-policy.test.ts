@@ -77,6 +77,11 @@ describe('object-level TLP', () => {
     expect(who(indicator({ object_marking_refs: [TLP_MARKING_IDS.clear, TLP_MARKING_IDS.amber] }))).toEqual(['nato-cert', 'client-1']);
   });
 
+  it('RED with AMBER reaches only named recipients that AMBER allows too', () => {
+    const o = indicator({ object_marking_refs: [TLP_MARKING_IDS.amber, TLP_MARKING_IDS.red], x_shieldwall_red_recipients: ['client-1', 'member-x'] });
+    expect(who(o)).toEqual(['nato-cert', 'client-1']);
+  });
+
   it('the official TLP definitions go to everyone', () => {
     expect(who(tlpMarkingDefinition('red'))).toHaveLength(6);
   });

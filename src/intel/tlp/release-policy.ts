@@ -1,8 +1,8 @@
 import { isScoType } from '../stix/stix-id.js';
 import type { OrgGraph } from './org-graph.js';
 import { redactSelected } from './redact-selected.js';
-import { tlpRank, type TlpLevel } from './tlp-markings.js';
-import { effectiveTlpOf, granularTlpOf, RED_RECIPIENTS_PROPERTY, redRecipientsOf } from './tlp-of.js';
+import type { TlpLevel } from './tlp-markings.js';
+import { granularTlpOf, RED_RECIPIENTS_PROPERTY, redRecipientsOf, releaseLevelsOf } from './tlp-of.js';
 
 /** Who an object would go to: an organisation of (or known to) this deployment, or anyone. */
 export type Recipient = { kind: 'org'; orgId: string } | { kind: 'public' };
@@ -71,8 +71,11 @@ const REQUIRED_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
  * - AMBER+STRICT: the producing organisation only;
  * - RED: the producing organisation and the organisations the object names in
  *   `x_shieldwall_red_recipients`.
- * An object's level is its most restrictive TLP object marking, AMBER+STRICT when it has none
- * (`UNMARKED_DEFAULT_TLP`). Granular TLP markings further restrict the content they select.
+ * An object goes to a recipient only if every TLP object marking it carries allows them
+ * (AMBER+STRICT when it has none, `UNMARKED_DEFAULT_TLP`); the content a granular TLP marking
+ * selects goes only if that marking allows them too, and is removed otherwise. With several
+ * markings on the same content the most restrictive wins, and RED with AMBER or GREEN reaches
+ * only named recipients that the other rule allows as well.
  */
 export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
   function allows(level: TlpLevel, producerOrgId: string, recipient: Recipient, redRecipients: readonly string[] = []): boolean {
@@ -95,12 +98,12 @@ export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
   /** Selectors the recipient may not read; undefined when the object itself must not go. */
   function deniedSelectors(object: object, producerOrgId: string, recipient: Recipient): string[] | undefined {
     const red = redRecipientsOf(object);
-    const level = effectiveTlpOf(object);
-    if (!allows(level, producerOrgId, recipient, red)) return undefined;
+    // Every TLP marking that applies must allow the recipient: RED's named recipients are not
+    // necessarily AMBER's clients, so "the most restrictive" alone would let one rule override another.
+    for (const level of releaseLevelsOf(object)) if (!allows(level, producerOrgId, recipient, red)) return undefined;
     const denied: string[] = [];
-    for (const { selector, level: l } of granularTlpOf(object)) {
-      // A granular marking can only add restriction to the object's own level.
-      if (tlpRank(l) > tlpRank(level) && !allows(l, producerOrgId, recipient, red)) denied.push(selector);
+    for (const { selector, level } of granularTlpOf(object)) {
+      if (!allows(level, producerOrgId, recipient, red)) denied.push(selector);
     }
     if (Object.hasOwn(object, RED_RECIPIENTS_PROPERTY) && !(recipient.kind === 'org' && recipient.orgId === producerOrgId)) {
       denied.push(RED_RECIPIENTS_PROPERTY);

@@ -48,6 +48,17 @@ export function effectiveTlpOf(object: Marked): TlpLevel {
   return tlpOf(object) ?? UNMARKED_DEFAULT_TLP;
 }
 
+/**
+ * Every TLP level the object's own markings carry (`UNMARKED_DEFAULT_TLP` when none, CLEAR for
+ * the official TLP definitions): the release policy requires each of them to allow a recipient.
+ */
+export function releaseLevelsOf(object: Marked): TlpLevel[] {
+  if (effectiveTlpOf(object) === 'clear' && tlpOf(object) === undefined) return ['clear'];
+  const refs = props(object).object_marking_refs;
+  const levels = Array.isArray(refs) ? refs.map((r) => (typeof r === 'string' ? tlpLevelOfMarking(r) : undefined)).filter((l): l is TlpLevel => l !== undefined) : [];
+  return levels.length > 0 ? [...new Set(levels)] : [UNMARKED_DEFAULT_TLP];
+}
+
 /** The TLP granular markings of an object: each selector with the level marking it (non-TLP and `lang` markings are skipped). */
 export function granularTlpOf(object: Marked): { selector: string; level: TlpLevel }[] {
   const out: { selector: string; level: TlpLevel }[] = [];

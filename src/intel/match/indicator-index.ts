@@ -6,6 +6,7 @@ import { eventObservation, type IndicatorEvent } from './event-observation.js';
 import { scoEcsFields } from './sco-ecs-fields.js';
 import { fastSimpleKey, foldKey, KeyKind, keyKindCount, parseIpv4, simpleKeys, type SimpleKey } from './simple-indicator.js';
 import { slotMapAdd, slotMapRemove, type SlotMap } from './slot-map.js';
+import { WindowedPattern, type WindowLimits } from './windowed-pattern.js';
 
 /** The STIX indicator properties the index reads. */
 export interface IndicatorInput {
@@ -57,8 +58,8 @@ const none: IndicatorMatch[] = [];
  * addresses, CIDRs, domains, URLs, hashes, e-mail addresses, user agents, and ORs of those) live
  * in per-kind hash maps and a prefix-length CIDR table; single-observation patterns of any other
  * shape run through the STIX comparison evaluator on the event's SCOs; patterns over several
- * observations or with qualifiers (`windowed`) are kept but need an observation window and are
- * not matched per event. State is kept per slot in typed arrays: no object or closure per
+ * observations or with qualifiers (`windowed`) keep a bounded window of the events that satisfied
+ * one of their observation expressions (see WindowedPattern). State is kept per slot in typed arrays: no object or closure per
  * indicator, so a million indicators stay well under 1 GB.
  *
  * @example
@@ -83,13 +84,20 @@ export class IndicatorIndex {
   private readonly cidr4 = new CidrTable<number>(maskIpv4);
   private readonly cidr6 = new CidrTable<string>(maskIpv6);
   private readonly complex = new Map<number, ComparisonEvaluator>();
-  private readonly windowed = new Set<number>();
+  private readonly windowed = new Map<number, WindowedPattern>();
+  private readonly windowLimits: WindowLimits;
   private readonly hits: Array<number | number[]> = [];
   private readonly words6 = new Uint32Array(4);
   private readonly word4 = new Uint32Array(1);
 
-  constructor(options: { clock: Clock }) {
+  /**
+   * @param options.clock time for validity checks and for events without their own time.
+   * @param options.window limits of the live windows of windowed patterns (default: 1 hour when
+   *   a pattern has no WITHIN, 1,024 remembered observations per indicator).
+   */
+  constructor(options: { clock: Clock; window?: Partial<WindowLimits> }) {
     this.clock = options.clock;
+    this.windowLimits = { defaultSpanMs: 3_600_000, maxEntries: 1024, ...options.window };
   }
 
   /** Indicators held (revoked ones are forgotten, so they are not counted). */
@@ -155,7 +163,7 @@ export class IndicatorIndex {
       } else {
         shape = 'windowed';
         this.shape[slot] = SHAPE_WINDOWED;
-        this.windowed.add(slot);
+        this.windowed.set(slot, new WindowedPattern(pattern!.root, this.windowLimits));
       }
     }
     return { status: existing === undefined ? 'added' : 'replaced', shape };
@@ -191,7 +199,7 @@ export class IndicatorIndex {
       this.collect(f.kind, value);
       if (this.hits.length > 0) out = this.emit(out, f.field, value, now);
     }
-    if (this.complex.size > 0) out = this.matchComplex(event, now, out);
+    if (this.complex.size > 0 || this.windowed.size > 0) out = this.matchComplex(event, now, out);
     return out;
   }
 
@@ -318,6 +326,14 @@ export class IndicatorIndex {
   private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[]): IndicatorMatch[] {
     const scope = eventObservation(event);
     if (scope.roots.length === 0) return out;
+    for (const [slot, window] of this.windowed) {
+      if (!this.live(slot, now)) continue;
+      const completed = window.observe(scope, event.time ?? now);
+      if (!completed) continue;
+      const [field, value] = fieldOf(completed.comparison, event.ecs as Record<string, unknown>);
+      if (out === none) out = [];
+      out.push({ indicatorId: this.ids[slot]!, field, value });
+    }
     for (const [slot, evaluator] of this.complex) {
       if (!this.live(slot, now)) continue;
       let matched: Set<string>;

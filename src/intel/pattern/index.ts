@@ -11,3 +11,4 @@ export { EvaluationError } from './compare-values.js';
 export { parseCidr, parseDottedQuad, parseIpv6Words, cidrContains, wordMask, type Cidr } from './ip-cidr.js';
 export { normalizeTimestamp } from './pattern-literals.js';
 export { matchObservedData, type ObservedDataMatch, type MatchObservedDataOptions } from './match-observed-data.js';
+export { firstBinding, bindingWidth, type TimedObservation, type ObservationLeaf } from './bind-observations.js';

@@ -1,7 +1,7 @@
-import type { ObservationExpression, PatternAst } from './pattern-ast.js';
+import type { PatternAst } from './pattern-ast.js';
+import { firstBinding, type ObservationLeaf } from './bind-observations.js';
 import { EvaluationError } from './compare-values.js';
 import { ComparisonEvaluator, type ObservationScope } from './evaluate-comparison.js';
-import { either, filter, pairs, repeats, disjoint, type Binding } from './observation-bindings.js';
 import { PatternError } from './pattern-error.js';
 import { parsePattern } from './pattern-parser.js';
 import { normalizeTimestamp, timestampMillis } from './pattern-literals.js';
@@ -42,12 +42,13 @@ export function matchObservedData(pattern: string | PatternAst, observations: re
   const ast = typeof pattern !== 'string' ? pattern : options.stixVersion === '2.0' ? parsePattern(pattern) : validatePattern(pattern);
   try {
     const obs = collectObservations(observations);
-    const width = bindingWidth(ast.root);
-    const bindings = streamOf(ast.root, obs, width);
-    const first = bindings.next();
-    if (first.done) return { matched: false, observedData: [] };
-    const indexes = [...new Set(first.value.map((i) => Math.floor(i / width)))].sort((a, b) => a - b);
-    return { matched: true, observedData: indexes.map((i) => obs[i]!.sdo) };
+    const evaluators = new Map<ObservationLeaf, ComparisonEvaluator>();
+    const indexes = firstBinding(ast.root, obs, (leaf, i) => {
+      let evaluator = evaluators.get(leaf);
+      if (!evaluator) evaluators.set(leaf, (evaluator = new ComparisonEvaluator(leaf.comparison)));
+      return evaluator.evaluate(obs[i]!.scope).size > 0;
+    });
+    return indexes ? { matched: true, observedData: indexes.map((i) => obs[i]!.sdo) } : { matched: false, observedData: [] };
   } catch (e) {
     if (e instanceof EvaluationError) throw new PatternError('evaluation', e.message, ast.source, 0);
     throw e;
@@ -92,64 +93,3 @@ function time(value: unknown): number {
   return timestampMillis(ts);
 }
 
-/** Most instances a binding can hold: REPEATS multiplies, everything else adds. */
-function bindingWidth(o: ObservationExpression): number {
-  switch (o.kind) {
-    case 'observation':
-      return 1;
-    case 'group':
-      return bindingWidth(o.inner);
-    case 'qualified':
-      return bindingWidth(o.inner) * (o.qualifier.kind === 'repeats' ? o.qualifier.times : 1);
-    default:
-      return bindingWidth(o.left) + bindingWidth(o.right);
-  }
-}
-
-function streamOf(o: ObservationExpression, obs: Observation[], width: number): Iterator<Binding> {
-  const interval = (b: Binding, pick: 'first' | 'last', agg: (a: number, b: number) => number): number => {
-    let acc = obs[Math.floor(b[0]! / width)]![pick];
-    for (const i of b) acc = agg(acc, obs[Math.floor(i / width)]![pick]);
-    return acc;
-  };
-  switch (o.kind) {
-    case 'observation': {
-      const evaluator = new ComparisonEvaluator(o.comparison);
-      return (function* () {
-        for (let i = 0; i < obs.length; i++) {
-          if (evaluator.evaluate(obs[i]!.scope).size === 0) continue;
-          // An observation seen n times is n instances; a binding never needs more than `width`.
-          for (let k = 0; k < Math.min(obs[i]!.count, width); k++) yield [i * width + k];
-        }
-      })();
-    }
-    case 'group':
-      return streamOf(o.inner, obs, width);
-    case 'and':
-      return pairs(streamOf(o.left, obs, width), streamOf(o.right, obs, width), disjoint);
-    case 'or':
-      return either(streamOf(o.left, obs, width), streamOf(o.right, obs, width));
-    case 'followedby':
-      // Latest possible start on the left no later than the earliest possible end on the right.
-      return pairs(streamOf(o.left, obs, width), streamOf(o.right, obs, width), (l, r) => disjoint(l, r) && interval(l, 'first', Math.max) <= interval(r, 'last', Math.min));
-    case 'qualified': {
-      const inner = streamOf(o.inner, obs, width);
-      const q = o.qualifier;
-      if (q.kind === 'repeats') return repeats(inner, q.times);
-      if (q.kind === 'within') {
-        const span = q.seconds * 1000;
-        if (!(span > 0)) throw new EvaluationError(`WITHIN must be positive, got ${q.seconds}`);
-        // A window of `span` starting at the earliest last_observed reaches every interval iff any window does.
-        return filter(inner, (b) => {
-          const start = interval(b, 'last', Math.min);
-          return b.every((i) => obs[Math.floor(i / width)]!.first <= start + span);
-        });
-      }
-      const start = timestampMillis(q.start);
-      const stop = timestampMillis(q.stop);
-      // START is inclusive and STOP exclusive: an observation may touch START but not begin at STOP.
-      const inside = (ob: Observation): boolean => ob.first !== stop && ob.first <= stop && start <= ob.last && !(ob.first === ob.last && ob.first === stop);
-      return start < stop ? filter(inner, (b) => b.every((i) => inside(obs[Math.floor(i / width)]!))) : filter(inner, () => false);
-    }
-  }
-}

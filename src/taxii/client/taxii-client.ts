@@ -163,7 +163,7 @@ export class TaxiiClient {
   }
 
   /** POST an envelope; returns the status resource the peer answers with (202). */
-  addObjects(collectionUrl: string, objects: readonly StixLike[]): Promise<TaxiiStatus> {
+  addObjects(collectionUrl: string, objects: readonly Record<string, unknown>[]): Promise<TaxiiStatus> {
     return this.json<TaxiiStatus>('POST', `${withSlash(collectionUrl)}objects/`, { objects });
   }
 

@@ -72,8 +72,14 @@ function objectArb(orgIds: string[]) {
       };
       const required = ['pattern', 'pattern_type', 'id'];
       const selectors: string[] = [];
-      if (shape.name) (o.name = tok()), selectors.push('name');
-      if (shape.description) (o.description = tok()), selectors.push('description');
+      if (shape.name) {
+        o.name = tok();
+        selectors.push('name');
+      }
+      if (shape.description) {
+        o.description = tok();
+        selectors.push('description');
+      }
       if (shape.labels > 0) {
         o.labels = Array.from({ length: shape.labels }, tok);
         selectors.push('labels', ...Array.from({ length: shape.labels }, (_, i) => `labels.[${i}]`));
@@ -86,7 +92,10 @@ function objectArb(orgIds: string[]) {
           if (withUrl) selectors.push(`external_references.[${i}].url`);
         });
       }
-      if (shape.custom) (o.x_custom_note = tok()), selectors.push('x_custom_note');
+      if (shape.custom) {
+        o.x_custom_note = tok();
+        selectors.push('x_custom_note');
+      }
       if (shape.markings.length > 0) o.object_marking_refs = shape.markings;
       if (shape.red) o.x_shieldwall_red_recipients = shape.red;
       // Required properties are selected now and then (the object must then be withheld).

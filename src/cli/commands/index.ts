@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { registerHuntCommand } from './hunt-command.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { registerIntelCommand } from './intel-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
 import { registerRulesCommand } from './rules-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerTaxiiCommand } from './taxii-command.js';
 import { registerTokenCommand } from './token-command.js';
 
 /** A command module adds its sub-command(s) to the program. */
@@ -17,8 +19,10 @@ export const commands: RegisterCommand[] = [
   registerMigrateCommand,
   registerOrgCommand,
   registerTokenCommand,
+  registerTaxiiCommand,
   registerHuntCommand,
   registerRulesCommand,
   registerIngestCommand,
+  registerIntelCommand,
   registerStatusCommand,
 ];

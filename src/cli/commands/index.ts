@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { registerHuntCommand } from './hunt-command.js';
 import { registerIngestCommand } from './ingest-command.js';
-import { registerIntelCommand } from './intel-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
 import { registerRulesCommand } from './rules-command.js';
@@ -23,6 +22,5 @@ export const commands: RegisterCommand[] = [
   registerHuntCommand,
   registerRulesCommand,
   registerIngestCommand,
-  registerIntelCommand,
   registerStatusCommand,
 ];

@@ -8,6 +8,7 @@
  *
  * Run: npm run bench:pipeline -- [--limit N] [--batch N] [--concurrency N] [--json]
  *        [--max-bytes N] [--db postgres://…] [--bus nats://…] [--profile DIR] [--syslog FRAMES]
+ *        [--max-in-flight N] (the node's ingest.maxInFlight; default: the node's default)
  * With --syslog, a second phase replays real syslog TCP captures (bench/pipeline-syslog-driver.ts)
  * to the node's syslog TCP listener and reports its own events/s (not in the last line).
  * The last line is always {"events","events_per_sec","p50_ms","p99_ms","rss_mb","lost"}.
@@ -15,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { loadavg, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -37,6 +38,7 @@ const profileDir = value('--profile', '');
 // default), and the stored form (raw + ECS) is about twice the NDJSON; HTTP allows 10 MiB.
 const maxBytes = Number(value('--max-bytes', busUrl.startsWith('nats') ? String(256 * 1024) : String(8 * 1024 * 1024)));
 const syslogFrames = Number(value('--syslog', '0'));
+const maxInFlight = value('--max-in-flight', '');
 const asJson = flag('--json');
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(line + '\n');
 
@@ -56,6 +58,7 @@ const env: Record<string, string> = {
   SHIELDWALL_BUS_NAMESPACE: `bench_${suffix}`,
   ...(dbUrl ? { SHIELDWALL_DB_URL: `${dbUrl}${dbUrl.includes('?') ? '&' : '?'}schema=${pgSchema}` } : {}),
   ...(busUrl ? { SHIELDWALL_BUS_URL: busUrl } : {}),
+  ...(maxInFlight ? { SHIELDWALL_INGEST_MAX_IN_FLIGHT: maxInFlight } : {}),
 };
 
 /** Starts the node and waits for its address and first-start admin token. */
@@ -101,6 +104,14 @@ function vmHwmMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** CPU seconds (user, system) the process has used so far, all its threads together. */
+function cpuSeconds(pid: number): { user: number; system: number } {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
+}
+
 async function storedEvents(): Promise<number> {
   if (pgSchema) {
     const u = new URL(dbUrl);
@@ -126,6 +137,7 @@ const node = await startNodeProcess();
 // A failed run must not leave the node behind.
 process.on('exit', () => node.child.exitCode === null && node.child.kill('SIGKILL'));
 log(`node up at ${node.url} in ${node.startMs} ms (pid ${node.child.pid}; store ${dbUrl ? 'postgres' : 'sqlite'}, bus ${busUrl ? 'nats' : 'memory'})`);
+const cpuBefore = cpuSeconds(node.child.pid!);
 const driver = await runDriver(node.url, node.token);
 log(`driver: ${driver.sent} sent, ${driver.accepted} accepted, ${driver.rejected} rejected, ${driver.batches} batches, ${driver.retries} retries (429/503), ${driver.refused} refused, HTTP phase ${((driver.endedAt - driver.startedAt) / 1000).toFixed(1)} s`);
 
@@ -138,12 +150,18 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const doneAt = Date.now();
+const cpuAfter = cpuSeconds(node.child.pid!);
 const final = await metrics(node.url);
 const buckets = histogramBuckets(final, 'shieldwall_pipeline_lag_seconds');
 const q = (p: number) => Math.round((histogramQuantile(p, buckets) ?? NaN) * 1000);
 const rssMb = vmHwmMb(node.child.pid!);
 const alerts = sum(final, 'shieldwall_alerts_total');
-log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${Math.round(sum(final, 'shieldwall_process_resident_memory_bytes') / 2 ** 20)} MB, peak ${rssMb} MB`);
+// CPU per event is steadier than events/s on a machine shared with other jobs.
+const cpuUser = cpuAfter.user - cpuBefore.user;
+const cpuSystem = cpuAfter.system - cpuBefore.system;
+log(`node CPU during the run: ${cpuUser.toFixed(1)} s user + ${cpuSystem.toFixed(1)} s system = ${Math.round(((cpuUser + cpuSystem) * 1e6) / Math.max(1, detected))} µs per event (all threads); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const mb = (name: string) => Math.round(sum(final, name) / 2 ** 20);
+log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${mb('shieldwall_process_resident_memory_bytes')} MB (main thread heap ${mb('shieldwall_nodejs_heap_size_total_bytes')} MB, external ${mb('shieldwall_nodejs_external_memory_bytes')} MB), peak ${rssMb} MB`);
 
 let syslogStored = 0;
 if (syslogFrames > 0 && node.syslogTcp) {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import { Detector, normalizeEvent, type Detection, type RawCorrelation, type RuleMeta, type RuleSet } from '../../sigma/index.js';
-import type { PipelineEvent } from './pipeline-event.js';
+import type { EventBatch, PipelineEvent } from './pipeline-event.js';
 
 /** The compiled detection content an engine runs; swapped as a whole on reload. */
 export interface DetectionContent {
@@ -8,15 +8,35 @@ export interface DetectionContent {
   correlations: RawCorrelation[];
 }
 
-/** One detection of a batch, by the event's index in the batch. */
+/** What an alert keeps of the event it was raised on. */
+export type AlertedEvent = Pick<PipelineEvent, 'id' | 'time' | 'source' | 'sourceFormat' | 'raw'>;
+
+/** One detection of a batch, by the event's index in the batch, with the event. */
 export interface DetectionHit {
   index: number;
   detection: Detection;
+  event: AlertedEvent;
 }
 
-/** Runs detection over batches; in this thread or in a pool of worker threads. */
+/** What detection made of one batch. */
+export interface BatchDetection {
+  orgId: string;
+  batchId: string;
+  /** Events in the batch. */
+  count: number;
+  /** Receipt time of each event (for the lag metric). */
+  receivedAt: number[];
+  hits: DetectionHit[];
+}
+
+/**
+ * Runs detection over batches; in this thread or in a pool of worker threads. A batch comes decoded
+ * or as the JSON text of an EventBatch, as the bus delivered it: a worker engine then decodes it in
+ * the worker, so the ingest thread never parses or copies the events as objects.
+ */
 export interface DetectionEngine {
-  detect(orgId: string, events: readonly PipelineEvent[]): Promise<DetectionHit[]>;
+  /** Detects over one batch of `orgId`; throws when the batch names another organisation. */
+  detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection>;
   /** Rules in force. */
   rules(): readonly RuleMeta[];
   close(): Promise<void>;
@@ -34,8 +54,17 @@ export class InProcessDetectionEngine implements DetectionEngine {
     private readonly clock: Clock,
   ) {}
 
-  async detect(orgId: string, events: readonly PipelineEvent[]): Promise<DetectionHit[]> {
-    return detectBatch(this.detectorFor(orgId), events);
+  async detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection> {
+    const decoded = typeof batch === 'string' ? (JSON.parse(batch) as EventBatch) : batch;
+    if (decoded.orgId !== orgId) throw new Error(`batch ${decoded.batchId} belongs to organisation ${decoded.orgId}, not ${orgId}`);
+    const { events } = decoded;
+    return {
+      orgId,
+      batchId: decoded.batchId,
+      count: events.length,
+      receivedAt: events.map((e) => e.receivedAt),
+      hits: detectBatch(this.detectorFor(orgId), events),
+    };
   }
 
   rules(): readonly RuleMeta[] {
@@ -54,14 +83,21 @@ export class InProcessDetectionEngine implements DetectionEngine {
   }
 }
 
-/** Runs one detector over a batch (shared by the in-process engine and the worker threads). */
+/**
+ * Runs one detector over a batch (the in-process engine runs in each worker thread too). A second
+ * matcher over the same events (e.g. indicators) belongs in this loop, beside `detector.process`.
+ */
 export function detectBatch(detector: Detector, events: readonly PipelineEvent[]): DetectionHit[] {
   const hits: DetectionHit[] = [];
   for (let index = 0; index < events.length; index++) {
     const e = events[index]!;
     const sigmaEvent = normalizeEvent(e.raw);
     if (e.logsource && !sigmaEvent.logsource.product) sigmaEvent.logsource = { ...e.logsource };
-    for (const detection of detector.process(sigmaEvent, e.time)) hits.push({ index, detection });
+    let event: AlertedEvent | undefined;
+    for (const detection of detector.process(sigmaEvent, e.time)) {
+      event ??= { id: e.id, time: e.time, source: e.source, sourceFormat: e.sourceFormat, raw: e.raw };
+      hits.push({ index, detection, event });
+    }
   }
   return hits;
 }

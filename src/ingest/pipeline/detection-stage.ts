@@ -3,9 +3,9 @@ import { orgScope, type Alert, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import type { Detection } from '../../sigma/index.js';
-import type { DetectionEngine } from './detection-engine.js';
+import type { AlertedEvent, BatchDetection, DetectionEngine } from './detection-engine.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import type { EventBatch, PipelineEvent, PipelineSubjects } from './pipeline-event.js';
+import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
 export type { DetectionContent } from './detection-engine.js';
 
@@ -46,8 +46,13 @@ export class DetectionStage {
   }
 
   async start(opts: { maxInFlight?: number; ackWaitMs?: number } = {}): Promise<void> {
-    this.consumer = await this.deps.bus.consume<EventBatch>(
-      { stream: this.deps.subjects.ingestStream, group: 'detection', ackWaitMs: opts.ackWaitMs ?? 30_000, maxInFlight: opts.maxInFlight ?? 64 },
+    // Batches stay JSON text here: the engine decodes them where it runs (a worker thread).
+    // In one process, batches held beyond what the workers can start on soon are only extra
+    // copies of messages the memory bus keeps anyway; NATS caps the whole group at this number,
+    // so it keeps room there for many nodes.
+    const maxInFlight = opts.maxInFlight ?? (this.deps.bus.kind === 'memory' ? 8 : 64);
+    this.consumer = await this.deps.bus.consume<string>(
+      { stream: this.deps.subjects.ingestStream, group: 'detection', ackWaitMs: opts.ackWaitMs ?? 30_000, maxInFlight, decode: false },
       (msg) => this.handle(msg),
     );
   }
@@ -69,33 +74,37 @@ export class DetectionStage {
     await this.engine.close();
   }
 
-  private async handle(msg: BusMessage<EventBatch>): Promise<void> {
-    const batch = msg.data;
-    const alerts = await this.detect(batch.orgId, batch.events);
+  private async handle(msg: BusMessage<string>): Promise<void> {
+    const result = await this.engine.detect(this.deps.subjects.orgOfIngest(msg.subject), msg.data);
+    const { orgId, batchId } = result;
+    const alerts = this.toAlerts(result);
     if (alerts.length > 0) {
-      const stored = await this.deps.store.scoped(orgScope(batch.orgId)).alerts.insertMany(alerts);
+      const stored = await this.deps.store.scoped(orgScope(orgId)).alerts.insertMany(alerts);
       this.deps.metrics.alerts.inc({ kind: 'sigma' }, stored);
-      if (stored > 0) await this.deps.bus.publish(this.deps.subjects.alerts(batch.orgId), { orgId: batch.orgId, count: stored, ids: alerts.map((a) => a.id) }).catch(() => undefined);
+      if (stored > 0) await this.deps.bus.publish(this.deps.subjects.alerts(orgId), { orgId, count: stored, ids: alerts.map((a) => a.id) }).catch(() => undefined);
     }
     // Only now is the batch done: a crash before this line re-queues it on restart, and the
     // alerts' uniqueness (org, rule, event) makes the second pass store nothing twice.
-    await this.deps.store.scoped(orgScope(batch.orgId)).events.completeBatch({ orgId: batch.orgId, batchId: batch.batchId });
+    await this.deps.store.scoped(orgScope(orgId)).events.completeBatch({ orgId, batchId });
     await msg.ack();
     const now = this.deps.clock.now();
-    for (const e of batch.events) this.deps.metrics.lag.observe((now - e.receivedAt) / 1000);
-    this.deps.metrics.detected.inc({ stage: 'sigma' }, batch.events.length);
-    if (msg.deliveryCount === 1) this.track(-batch.events.length);
+    for (const at of result.receivedAt) this.deps.metrics.lag.observe((now - at) / 1000);
+    this.deps.metrics.detected.inc({ stage: 'sigma' }, result.count);
+    if (msg.deliveryCount === 1) this.track(-result.count);
   }
 
   /** Runs detection over events of one organisation and builds their alerts. */
-  async detect(orgId: string, events: readonly PipelineEvent[]): Promise<Alert[]> {
-    const hits = await this.engine.detect(orgId, events);
+  async detect(orgId: string, events: PipelineEvent[]): Promise<Alert[]> {
+    return this.toAlerts(await this.engine.detect(orgId, { orgId, batchId: 'detect', events }));
+  }
+
+  private toAlerts(result: BatchDetection): Alert[] {
     const now = this.deps.clock.now();
-    return hits.map((h) => toAlert(orgId, events[h.index]!, h.detection, now, this.deps.ids));
+    return result.hits.map((h) => toAlert(result.orgId, h.event, h.detection, now, this.deps.ids));
   }
 }
 
-function toAlert(orgId: string, e: PipelineEvent, d: Detection, now: number, ids: IdGenerator): Alert {
+function toAlert(orgId: string, e: AlertedEvent, d: Detection, now: number, ids: IdGenerator): Alert {
   return {
     id: ids.next(),
     orgId,

@@ -22,7 +22,7 @@ port.postMessage({
 
 port.on('message', (req: WorkerRequest) => {
   engine
-    .detect(req.orgId, req.events)
-    .then((hits) => port.postMessage({ type: 'result', id: req.id, hits } satisfies WorkerReply))
+    .detect(req.orgId, req.batch)
+    .then((result) => port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerReply))
     .catch((err: unknown) => port.postMessage({ type: 'error', id: req.id, message: (err as Error).message } satisfies WorkerReply));
 });

@@ -5,7 +5,8 @@ import { createStore, orgScope, type Store } from '../../store/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { sequentialIds } from '../../shared/ids.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { IngestService, splitBySize } from './ingest-service.js';
+import { encodeEvent, splitBySize } from './event-encoding.js';
+import { IngestService } from './ingest-service.js';
 import { PipelineSubjects, type EventBatch } from './pipeline-event.js';
 
 const lines = (n: number) =>
@@ -77,10 +78,28 @@ describe('IngestService', () => {
   });
 
   it('keeps events in order within the size-bounded chunks', () => {
-    const events = Array.from({ length: 7 }, (_, i) => ({ id: `e${i}`, time: 0, receivedAt: 0, source: 's', sourceFormat: 'json' as const, message: null, raw: { pad: 'y'.repeat(100) }, ecs: {} }));
+    const events = Array.from({ length: 7 }, (_, i) => {
+      const e = { id: `e${i}`, time: 0, receivedAt: 0, source: 's', sourceFormat: 'json' as const, message: null, raw: { pad: 'y'.repeat(100) }, ecs: {} };
+      return encodeEvent('org', e, JSON.stringify(e.raw));
+    });
     const chunks = splitBySize(events, 400);
     expect(chunks.flat().map((e) => e.id)).toEqual(events.map((e) => e.id));
     expect(chunks.length).toBeGreaterThan(1);
     expect(splitBySize(events, Infinity)).toHaveLength(1);
+  });
+
+  it('stores and publishes a JSON line as received, and other records re-encoded, decoding to the same event', async () => {
+    const line = '{ "EventID" : 4688, "Channel":"Security", "Hostname": "ws1", "NewProcessName":"C:\\\\Windows\\\\cmd.exe", "note":"Stra\\u00dfe \u2713" }';
+    const syslog = lines(1)[0]!;
+    const result = await service().submit('org', 'http', [line, syslog]);
+    expect(result.accepted).toBe(2);
+    await received(1);
+    const [onBus] = batches;
+    const stored = await Promise.all(result.ids.map((id) => store.scoped(orgScope('org')).events.get(id)));
+    expect(onBus!.events[0]!.raw).toEqual(JSON.parse(line));
+    expect(stored[0]!.data).toEqual({ format: onBus!.events[0]!.sourceFormat, raw: JSON.parse(line), ecs: onBus!.events[0]!.ecs });
+    expect(onBus!.events[1]!.sourceFormat).toBe('syslog5424');
+    expect(stored[1]!.data).toEqual({ format: 'syslog5424', raw: onBus!.events[1]!.raw, ecs: onBus!.events[1]!.ecs });
+    expect(onBus!.events.map((e) => e.id)).toEqual(result.ids);
   });
 });

@@ -4,9 +4,10 @@ import { ShieldwallError } from '../../errors/error-catalog.js';
 import { orgScope, type StoredEvent, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
-import { parseEvent, type NormalizedEvent } from '../parsers/index.js';
+import { parseEvent, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import type { EventBatch, PipelineEvent, PipelineSubjects } from './pipeline-event.js';
+import { encodeBatch, encodeEvent, splitBySize, type EncodedEvent } from './event-encoding.js';
+import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
 /** What happened to one submitted batch. */
 export interface IngestResult {
@@ -60,20 +61,24 @@ export class IngestService {
     }
     const receivedAt = clock.now();
     const rejected = [...(opts.recordErrors ?? [])];
-    const events: PipelineEvent[] = [];
+    const events: EncodedEvent[] = [];
     metrics.received.inc({ input }, records.length + rejected.length);
     for (const e of rejected) metrics.rejected.inc({ input, reason: e.code });
 
+    const formats = new Map<string, number>();
     records.forEach((record, index) => {
-      const parsed = parseEvent(record, { receivedAt });
+      const { parsed, rawJson } = parseRecord(record, receivedAt);
       if (!parsed.ok) {
         rejected.push({ index, code: parsed.error.code, message: parsed.error.message });
         metrics.rejected.inc({ input, reason: parsed.error.code });
         return;
       }
-      metrics.parsed.inc({ input, format: parsed.value.sourceFormat });
-      events.push(this.toPipelineEvent(orgId, parsed.value, input, receivedAt, opts.idempotencyKey, index));
+      const format = parsed.value.sourceFormat;
+      formats.set(format, (formats.get(format) ?? 0) + 1);
+      const e = this.toPipelineEvent(orgId, parsed.value, input, receivedAt, opts.idempotencyKey, index);
+      events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw)));
     });
+    for (const [format, n] of formats) metrics.parsed.inc({ input, format }, n);
     rejected.sort((a, b) => a.index - b.index);
     if (events.length === 0) return { accepted: 0, rejected, ids: [] };
 
@@ -83,13 +88,13 @@ export class IngestService {
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i]!;
       const id = chunks.length === 1 ? batchId : `${batchId}.${i}`;
-      const inserted = await scoped.events.insertBatch({ orgId, batchId: id, receivedAt }, chunk.map((e) => toStored(orgId, e)));
+      const inserted = await scoped.events.insertBatch({ orgId, batchId: id, receivedAt }, chunk.map((e) => e.row));
       // A retried batch that was stored before inserts nothing: it is already counted in flight,
       // and publishing it again is harmless (the bus de-duplicates it, alerts are unique).
       const fresh = inserted > 0 ? chunk.length : 0;
       this.deps.onQueued?.(fresh);
       try {
-        await this.deps.bus.publish(this.deps.subjects.ingest(orgId), { orgId, batchId: id, events: chunk } satisfies EventBatch, { msgId: id });
+        await this.deps.bus.publish(this.deps.subjects.ingest(orgId), encodeBatch(orgId, id, chunk), { msgId: id });
       } catch (err) {
         this.deps.onQueued?.(-fresh);
         throw err;
@@ -124,26 +129,6 @@ export class IngestService {
   }
 }
 
-/** Splits a batch into bus messages of at most `maxBytes` of JSON each (one event may exceed it alone). */
-export function splitBySize(events: PipelineEvent[], maxBytes: number): PipelineEvent[][] {
-  if (!Number.isFinite(maxBytes)) return [events];
-  const chunks: PipelineEvent[][] = [];
-  let current: PipelineEvent[] = [];
-  let size = 64;
-  for (const e of events) {
-    const bytes = Buffer.byteLength(JSON.stringify(e)) + 1;
-    if (current.length > 0 && size + bytes > maxBytes) {
-      chunks.push(current);
-      current = [];
-      size = 64;
-    }
-    current.push(e);
-    size += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
 function digest(text: string): string {
   const h = createHash('sha256').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -170,18 +155,24 @@ export function fromStored(e: StoredEvent): PipelineEvent {
   };
 }
 
-/** The stored form of a pipeline event (raw fields and ECS subset kept side by side). */
-export function toStored(orgId: string, e: PipelineEvent): StoredEvent {
-  return {
-    id: e.id,
-    orgId,
-    time: e.time,
-    receivedAt: e.receivedAt,
-    source: e.source,
-    product: e.logsource?.product ?? null,
-    category: e.logsource?.category ?? null,
-    service: e.logsource?.service ?? null,
-    message: e.message,
-    data: { format: e.sourceFormat, raw: e.raw, ecs: e.ecs },
-  };
+/**
+ * Parses one record. For a JSON line the parser keeps as the event's raw fields, also answers the
+ * line itself as their JSON text, so the store and the bus embed it instead of re-encoding it.
+ */
+function parseRecord(
+  record: string | Uint8Array | Record<string, unknown>,
+  receivedAt: number,
+): { parsed: ParseResult<NormalizedEvent>; rawJson?: string } {
+  if (typeof record === 'string' && record.charCodeAt(0) === 0x7b /* { */) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(record);
+    } catch {
+      // The parser reports the precise error (code, offset).
+      return { parsed: parseEvent(record, { receivedAt }) };
+    }
+    const parsed = parseEvent(obj as Record<string, unknown>, { receivedAt });
+    return parsed.ok && parsed.value.raw === obj ? { parsed, rawJson: record } : { parsed };
+  }
+  return { parsed: parseEvent(record, { receivedAt }) };
 }

@@ -18,6 +18,10 @@ export class PipelineSubjects {
   ingest(orgId: string): string {
     return `${this.namespace}.ingest.events.${orgId}`;
   }
+  /** The organisation of an ingest subject (its last token). */
+  orgOfIngest(subject: string): string {
+    return subject.slice(subject.lastIndexOf('.') + 1);
+  }
   /** Subject of the alert announcements of one organisation. */
   alerts(orgId: string): string {
     return `${this.namespace}.alerts.${orgId}`;

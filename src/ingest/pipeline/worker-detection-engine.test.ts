@@ -30,13 +30,21 @@ describe.runIf(haveData)('WorkerDetectionEngine', () => {
     try {
       expect(pool.rules().map((r) => r.id).sort()).toEqual(local.rules().map((r) => r.id).sort());
       const key = (h: { index: number; detection: { rule: { id: string; author: string } } }) => `${h.index}|${h.detection.rule.id}|${h.detection.rule.author}`;
-      const want = (await local.detect('org', events)).map(key).sort();
-      // Two halves in parallel: both workers busy at once.
+      const all = await local.detect('org', { orgId: 'org', batchId: 'all', events });
+      const want = all.hits.map(key).sort();
+      expect(all.hits.every((h) => h.event.id === events[h.index]!.id && h.event.raw === events[h.index]!.raw)).toBe(true);
+      // Two halves in parallel, both workers busy at once: one decoded, one as the bus's JSON text.
       const half = Math.floor(events.length / 2);
-      const [a, b] = await Promise.all([pool.detect('org', events.slice(0, half)), pool.detect('org', events.slice(half))]);
-      const got = [...a.map(key), ...b.map((h) => key({ ...h, index: h.index + half }))].sort();
+      const [a, b] = await Promise.all([
+        pool.detect('org', { orgId: 'org', batchId: 'a', events: events.slice(0, half) }),
+        pool.detect('org', JSON.stringify({ orgId: 'org', batchId: 'b', events: events.slice(half) })),
+      ]);
+      expect([a.batchId, a.count, b.batchId, b.count]).toEqual(['a', half, 'b', events.length - half]);
+      const got = [...a.hits.map(key), ...b.hits.map((h) => key({ ...h, index: h.index + half }))].sort();
       expect(want.length).toBeGreaterThan(50);
       expect(got).toEqual(want);
+      expect(b.hits.every((h) => h.event.id === events[h.index + half]!.id)).toBe(true);
+      await expect(pool.detect('org', JSON.stringify({ orgId: 'other', batchId: 'x', events: [] }))).rejects.toThrow(/organisation other/);
     } finally {
       await pool.close();
     }

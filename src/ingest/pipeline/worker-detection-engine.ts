@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RuleMeta } from '../../sigma/index.js';
-import type { DetectionEngine, DetectionHit } from './detection-engine.js';
-import type { PipelineEvent } from './pipeline-event.js';
+import type { BatchDetection, DetectionEngine } from './detection-engine.js';
+import type { EventBatch } from './pipeline-event.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { startWorker } from './worker-script.js';
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (hits: DetectionHit[]) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (result: BatchDetection) => void; reject: (err: Error) => void }>;
   load: number;
 }
 
@@ -30,16 +29,10 @@ export class WorkerDetectionEngine implements DetectionEngine {
 
   /** Starts `size` workers, each loading the rules under `rulePaths`; resolves when all are ready. */
   static async start(opts: { size: number; rulePaths: string[] }): Promise<WorkerDetectionEngine> {
-    const here = new URL(import.meta.url);
-    // From source (tsx, vitest) the worker is TypeScript and needs the tsx loader; from dist it is plain JS.
-    const fromSource = here.pathname.endsWith('.ts');
-    const script = new URL(`./detection-worker.${fromSource ? 'ts' : 'js'}`, here);
     const slots: Slot[] = [];
     const ready: Promise<Extract<WorkerReply, { type: 'ready' }>>[] = [];
     for (let i = 0; i < opts.size; i++) {
-      const worker = fromSource
-        ? new Worker(tsxBootstrap(script), { eval: true, workerData: { rulePaths: opts.rulePaths } })
-        : new Worker(script, { workerData: { rulePaths: opts.rulePaths } });
+      const worker = startWorker('detection-worker', { rulePaths: opts.rulePaths });
       const slot: Slot = { worker, pending: new Map(), load: 0 };
       slots.push(slot);
       ready.push(
@@ -51,7 +44,7 @@ export class WorkerDetectionEngine implements DetectionEngine {
             if (!waiter) return;
             slot.pending.delete(msg.id);
             slot.load--;
-            if (msg.type === 'result') waiter.resolve(msg.hits);
+            if (msg.type === 'result') waiter.resolve(msg.result);
             else waiter.reject(new Error(`detection worker: ${msg.message}`));
           });
           worker.on('exit', (code) => {
@@ -74,13 +67,14 @@ export class WorkerDetectionEngine implements DetectionEngine {
     return engine;
   }
 
-  detect(orgId: string, events: readonly PipelineEvent[]): Promise<DetectionHit[]> {
+  /** A batch given as JSON text is copied to the worker as one string and decoded there. */
+  detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection> {
     const slot = this.byOrg ? this.slots[orgIndex(orgId, this.slots.length)]! : this.leastBusy();
     const id = this.nextId++;
     slot.load++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, orgId, events } satisfies WorkerRequest);
+      slot.worker.postMessage({ id, orgId, batch } satisfies WorkerRequest);
     });
   }
 
@@ -97,16 +91,6 @@ export class WorkerDetectionEngine implements DetectionEngine {
     for (const s of this.slots) if (s.load < best.load) best = s;
     return best;
   }
-}
-
-/**
- * Worker threads do not inherit the tsx loader of a process run from source; this bootstrap
- * registers it in the worker before importing the TypeScript entry.
- */
-function tsxBootstrap(script: URL): string {
-  // require.resolve answers the package's CommonJS build; its ESM build sits beside it.
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`;
 }
 
 function orgIndex(orgId: string, n: number): number {

@@ -1,16 +1,16 @@
 import type { RuleMeta } from '../../sigma/index.js';
-import type { DetectionHit } from './detection-engine.js';
-import type { PipelineEvent } from './pipeline-event.js';
+import type { BatchDetection } from './detection-engine.js';
+import type { EventBatch } from './pipeline-event.js';
 
-/** Main thread → detection worker. */
+/** Main thread → detection worker: a batch decoded, or its JSON text as the bus delivered it. */
 export interface WorkerRequest {
   id: number;
   orgId: string;
-  events: readonly PipelineEvent[];
+  batch: EventBatch | string;
 }
 
 /** Detection worker → main thread. */
 export type WorkerReply =
   | { type: 'ready'; rules: RuleMeta[]; correlations: number; errors: { path: string; message: string }[] }
-  | { type: 'result'; id: number; hits: DetectionHit[] }
+  | { type: 'result'; id: number; result: BatchDetection }
   | { type: 'error'; id: number; message: string };

@@ -1,0 +1,68 @@
+import { JsonText } from '../../bus/index.js';
+import type { NewEvent } from '../../store/index.js';
+import type { PipelineEvent } from './pipeline-event.js';
+
+/**
+ * An accepted event encoded once, for the store and for the bus. Both forms embed the same raw JSON
+ * text: the line as the sender wrote it when the parser kept the record unchanged, so the bulk of
+ * each event (its raw fields) is never re-serialised on the ingest thread.
+ */
+export interface EncodedEvent {
+  id: string;
+  /** The row to insert (`dataJson` = `{"format","raw","ecs"}`, as StoredEvent.data). */
+  row: NewEvent;
+  /** The PipelineEvent as JSON, an element of the bus batch. */
+  json: string;
+}
+
+/**
+ * Encodes `e` around `rawJson`, which must be the JSON text of `e.raw` (the received line, or
+ * `JSON.stringify(e.raw)`).
+ */
+export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string): EncodedEvent {
+  const format = JSON.stringify(e.sourceFormat);
+  const ecs = JSON.stringify(e.ecs);
+  const ls = e.logsource;
+  const json =
+    `{"id":${JSON.stringify(e.id)},"time":${e.time},"receivedAt":${e.receivedAt},"source":${JSON.stringify(e.source)},` +
+    `"sourceFormat":${format},"message":${JSON.stringify(e.message)},"raw":${rawJson},"ecs":${ecs}` +
+    `${ls ? `,"logsource":${JSON.stringify(ls)}` : ''}}`;
+  const row: NewEvent = {
+    id: e.id,
+    orgId,
+    time: e.time,
+    receivedAt: e.receivedAt,
+    source: e.source,
+    product: ls?.product ?? null,
+    category: ls?.category ?? null,
+    service: ls?.service ?? null,
+    message: e.message,
+    dataJson: `{"format":${format},"raw":${rawJson},"ecs":${ecs}}`,
+  };
+  return { id: e.id, row, json };
+}
+
+/** The bus message of a batch (an EventBatch as JSON), assembled from encoded events. */
+export function encodeBatch(orgId: string, batchId: string, events: readonly EncodedEvent[]): JsonText {
+  return new JsonText(`{"orgId":${JSON.stringify(orgId)},"batchId":${JSON.stringify(batchId)},"events":[${events.map((e) => e.json).join(',')}]}`);
+}
+
+/** Splits a batch into bus messages of at most `maxBytes` of JSON each (one event may exceed it alone). */
+export function splitBySize(events: EncodedEvent[], maxBytes: number): EncodedEvent[][] {
+  if (!Number.isFinite(maxBytes)) return [events];
+  const chunks: EncodedEvent[][] = [];
+  let current: EncodedEvent[] = [];
+  let size = 64;
+  for (const e of events) {
+    const bytes = Buffer.byteLength(e.json) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 64;
+    }
+    current.push(e);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

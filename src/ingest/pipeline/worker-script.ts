@@ -1,0 +1,22 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts the worker thread whose entry is `name` (`detection-worker`, `parse-worker`) beside this
+ * file. From source (tsx, vitest) the entry is TypeScript and the worker needs the tsx loader,
+ * which worker threads do not inherit; from dist it is plain JS.
+ */
+export function startWorker(name: string, workerData: unknown): Worker {
+  const here = new URL(import.meta.url);
+  const fromSource = here.pathname.endsWith('.ts');
+  const script = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, here);
+  return fromSource ? new Worker(tsxBootstrap(script), { eval: true, workerData }) : new Worker(script, { workerData });
+}
+
+/** Registers the tsx loader in the worker before importing the TypeScript entry. */
+function tsxBootstrap(script: URL): string {
+  // require.resolve answers the package's CommonJS build; its ESM build sits beside it.
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`;
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerHuntCommand } from './hunt-command.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { registerIntelCommand } from './intel-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerOrgCommand } from './org-command.js';
 import { registerRulesCommand } from './rules-command.js';
@@ -22,5 +23,6 @@ export const commands: RegisterCommand[] = [
   registerHuntCommand,
   registerRulesCommand,
   registerIngestCommand,
+  registerIntelCommand,
   registerStatusCommand,
 ];

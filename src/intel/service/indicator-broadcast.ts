@@ -4,7 +4,7 @@ import type { Bus, Subscription } from '../../bus/index.js';
 export interface BroadcastIndicator {
   producerOrgId: string;
   /** The STIX indicator (latest version), markings included: receivers apply TLP per event's organisation. */
-  object: { type: string; id: string; [property: string]: unknown };
+  object: Record<string, unknown>;
 }
 
 /** What changed in the set of live indicators. */

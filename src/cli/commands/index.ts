@@ -8,6 +8,7 @@ import { registerRulesCommand } from './rules-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerTaxiiCommand } from './taxii-command.js';
+import { registerTaxiiFeedCommand } from './taxii-feed-command.js';
 import { registerTokenCommand } from './token-command.js';
 
 /** A command module adds its sub-command(s) to the program. */
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   registerOrgCommand,
   registerTokenCommand,
   registerTaxiiCommand,
+  registerTaxiiFeedCommand,
   registerHuntCommand,
   registerRulesCommand,
   registerIngestCommand,

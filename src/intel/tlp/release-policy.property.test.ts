@@ -26,7 +26,7 @@ const MARKINGS: [string, TlpLevel | null][] = [
 const LEVEL = new Map(MARKINGS);
 const TLP_IDS = MARKINGS.filter(([, l]) => l !== null).map(([id]) => id);
 /** Properties an indicator cannot lose: redacting one must withhold the object. */
-const REQUIRED = new Set(['type', 'spec_version', 'id', 'created', 'modified', 'pattern', 'pattern_type', 'valid_from']);
+const REQUIRED = new Set(['type', 'spec_version', 'id', 'created', 'modified', 'pattern', 'pattern_type', 'valid_from', 'object_marking_refs']);
 
 interface Org {
   id: string;
@@ -96,7 +96,10 @@ function objectArb(orgIds: string[]) {
         o.x_custom_note = tok();
         selectors.push('x_custom_note');
       }
-      if (shape.markings.length > 0) o.object_marking_refs = shape.markings;
+      if (shape.markings.length > 0) {
+        o.object_marking_refs = shape.markings;
+        required.push('object_marking_refs');
+      }
       if (shape.red) o.x_shieldwall_red_recipients = shape.red;
       // Required properties are selected now and then (the object must then be withheld).
       const selectorsArb =
@@ -198,6 +201,8 @@ describe('TLP release policy (property)', () => {
           // …and everything allowed arrives.
           if (arrives(leaf.path)) expect(text, `lost ${leaf.path.join('.')}`).toContain(token);
         }
+        // The markings travel with the object, unchanged.
+        expect((out as Record<string, unknown>).object_marking_refs).toEqual(object.object_marking_refs);
         const isProducer = recipient.kind === 'org' && recipient.orgId === producer;
         if (!isProducer) expect(out).not.toHaveProperty('x_shieldwall_red_recipients');
         // What is released is still a valid STIX object (selectors re-pointed, no empty lists).

@@ -126,6 +126,12 @@ describe('granular markings', () => {
     expect(policy.release(o, 'nato-cert', org('nato-cert'))).toBe(o);
   });
 
+  it('never strip the object markings themselves: the object is withheld instead', () => {
+    const o = marked('green', { granular_markings: [{ selectors: ['object_marking_refs'], marking_ref: TLP_MARKING_IDS.amber }] });
+    expect(policy.release(o, 'nato-cert', org('member-x'))).toBeNull();
+    expect(policy.release(o, 'nato-cert', org('client-1'))).toBe(o);
+  });
+
   it('drop an external reference whose source_name is redacted, keep the others', () => {
     const refs = [
       { source_name: 'internal-case', url: 'https://cases.example/1' },

@@ -24,6 +24,12 @@ export interface ReleasePolicy {
 const SDO_REQUIRED = ['type', 'spec_version', 'id', 'created', 'modified'];
 
 /**
+ * Never released without: a copy that lost its object markings would look unmarked (or less
+ * marked) to the recipient and could travel further than its producer allowed.
+ */
+const MARKINGS_KEPT = ['object_marking_refs'];
+
+/**
  * Properties without which an object is invalid (STIX 2.1 per type): redacting one withholds the
  * object instead. Types not listed keep only the common ones.
  */
@@ -131,7 +137,7 @@ export function createReleasePolicy(orgGraph: OrgGraph): ReleasePolicy {
 function requiredOf(object: Record<string, unknown>): readonly string[] {
   const type = typeof object.type === 'string' ? object.type : '';
   const common = isScoType(type) || !('created' in object) ? ['type', 'id'] : SDO_REQUIRED;
-  return [...common, ...(REQUIRED_BY_TYPE[type] ?? [])];
+  return [...common, ...MARKINGS_KEPT, ...(REQUIRED_BY_TYPE[type] ?? [])];
 }
 
 function hasIdentity(o: Record<string, unknown>): boolean {

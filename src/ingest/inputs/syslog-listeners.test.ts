@@ -127,6 +127,11 @@ describe.runIf(pki && captures)('SyslogListeners with mutual TLS', () => {
     await listeners.close();
   });
 
+  it('refuses clientOrgs without a CA, since no client certificate would be asked for', async () => {
+    const tls = { address: '127.0.0.1:0', cert: pki!.serverCert, key: pki!.serverKey, clientOrgs: [{ cn: 'fw1.member-2.example', org: 'member-2' }] };
+    await expect(SyslogListeners.start(ingestConfig({ tls }), deps())).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('ingest.syslog.tls.clientOrgs needs ingest.syslog.tls.ca') });
+  });
+
   it('fails with CONFIG_INVALID naming ingest.syslog.tls.ca when the CA file is missing', async () => {
     const tls = { address: '127.0.0.1:0', cert: pki!.serverCert, key: pki!.serverKey, ca: '/nonexistent/ca.pem' };
     await expect(SyslogListeners.start(ingestConfig({ tls }), deps())).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('ingest.syslog.tls.ca') });

@@ -67,6 +67,10 @@ export class SyslogListeners {
         routes.tcp = { org: route.org, senders: route.senders.length };
       }
       if (tls) {
+        if (tls.clientOrgs?.length && !tls.ca) {
+          // Without a CA no client certificate is asked for, so the mapping could never apply.
+          throw new ShieldwallError('CONFIG_INVALID', 'config: ingest.syslog.tls.clientOrgs needs ingest.syslog.tls.ca: client certificates are only asked for with mutual TLS', { key: 'ingest.syslog.tls.clientOrgs' });
+        }
         const route = { org: tls.org ?? org, senders: tls.senders ?? [] };
         const pem = {
           cert: readPem(tls.cert, 'ingest.syslog.tls.cert'),

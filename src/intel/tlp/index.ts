@@ -16,3 +16,4 @@ export { UNMARKED_DEFAULT_TLP, RED_RECIPIENTS_PROPERTY, tlpOf, tlpLevelOf, effec
 export { orgGraphFromOrganisations, type OrgGraph } from './org-graph.js';
 export { createReleasePolicy, type ReleasePolicy, type Recipient } from './release-policy.js';
 export { redactSelected } from './redact-selected.js';
+export { tlpDefinitionsFor } from './tlp-definitions-for.js';

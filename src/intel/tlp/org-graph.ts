@@ -1,7 +1,8 @@
 /**
  * What the TLP release policy needs to know about the organisations of this deployment. Owned
  * here so the policy stays pure; build one from the store's organisations with
- * `orgGraphFromOrganisations`.
+ * `orgGraphFromOrganisations`. The policy only ever asks about the recipient organisation, so a
+ * graph that knows just the recipient's own record (its existence and parent) is enough.
  */
 export interface OrgGraph {
   /** Whether the organisation belongs to this deployment (the TLP:GREEN community). */

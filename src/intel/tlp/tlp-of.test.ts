@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TLP1_MARKING_IDS, TLP_MARKING_IDS, tlp1MarkingDefinition, tlpLevelOfMarking, tlpMarkingDefinition } from './tlp-markings.js';
 import { effectiveTlpOf, granularTlpOf, redRecipientsOf, tlpLevelOf, tlpOf, UNMARKED_DEFAULT_TLP } from './tlp-of.js';
+import { tlpDefinitionsFor } from './tlp-definitions-for.js';
 
 const STATEMENT = 'marking-definition--ad2caa47-58fd-4491-bf3c-2f5c7a9e4d1c';
 const obj = (refs?: string[]) => ({ type: 'indicator', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', ...(refs ? { object_marking_refs: refs } : {}) });
@@ -66,5 +67,18 @@ describe('tlpOf', () => {
       { selector: 'labels.[0]', level: 'red' },
     ]);
     expect(redRecipientsOf(o)).toEqual(['org-b']);
+  });
+});
+
+describe('tlpDefinitionsFor', () => {
+  it('lists each referenced official TLP definition once, skipping those already present', () => {
+    const objects = [
+      obj([TLP_MARKING_IDS.amber, STATEMENT]),
+      { ...obj([TLP_MARKING_IDS.amber]), granular_markings: [{ selectors: ['name'], marking_ref: TLP1_MARKING_IDS.red }] },
+      tlpMarkingDefinition('green'),
+      obj([TLP_MARKING_IDS.green]),
+    ];
+    expect(tlpDefinitionsFor(objects).map((m) => m.name)).toEqual(['TLP:AMBER', 'TLP:RED']);
+    expect(tlpDefinitionsFor(objects)[1]).toEqual(tlp1MarkingDefinition('red'));
   });
 });

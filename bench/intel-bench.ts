@@ -2,8 +2,8 @@
  * Threat-intelligence benchmark: `npm run bench:intel [-- --json] [--indicators N] [--ms M]`.
  * Sections run one after the other, each a function returning its figures; the last line is one
  * JSON object {"indicators","load_s","rss_mb","lookups_per_sec","taxii_objects_per_sec",
- * "taxii_nochange_poll_ms", …}. The TAXII section belongs to the TAXII server and fills its two
- * keys (null until it lands).
+ * "taxii_nochange_poll_ms", …}. The TAXII section belongs to the TAXII server
+ * (bench/taxii-bench-section.ts) and fills its two keys.
  *
  * Indicator section: 1,000,000 indicators (IPv4, IPv6, CIDRs of varied prefix lengths, domains,
  * URLs, MD5 and SHA-256 hashes) generated from a seeded PRNG, loaded into IndicatorIndex; then
@@ -19,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseEvent, type NormalizedEvent } from '../src/ingest/parsers/index.js';
 import { IndicatorIndex, scoEcsFields } from '../src/intel/match/index.js';
 import { systemClock } from '../src/shared/clock.js';
+import { taxiiBenchSection } from './taxii-bench-section.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -208,9 +209,9 @@ function indicatorSection(): Record<string, number> {
   return { indicators: index.size, load_s: Number(loadS.toFixed(2)), rss_mb: mb(rss), lookups_per_sec: measured.perSec, baseline_map_get_per_sec: baseline.perSec };
 }
 
-/** TAXII serving: filled by the TAXII server's benchmark code; null until it lands. */
+/** TAXII serving over real HTTP (bench/taxii-bench-section.ts); `--taxii-objects N`, default 100,000. */
 async function taxiiSection(): Promise<Record<string, number | null>> {
-  return { taxii_objects_per_sec: null, taxii_nochange_poll_ms: null };
+  return taxiiBenchSection({ objects: arg('--taxii-objects', 100_000), log });
 }
 
 const intel = indicatorSection();

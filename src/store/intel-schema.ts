@@ -44,6 +44,8 @@ export interface TaxiiCollectionObjectsTable {
   modified: EpochUs;
   date_added: EpochUs;
   org_id: string;
+  /** 1 on the greatest `modified` of the object within the collection, else 0. */
+  last_version: number;
 }
 
 export interface TaxiiStatusesTable {

@@ -103,7 +103,7 @@ export function taxiiCollectionRepo(ctx: RepoContext): TaxiiCollectionRepo {
             .whereRef('m2.collection_id', '=', 'm.collection_id')
             .whereRef('m2.object_id', '=', 'm.object_id');
         return eb.or(
-          versions.map((v) => (v === 'last' ? eb('m.modified', '=', extreme('max')) : v === 'first' ? eb('m.modified', '=', extreme('min')) : eb('m.modified', '=', v as number))),
+          versions.map((v) => (v === 'last' ? eb('m.last_version', '=', 1) : v === 'first' ? eb('m.modified', '=', extreme('min')) : eb('m.modified', '=', v as number))),
         );
       });
     }
@@ -181,6 +181,8 @@ export function taxiiCollectionRepo(ctx: RepoContext): TaxiiCollectionRepo {
           .executeTakeFirstOrThrow();
         await insertStixRecords(trx, records, now);
         const known = new Map<string, number>();
+        // Latest version per object id: what the collection held, then raised by this request.
+        const latest = new Map<string, number>();
         const ids = [...new Set(records.map((r) => r.id))];
         for (let i = 0; i < ids.length; i += chunk) {
           const rows = await trx
@@ -189,11 +191,16 @@ export function taxiiCollectionRepo(ctx: RepoContext): TaxiiCollectionRepo {
             .where('collection_id', '=', collectionId)
             .where('object_id', 'in', ids.slice(i, i + chunk))
             .execute();
-          for (const r of rows) known.set(`${r.object_id}\n${Number(r.modified)}`, Number(r.date_added));
+          for (const r of rows) {
+            known.set(`${r.object_id}\n${Number(r.modified)}`, Number(r.date_added));
+            latest.set(r.object_id, Math.max(latest.get(r.object_id) ?? -1, Number(r.modified)));
+          }
         }
+        const before = new Map(latest);
+        for (const r of records) latest.set(r.id, Math.max(latest.get(r.id) ?? -1, r.modifiedUs));
         let next = Math.max(Number(locked.last_added) + 1, now * 1000);
         const results: CollectionAddResult[] = [];
-        const fresh: { collection_id: string; object_id: string; modified: number; date_added: number; org_id: string }[] = [];
+        const fresh: { collection_id: string; object_id: string; modified: number; date_added: number; org_id: string; last_version: number }[] = [];
         for (const r of records) {
           const key = `${r.id}\n${r.modifiedUs}`;
           const seen = known.get(key);
@@ -203,8 +210,21 @@ export function taxiiCollectionRepo(ctx: RepoContext): TaxiiCollectionRepo {
           }
           const dateAddedUs = next++;
           known.set(key, dateAddedUs);
-          fresh.push({ collection_id: collectionId, object_id: r.id, modified: r.modifiedUs, date_added: dateAddedUs, org_id: r.orgId });
+          fresh.push({
+            collection_id: collectionId, object_id: r.id, modified: r.modifiedUs, date_added: dateAddedUs, org_id: r.orgId,
+            last_version: latest.get(r.id) === r.modifiedUs ? 1 : 0,
+          });
           results.push({ id: r.id, modifiedUs: r.modifiedUs, dateAddedUs, added: true });
+        }
+        const superseded = [...before].filter(([id, m]) => latest.get(id)! > m).map(([id]) => id);
+        for (let i = 0; i < superseded.length; i += chunk) {
+          await trx
+            .updateTable('taxii_collection_objects')
+            .set({ last_version: 0 })
+            .where('collection_id', '=', collectionId)
+            .where('object_id', 'in', superseded.slice(i, i + chunk))
+            .where('last_version', '=', 1)
+            .execute();
         }
         for (let i = 0; i < fresh.length; i += chunk) await trx.insertInto('taxii_collection_objects').values(fresh.slice(i, i + chunk)).execute();
         if (fresh.length > 0) await trx.updateTable('taxii_collections').set({ last_added: next - 1 }).where('id', '=', collectionId).execute();
@@ -235,6 +255,22 @@ export function taxiiCollectionRepo(ctx: RepoContext): TaxiiCollectionRepo {
           .where('object_id', '=', objectId)
           .where('modified', 'in', rows.map((r) => Number(r.modified)))
           .executeTakeFirst();
+        // The latest version may be gone: the greatest one left becomes the latest.
+        const left = await trx
+          .selectFrom('taxii_collection_objects')
+          .select((e) => e.fn.max('modified').as('m'))
+          .where('collection_id', '=', collectionId)
+          .where('object_id', '=', objectId)
+          .executeTakeFirst();
+        if (left?.m !== null && left?.m !== undefined) {
+          await trx
+            .updateTable('taxii_collection_objects')
+            .set({ last_version: 1 })
+            .where('collection_id', '=', collectionId)
+            .where('object_id', '=', objectId)
+            .where('modified', '=', Number(left.m))
+            .execute();
+        }
         return Number(result.numDeletedRows);
       });
     },

@@ -108,6 +108,20 @@ export function taxiiCases(ctx: ConformanceContext): void {
       expect((await as(ctx, authority).intel.collections.entries('col-1', { limit: 10 })).entries).toHaveLength(1);
     });
 
+    it('keeps the latest version per object across requests, older versions added later and removals', async () => {
+      await setup();
+      const cols = as(ctx, 'org-a').intel.collections;
+      const [v1, v2, v3] = ['2024-01-01', '2024-02-01', '2024-03-01'].map((d) => indicator('org-a', 1, `${d}T00:00:00.000Z`));
+      const latest = async () => (await cols.entries('col-1', { limit: 10 })).entries.map((e) => e.record.modifiedUs);
+      await cols.addObjects('col-1', [v2!]);
+      await cols.addObjects('col-1', [v1!]);
+      expect(await latest()).toEqual([v2!.modifiedUs]);
+      await cols.addObjects('col-1', [v3!]);
+      expect(await latest()).toEqual([v3!.modifiedUs]);
+      expect(await cols.removeObject('col-1', v1!.id, { versions: ['last'] })).toBe(1);
+      expect(await latest()).toEqual([v2!.modifiedUs]);
+    });
+
     it('removes versions of an object from a collection and keeps the stored object', async () => {
       await setup();
       const cols = as(ctx, 'org-a').intel.collections;

@@ -62,6 +62,9 @@ export const intelMigration: Migration = {
       .addColumn('date_added', 'bigint', (c) => c.notNull())
       // Producer of the stored version (the join key into intel_objects).
       .addColumn('org_id', 'text', (c) => c.notNull())
+      // 1 on the latest version of the object in this collection: TAXII's default match[version]=last
+      // then filters on a column instead of a correlated max() per row.
+      .addColumn('last_version', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('taxii_collection_objects_pk', ['collection_id', 'object_id', 'modified'])
       .execute();
     await db.schema

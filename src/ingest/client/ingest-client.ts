@@ -108,8 +108,10 @@ export class IngestClient {
         const retryAfter = retryAfterMs(res.headers.get('retry-after'));
         if (retryAfter !== undefined) waitMs = Math.min(this.maxDelayMs, retryAfter);
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code;
-        last = { ok: false, status: null, code: cause ?? (err as Error).name, message: (err as Error).message, attempts: attempt };
+        // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, bad port…) is its cause.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const message = cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message;
+        last = { ok: false, status: null, code: cause?.code ?? (err as Error).name, message, attempts: attempt };
       }
       if (attempt < this.maxAttempts) {
         this.retries++;

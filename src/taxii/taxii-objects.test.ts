@@ -14,7 +14,7 @@ const objectsUrl = `${root}/collections/col-1/objects/`;
 const get = async (url: string, token: string) => f.request({ method: 'GET', url, token });
 const ids = (body: { objects?: { id: string }[] }) => (body.objects ?? []).map((o) => Number(o.id.slice(-12)));
 
-describe('TAXII 2.1 §5.4 get objects with §3.4 filtering and §3.5 pagination', () => {
+describe('TAXII 2.1 §5.4 get objects with "Filtering" and "Pagination" (section 3)', () => {
   it('pages by limit with more/next, and X-TAXII-Date-Added-First/Last bound each page, even for objects added in one millisecond', async () => {
     const producer = await f.token('producer');
     expect((await postObjects(f, producer, [1, 2, 3, 4, 5].map((n) => indicator(n)))).statusCode).toBe(202);

@@ -35,7 +35,7 @@ describe('TAXII 2.1 §4.1 server discovery and §4.2 API root', () => {
   });
 });
 
-describe('TAXII 2.1 §1.6.7 authentication', () => {
+describe('TAXII 2.1 "Authentication and Authorization"', () => {
   it('answers 401 with WWW-Authenticate and a TAXII error message on every endpoint without credentials', async () => {
     for (const url of ['/taxii2/', `${root}/`, `${root}/collections/`, `${root}/collections/col-1/`, `${root}/collections/col-1/objects/`, `${root}/collections/col-1/manifest/`, `${root}/status/x/`]) {
       const res = await f.request({ method: 'GET', url });
@@ -60,7 +60,7 @@ describe('TAXII 2.1 §1.6.7 authentication', () => {
   });
 });
 
-describe('TAXII 2.1 §1.6.8 content negotiation', () => {
+describe('TAXII 2.1 "Content Negotiation" and media types', () => {
   it('serves application/taxii+json;version=2.1 to that Accept, to the unversioned type and to wildcards', async () => {
     const token = await f.token('member');
     for (const accept of [taxiiMediaType, 'application/taxii+json', '*/*', 'application/*', 'text/html;q=0.9, application/taxii+json;version=2.1']) {
@@ -89,7 +89,7 @@ describe('TAXII 2.1 §1.6.8 content negotiation', () => {
   });
 });
 
-describe('TAXII 2.1 §3.6 error message', () => {
+describe('TAXII 2.1 "Error Message" (section 3)', () => {
   it('answers unknown paths, bad filters, bad JSON and too large bodies with TAXII error messages', async () => {
     const token = await f.token('producer');
     expectTaxiiError(await f.request({ method: 'GET', url: `${root}/nowhere/`, token }), 404, 'NOT_FOUND');

@@ -270,4 +270,22 @@ describe.runIf(tlsFiles)('SyslogTcpInput over TLS (RFC 5425)', () => {
     expect(deps.target.batches.every((b) => b.input === 'syslog-tls')).toBe(true);
     expect(deps.logger.lines.some((l) => l.msg === 'syslog TLS handshake failed')).toBe(true);
   });
+
+  it('closes a client that never completes the handshake after handshakeTimeoutMs, so its slot frees for others', async () => {
+    const deps = testDeps();
+    const input = await startInput(deps, { tls: tlsFiles!, maxConnections: 1, handshakeTimeoutMs: 300 });
+    const port = Number(input.address.split(':').pop());
+    const idle = await client(input); // connects, then says nothing
+    const idleClosed = new Promise<number>((resolve) => idle.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    expect((await idleClosed) - started).toBeLessThan(5000);
+    expect(deps.logger.lines.some((l) => l.msg === 'syslog TLS handshake failed')).toBe(true);
+
+    const bytes = readCapture('rsyslog-tcp-rfc5424-octet.tcp');
+    const s = tlsConnect({ port, host: '127.0.0.1', ca: tlsFiles!.cert, servername: 'localhost' });
+    sockets.push(s);
+    await new Promise<void>((resolve, reject) => { s.once('secureConnect', () => resolve()); s.once('error', reject); });
+    await new Promise<void>((resolve) => s.end(bytes, resolve));
+    await waitFor(() => deps.target.records().length === expectedMessages(bytes, 'octet counting').length, 'the frames of the next client');
+  });
 });

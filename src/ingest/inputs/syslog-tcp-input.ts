@@ -32,6 +32,12 @@ export interface SyslogTcpInputOptions extends SyslogInputDeps {
   maxRetryDelayMs?: number;
   /** Attempts before a batch refused with anything but RATE_LIMITED is dropped (default 5). */
   maxAttempts?: number;
+  /**
+   * TLS only: how long a client may take to complete the handshake (default 10 s, Node's is 120 s).
+   * A connection that never says hello holds a connection slot meanwhile, so a few idle sockets
+   * must not be able to fill the listener for everyone else.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 /**
@@ -77,7 +83,12 @@ export class SyslogTcpInput {
     const onSocket = (socket: Socket) => this.accept(socket);
     const tls = this.opts.tls;
     const server = tls
-      ? createTlsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, onSocket)
+      ? createTlsServer({
+        cert: tls.cert,
+        key: tls.key,
+        handshakeTimeout: this.opts.handshakeTimeoutMs ?? 10_000,
+        ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+      }, onSocket)
       : createServer(onSocket);
     server.maxConnections = this.opts.maxConnections ?? 1024;
     server.on('drop', (peer?: { remoteAddress?: string }) => {
@@ -89,6 +100,8 @@ export class SyslogTcpInput {
     server.on('tlsClientError', (err: Error, socket: Socket) => {
       const ip = socket.remoteAddress ?? 'unknown';
       if (this.logLimiter.admit(`tls:${ip}`)) this.opts.logger.warn({ input: this.input, source: ip, err: err.message }, 'syslog TLS handshake failed');
+      // Node leaves a socket whose handshake timed out open once this event has a listener.
+      socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(err, this.opts.address)));

@@ -21,6 +21,7 @@ import { eventIngestRoutes } from './routes/event-ingest-routes.js';
 import { ruleRoutes, type RuleCatalog } from './routes/rule-routes.js';
 import { indicatorRoutes } from './routes/indicator-routes.js';
 import { IndicatorBroadcast, IntelService } from '../intel/index.js';
+import { FeedPoller, FeedPollingService, type PollTimer } from '../intel/feeds/index.js';
 
 /** A running Shieldwall node. */
 export interface Node {
@@ -34,6 +35,8 @@ export interface Node {
   pipeline: Pipeline;
   /** Threat intelligence: import, search, export, confirmation (early warning). */
   intel: IntelService;
+  /** Periodic polling of feed subscriptions (peer TAXII collections, MISP feeds). */
+  feeds: FeedPollingService;
   /** Rules in force and load failures at start. */
   rules: { loaded: number; failed: number; loadMs: number };
   /** Bound `host:port` of each syslog listener configured in `ingest.syslog` (empty when none). */
@@ -96,7 +99,7 @@ export async function loadDetectionEngine(config: Config, clock: Clock): Promise
 
 export async function startNode(
   config: Config,
-  opts: { logger?: Logger; clock?: Clock; ids?: IdGenerator; routes?: RoutePlugin[]; content?: DetectionContent } = {},
+  opts: { logger?: Logger; clock?: Clock; ids?: IdGenerator; routes?: RoutePlugin[]; content?: DetectionContent; pollTimer?: PollTimer } = {},
 ): Promise<Node> {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
@@ -143,6 +146,18 @@ export async function startNode(
     const broadcast = new IndicatorBroadcast(bus, config.bus.namespace);
     await broadcast.start();
     const intel = new IntelService({ store, clock, ids, broadcast });
+    const feeds = new FeedPollingService({
+      poller: new FeedPoller({ store, importer: intel, clock, ids }),
+      store,
+      clock,
+      ...(opts.pollTimer ? { timer: opts.pollTimer } : {}),
+      onReport: (r) => {
+        const summary = { subscription: r.subscription, org: r.org, kind: r.kind, objects: r.objects, accepted: r.accepted, rejected: r.rejected, events: r.events };
+        if (r.error) logger.warn({ ...summary, error: r.error }, 'feed poll failed');
+        else logger.info(summary, 'feed polled');
+      },
+      onError: (err) => logger.error({ err }, 'feed polling failed'),
+    });
     const routes: RoutePlugin[] = [
       eventIngestRoutes({ ingest: pipeline.ingest, bodyLimit: config.http.bodyLimit }),
       ruleRoutes(catalog),
@@ -154,15 +169,18 @@ export async function startNode(
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
     const address = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    feeds.start();
     let closing: Promise<void> | undefined;
     const node: Node = {
-      app, store, bus, address, firstStart, pipeline, intel,
+      app, store, bus, address, firstStart, pipeline, intel, feeds,
       rules: { loaded: loaded.engine.rules().length, failed: loaded.failed, loadMs: loaded.loadMs },
       syslog: syslog.addresses,
       close: () =>
         (closing ??= syslog!
           .close()
           .catch((err: unknown) => logger.error({ err }, 'closing the syslog listeners failed'))
+          // Feed polling writes to the store: it ends (after its current page) before the store closes.
+          .then(() => feeds.stop().catch((err: unknown) => logger.error({ err }, 'stopping feed polling failed')))
           .then(() => shutdown(app!, pipeline!, store, bus, config.http.shutdownGraceMs, logger))),
     };
     return node;

@@ -102,6 +102,14 @@ export function feedSubscriptionRepo(ctx: RepoContext): FeedSubscriptionRepo {
       return Number(result.numUpdatedRows) > 0;
     },
 
+    async saveCursor(id, cursor) {
+      let q = db.updateTable('feed_subscriptions').set({ cursor }).where('id', '=', id);
+      if (confined !== null) q = q.where('org_id', '=', confined);
+      await auditAuthority(ctx, 'write.feed_subscriptions', id, { cursor: true });
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async delete(id) {
       let q = db.deleteFrom('feed_subscriptions').where('id', '=', id);
       if (confined !== null) q = q.where('org_id', '=', confined);

@@ -44,5 +44,7 @@ export interface FeedSubscriptionRepo {
    * poll keeps the old cursor so the next one starts where the last good one ended.
    */
   recordPoll(id: string, poll: { at: number; error: string | null; cursor?: string | null }): Promise<boolean>;
+  /** Saves the cursor reached so far in a poll still running (its time is recorded at the end by recordPoll). */
+  saveCursor(id: string, cursor: string): Promise<boolean>;
   delete(id: string): Promise<boolean>;
 }

@@ -7,8 +7,9 @@ import { ManualClock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { createStore, orgScope, type Store } from '../../store/index.js';
 import { IntelService } from '../intel-service.js';
-import { FeedPoller } from './feed-poller.js';
+import { FeedPoller, type FeedPollReport } from './feed-poller.js';
 import { FeedPollingService, type PollTimer } from './feed-polling-service.js';
+import { mispFeedSource } from './misp-feed-source.js';
 
 const feedExample = fileURLToPath(new URL('../../../../shared/testdata/misp/feed-example/', import.meta.url));
 const t0 = Date.UTC(2026, 10, 26, 1, 0, 0);
@@ -117,5 +118,43 @@ describe('FeedPollingService', () => {
     pending.shift()!.fn();
     await service.stop();
     expect(pending).toEqual([]);
+  });
+});
+
+describe('FeedPollingService stop', () => {
+  it('ends the poll in progress after the current event and resumes from its cursor', async () => {
+    await subscribe(600);
+    const box: { service?: FeedPollingService } = {};
+    let reads = 0;
+    let stopping: Promise<void> | undefined;
+    const slowPoller = new FeedPoller({
+      store, importer: new IntelService({ store, clock, ids: uuids() }), clock, ids: uuids(),
+      mispSource: (sub) => {
+        const real = mispFeedSource(sub.url);
+        return {
+          location: real.location,
+          manifest: () => real.manifest(),
+          event: async (uuid) => {
+            if (++reads === 3) stopping = box.service!.stop();
+            return real.event(uuid);
+          },
+        };
+      },
+    });
+    const timer: PollTimer = { set: (_ms, fn) => (fn(), 1), clear: () => undefined };
+    const reports: FeedPollReport[] = [];
+    const service = new FeedPollingService({ poller: slowPoller, store, clock, timer, onReport: (r) => reports.push(r) });
+    box.service = service;
+    service.start();
+    await new Promise((r) => setTimeout(r, 0));
+    for (let i = 0; i < 200 && stopping === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    await stopping;
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ events: 3, error: 'feed polling stopped' });
+    const saved = await store.scoped(orgScope('cert-a')).feeds.get('misp-1');
+    expect(saved).toMatchObject({ lastPolledAt: null });
+    expect(Object.keys(JSON.parse(saved!.cursor!))).toHaveLength(3);
+    const resumed = await poller.poll(saved!);
+    expect(resumed).toMatchObject({ events: 8, error: null });
   });
 });

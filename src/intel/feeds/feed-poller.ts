@@ -64,19 +64,25 @@ export class FeedPoller {
     return reports;
   }
 
-  /** Polls one subscription and records the outcome on it. */
-  async poll(sub: FeedSubscription): Promise<FeedPollReport> {
+  /**
+   * Polls one subscription and records the outcome on it. An aborted `signal` ends the poll after
+   * the page or event in progress (its progress is saved, so the next poll resumes there).
+   */
+  async poll(sub: FeedSubscription, signal?: AbortSignal): Promise<FeedPollReport> {
     const report: FeedPollReport = { subscription: sub.id, org: sub.orgId, kind: sub.kind, objects: 0, accepted: 0, rejected: 0, cursor: sub.cursor, error: null };
     const feeds = this.deps.store.scoped(orgScope(sub.orgId)).feeds;
     const save = (cursor: string) => {
       report.cursor = cursor;
-      return feeds.recordPoll(sub.id, { at: this.deps.clock.now(), error: null, cursor });
+      return feeds.saveCursor(sub.id, cursor);
     };
     try {
-      if (sub.kind === 'taxii') await this.pollTaxii(sub, report, save);
-      else await this.pollMispFeed(sub, report, save);
+      if (sub.kind === 'taxii') await this.pollTaxii(sub, report, save, signal);
+      else await this.pollMispFeed(sub, report, save, signal);
     } catch (e) {
       report.error = e instanceof Error ? e.message : String(e);
+      // Interrupted by shutdown, not failed: leave the poll time alone so the next start polls
+      // again at once, from the cursor saved so far.
+      if (signal?.aborted) return report;
     }
     await feeds.recordPoll(sub.id, { at: this.deps.clock.now(), error: report.error });
     return report;
@@ -90,7 +96,7 @@ export class FeedPoller {
     report.rejected += result.rejected.length;
   }
 
-  private async pollTaxii(sub: FeedSubscription, report: FeedPollReport, save: (cursor: string) => Promise<unknown>): Promise<void> {
+  private async pollTaxii(sub: FeedSubscription, report: FeedPollReport, save: (cursor: string) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
     if (!sub.collectionId) throw new Error(`subscription ${sub.id}: a TAXII subscription needs a collection id`);
     const client = new TaxiiClient({
       ...(sub.auth ? { auth: sub.auth } : {}),
@@ -102,10 +108,11 @@ export class FeedPoller {
     for await (const page of pages) {
       await this.importAs(sub, page.objects, `taxii:${collectionUrl}`, report);
       if (page.dateAddedLast && page.dateAddedLast !== report.cursor) await save(page.dateAddedLast);
+      signal?.throwIfAborted();
     }
   }
 
-  private async pollMispFeed(sub: FeedSubscription, report: FeedPollReport, save: (cursor: string) => Promise<unknown>): Promise<void> {
+  private async pollMispFeed(sub: FeedSubscription, report: FeedPollReport, save: (cursor: string) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
     const source = this.deps.mispSource?.(sub) ?? mispFeedSource(sub.url, { auth: sub.auth, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), ...(this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {}) });
     const cursor = parseMispCursor(sub.cursor);
     const changed = changedFeedEntries(readMispFeedManifest(await source.manifest()), cursor);
@@ -113,6 +120,7 @@ export class FeedPoller {
     report.unsupported = {};
     const failures: string[] = [];
     for (const entry of changed) {
+      signal?.throwIfAborted();
       try {
         const events = readMispEvents(await source.event(entry.uuid));
         if (events === null) throw new Error(`${entry.uuid}.json is not a MISP event`);

@@ -33,13 +33,15 @@ export interface FeedPollingServiceDeps {
 /**
  * The periodic poller inside `shieldwall start`: each tick polls the subscriptions whose interval
  * has elapsed since their last poll, one at a time (a feed import is heavy; two cores are shared
- * with detection). `stop()` cancels the next tick and waits for the poll in progress.
+ * with detection). `stop()` cancels the next tick and ends the poll in progress after its current
+ * page or event.
  */
 export class FeedPollingService {
   private handle: unknown;
   private running: Promise<unknown> | null = null;
   private stopped = true;
   private stopping = false;
+  private abort = new AbortController();
   private known: FeedSubscription[] = [];
   private listedAt = -Infinity;
 
@@ -49,12 +51,14 @@ export class FeedPollingService {
     if (!this.stopped) return;
     this.stopped = false;
     this.stopping = false;
+    this.abort = new AbortController();
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping = this.running !== null;
+    this.abort.abort(new Error('feed polling stopped'));
     if (this.handle !== undefined) (this.deps.timer ?? nodePollTimer).clear(this.handle);
     this.handle = undefined;
     await this.running;
@@ -77,7 +81,7 @@ export class FeedPollingService {
       if (sub === null) continue;
       const due = sub.lastPolledAt === null || this.deps.clock.now() - sub.lastPolledAt >= sub.intervalS * 1000;
       if (!due) continue;
-      const report = await this.deps.poller.poll(sub);
+      const report = await this.deps.poller.poll(sub, this.abort.signal);
       reports.push(report);
       this.deps.onReport?.(report);
     }

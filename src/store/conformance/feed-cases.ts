@@ -25,6 +25,9 @@ export function feedCases(ctx: ConformanceContext): void {
       expect(await as(ctx, 'org-a').feeds.get('s1')).toEqual({
         ...created, cursor: '2026-01-01T00:00:00.000Z', lastPolledAt: 3000, lastError: 'HTTP 503',
       });
+      expect(await as(ctx, 'org-a').feeds.saveCursor('s1', '2026-02-01T00:00:00.000Z')).toBe(true);
+      expect(await as(ctx, 'org-b').feeds.saveCursor('s1', 'x')).toBe(false);
+      expect(await as(ctx, 'org-a').feeds.get('s1')).toMatchObject({ cursor: '2026-02-01T00:00:00.000Z', lastPolledAt: 3000 });
       expect(await as(ctx, 'org-b').feeds.delete('s1')).toBe(false);
       expect(await as(ctx, 'org-a').feeds.delete('s1')).toBe(true);
       expect(await as(ctx, 'org-a').feeds.list()).toEqual([]);

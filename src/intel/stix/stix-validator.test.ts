@@ -79,6 +79,22 @@ describe('invalid objects report the failing property', () => {
     expect(failing({ ...indicator(), object_marking_refs: ['tlp-red'] })).toContain('/object_marking_refs/0');
   });
 
+  it('a failed alternative reports its closest branch, not every branch', () => {
+    expect(validateStixObject({ ...indicator(), external_references: [{ source_name: 'internal' }] })).toEqual({
+      ok: false,
+      errors: [{ path: '/external_references/0', message: 'needs one of "external_id", "description", "url"' }],
+    });
+    expect(validateStixObject({ ...indicator(), external_references: [{ source_name: 'cve' }] })).toEqual({
+      ok: false,
+      errors: [{ path: '/external_references/0/external_id', message: 'required property "external_id" is missing' }],
+    });
+    const malware = { ...indicator(), type: 'malware', id: 'malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', is_family: true };
+    expect(failing(malware)).toEqual(['/name']);
+    expect(validateStixObject({ type: 'file', id: 'file--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', size: 3 })).toEqual({ ok: false, errors: [{ path: '', message: 'needs one of "hashes", "name"' }] });
+    const statement = { type: 'marking-definition', spec_version: '2.1', id: 'marking-definition--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2026-11-26T01:40:00.000Z', definition_type: 'statement', definition: { text: 'x' } };
+    expect(failing(statement)[0]).toBe('/definition/statement');
+  });
+
   it('what the schemas cannot check: id prefix, time order, selectors', () => {
     expect(failing({ ...indicator(), id: 'malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f' })).toContain('/id');
     expect(failing({ ...indicator(), modified: '2026-11-25T01:40:00.000Z' })).toEqual(['/modified']);

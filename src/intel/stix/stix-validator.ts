@@ -1,6 +1,7 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { RE2JS } from 're2js';
+import { schemaErrors } from './schema-errors.js';
 import { stixCodeChecks } from './stix-code-checks.js';
 
 /** One reason an object is invalid. `path` is a JSON Pointer into the object (`/pattern`, `/external_references/0/url`; `` for the object itself). */
@@ -74,7 +75,7 @@ export function createStixValidator(schemas: readonly JsonSchemaDocument[]): Sti
     // Custom types: an SDO-like object has `created`; otherwise it is checked as an SCO.
     const validate = byType.get(record.type) ?? ('created' in record ? core! : scoCore!);
     const errors: StixValidationError[] = [];
-    if (!validate(record)) errors.push(...toErrors(validate.errors ?? []));
+    if (!validate(record)) errors.push(...schemaErrors(validate.errors ?? []));
     errors.push(...stixCodeChecks(record));
     return errors.length === 0 ? { ok: true } : { ok: false, errors: dedupe(errors) };
   }
@@ -119,26 +120,6 @@ function typeOfSchema(id: string | undefined): string | undefined {
   if (m) return m[2];
   const common = /\/common\/(marking-definition|language-content|extension-definition)\.json$/.exec(id);
   return common?.[1];
-}
-
-function toErrors(errors: ErrorObject[]): StixValidationError[] {
-  return errors
-    // `if`/`oneOf`/`anyOf` summaries repeat what their branches already said.
-    .filter((e) => e.keyword !== 'if' && !(e.keyword === 'allOf'))
-    .map((e) => {
-      if (e.keyword === 'required') {
-        const missing = (e.params as { missingProperty: string }).missingProperty;
-        return { path: `${e.instancePath}/${missing}`, message: `required property "${missing}" is missing` };
-      }
-      if (e.keyword === 'additionalProperties') {
-        const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        return { path: `${e.instancePath}/${extra}`, message: 'property is not allowed here' };
-      }
-      if (e.keyword === 'propertyNames') {
-        return { path: `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}`, message: 'property name is not allowed (STIX names are 3–250 of a-z, 0-9, _)' };
-      }
-      return { path: e.instancePath, message: e.message ?? e.keyword };
-    });
 }
 
 function dedupe(errors: StixValidationError[]): StixValidationError[] {

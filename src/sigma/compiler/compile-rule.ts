@@ -1,4 +1,5 @@
 import type { ConditionNode } from '../condition/condition-node.js';
+import type { FieldTest, ValueTest } from '../modifiers/value-test.js';
 import type { SigmaDetection } from '../rule/sigma-rule.js';
 import type { MatchedSelection, RuleMeta } from '../sigma-types.js';
 import { evaluateFieldTest } from './evaluate-field-test.js';
@@ -28,7 +29,10 @@ export interface CompiledRule {
 export function compileDetection(detection: SigmaDetection): EventPredicate {
   const searches = new Map<string, EventPredicate>();
   for (const [name, s] of detection.searches) {
-    const branches = s.branches.map((tests): EventPredicate => {
+    const branches = s.branches.map((written): EventPredicate => {
+      // The entries of a branch are ANDed and side-effect free: the cheap ones run first, so a
+      // hash-sized test usually rejects the event before a substring scan or a regex runs.
+      const tests = written.slice().sort((a, b) => testCost(a) - testCost(b));
       if (tests.length === 1) {
         const t = tests[0]!;
         return (v) => evaluateFieldTest(t, v);
@@ -42,6 +46,18 @@ export function compileDetection(detection: SigmaDetection): EventPredicate {
   }
   return compileCondition(detection.condition, searches);
 }
+
+/** Rough relative cost of one field entry: what its values make the matcher do per event. */
+function testCost(t: FieldTest): number {
+  if (t.field === undefined) return 100; // keywords: every value of the event
+  let c = 0;
+  for (const v of t.tests) c += valueCost[v.kind];
+  return c;
+}
+
+const valueCost: Record<ValueTest['kind'], number> = {
+  null: 1, exists: 1, eq: 1, num: 2, startswith: 2, endswith: 2, contains: 4, glob: 6, cidr: 6, time: 8, fieldref: 8, re: 20,
+};
 
 function anyOf(ps: EventPredicate[]): EventPredicate {
   return (v) => {

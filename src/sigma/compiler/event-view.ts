@@ -6,16 +6,47 @@ import { normalizeDashes } from '../modifiers/value-test.js';
  */
 export class EventView {
   private fields: Record<string, unknown> = {};
-  private readonly foldCache = new Map<string, string | undefined>();
-  private readonly dashCache = new Map<string, string | undefined>();
+  /**
+   * Per-field caches as arrays indexed by a slot per field name, valid while their stamp equals
+   * the event's epoch: resetting is one increment. Two Maps cleared per event cost more than the
+   * folding they saved (`Map.clear` allocates a new table; get/has/set per field).
+   */
+  private readonly slots = new Map<string, number>();
+  private foldStamp = new Uint32Array(64);
+  private readonly foldValue: (string | undefined)[] = [];
+  private dashStamp = new Uint32Array(64);
+  private readonly dashValue: (string | undefined)[] = [];
+  private epoch = 1;
   private keywordTexts: string[] | undefined;
 
   /** Points the view at the next event and drops the previous event's caches. */
   reset(fields: Record<string, unknown>): void {
     this.fields = fields;
-    if (this.foldCache.size > 0) this.foldCache.clear();
-    if (this.dashCache.size > 0) this.dashCache.clear();
     this.keywordTexts = undefined;
+    if (++this.epoch === 0xffffffff) {
+      this.foldStamp.fill(0);
+      this.dashStamp.fill(0);
+      this.epoch = 1;
+    }
+  }
+
+  /** Slot of a field name; names come from the compiled rules, so the table stays small. */
+  private slotOf(field: string): number {
+    let s = this.slots.get(field);
+    if (s === undefined) {
+      s = this.slots.size;
+      this.slots.set(field, s);
+      if (s >= this.foldStamp.length) {
+        const grow = (a: Uint32Array): Uint32Array<ArrayBuffer> => {
+          const b = new Uint32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.foldStamp = grow(this.foldStamp);
+        this.dashStamp = grow(this.dashStamp);
+      }
+    }
+    return s;
   }
 
   /** The current event's fields. */
@@ -37,23 +68,23 @@ export class EventView {
 
   /** Lower-cased string form of a scalar field (numbers and booleans as their text), cached. */
   folded(field: string): string | undefined {
-    let v = this.foldCache.get(field);
-    if (v === undefined && !this.foldCache.has(field)) {
-      const s = scalarText(this.get(field));
-      v = s === undefined ? undefined : s.toLowerCase();
-      this.foldCache.set(field, v);
-    }
+    const s = this.slotOf(field);
+    if (this.foldStamp[s] === this.epoch) return this.foldValue[s];
+    const text = scalarText(this.get(field));
+    const v = text === undefined ? undefined : text.toLowerCase();
+    this.foldStamp[s] = this.epoch;
+    this.foldValue[s] = v;
     return v;
   }
 
   /** {@link folded} with the windash dash characters turned into `-`, cached. */
   dashFolded(field: string): string | undefined {
-    let v = this.dashCache.get(field);
-    if (v === undefined && !this.dashCache.has(field)) {
-      const f = this.folded(field);
-      v = f === undefined ? undefined : normalizeDashes(f);
-      this.dashCache.set(field, v);
-    }
+    const s = this.slotOf(field);
+    if (this.dashStamp[s] === this.epoch) return this.dashValue[s];
+    const f = this.folded(field);
+    const v = f === undefined ? undefined : normalizeDashes(f);
+    this.dashStamp[s] = this.epoch;
+    this.dashValue[s] = v;
     return v;
   }
 

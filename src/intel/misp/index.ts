@@ -12,7 +12,14 @@ export {
   type MispOrg,
   type MispTag,
 } from './misp-event.js';
-export { mispEventToStix, type MispMappingReport, type MispStixResult, type MispToStixOptions } from './misp-to-stix.js';
+export {
+  mispDocumentToStix,
+  mispEventToStix,
+  type MispDocumentResult,
+  type MispMappingReport,
+  type MispStixResult,
+  type MispToStixOptions,
+} from './misp-to-stix.js';
 export { stixToMispEvent, type StixToMispOptions, type StixToMispResult } from './stix-to-misp.js';
 export { changedFeedEntries, readMispFeedManifest, type MispFeedCursor, type MispFeedEntry } from './misp-feed-manifest.js';
 export { tlpFromDistribution, tlpFromTags } from './misp-markings.js';

@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../shared/ids.js';
 import { validateStixObject } from '../stix/node.js';
 import { scoId } from '../stix/index.js';
 import { TLP_MARKING_IDS } from '../tlp/index.js';
-import { mispEventToStix, readMispEvents, stixToMispEvent, type MispAttribute, type MispEvent } from './index.js';
+import { mispDocumentToStix, mispEventToStix, readMispEvents, stixToMispEvent, type MispAttribute, type MispEvent } from './index.js';
 
 function sequentialUuids(): IdGenerator {
   let n = 0;
@@ -130,6 +130,14 @@ describe('mispEventToStix', () => {
     expect(numeric.find((o) => o.type === 'indicator')).toMatchObject({ created: '2018-04-10T20:13:08.000Z', valid_from: '2018-04-10T20:13:08.000Z' });
     const bare = map({ info: 'no times', Attribute: [{ type: 'domain', value: 'evil.example', to_ids: true }] }).objects;
     expect(bare.find((o) => o.type === 'report')).toMatchObject({ created: '2026-11-26T00:00:00.000Z', published: '2026-11-26T00:00:00.000Z' });
+  });
+
+  it('maps whole documents and answers null for what is not MISP', () => {
+    const doc = { response: [{ Event: event([attr('domain', 'a.example')]) }, { Event: event([attr('domain', 'b.example')], { uuid: '5acc88e9-265c-4f22-9d2b-b702950d2100' }) }] };
+    const mapped = mispDocumentToStix(doc, { now, ids: sequentialUuids() })!;
+    expect(mapped.reports.map((r) => r.indicators)).toEqual([1, 1]);
+    expect(mapped.objects.filter((o) => o.type === 'report')).toHaveLength(2);
+    expect(mispDocumentToStix({ type: 'bundle', id: 'bundle--x', objects: [] }, { now, ids: sequentialUuids() })).toBeNull();
   });
 
   it('reads bare bodies and API response wrappers, and refuses what is not MISP', () => {

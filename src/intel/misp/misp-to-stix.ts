@@ -3,7 +3,7 @@ import type { AnyStixObject } from '../stix/index.js';
 import { isStixId, scoId, stixId, uuidV5 } from '../stix/index.js';
 import { TLP_MARKING_IDS, type TlpLevel } from '../tlp/index.js';
 import { mispAttributeForm, type MispSco } from './misp-attribute-forms.js';
-import { mispBoolean, mispDateMs, mispEpochMs, mispInteger, mispIsoMs, type MispAttribute, type MispEvent, type MispTag } from './misp-event.js';
+import { mispBoolean, mispDateMs, mispEpochMs, mispInteger, mispIsoMs, readMispEvents, type MispAttribute, type MispEvent, type MispTag } from './misp-event.js';
 import { attackPatternObject, attackTechniques, labelsFromTags, mispMappingNamespace } from './misp-galaxy.js';
 import { stricterTlp, tlpFromDistribution, tlpFromTags } from './misp-markings.js';
 
@@ -269,4 +269,29 @@ function eventReport(
     ...(externalReferences.length > 0 ? { external_references: externalReferences } : {}),
     object_marking_refs: at.marking,
   };
+}
+
+/** Every event of a MISP document mapped: the objects in event order and one report per event. */
+export interface MispDocumentResult {
+  objects: AnyStixObject[];
+  reports: MispMappingReport[];
+}
+
+/**
+ * Maps every event of a parsed MISP document (`{"Event"}`, a bare body, `{"response": […]}`, an
+ * array), for importers that take a file or URL (`intel import`). Returns `null` when the
+ * document is not MISP events, so the caller can try another format. Objects shared by several
+ * events (the creator's identity, an SCO, an ATT&CK technique) appear once per event; the intel
+ * service stores each version once.
+ */
+export function mispDocumentToStix(doc: unknown, options: MispToStixOptions): MispDocumentResult | null {
+  const events = readMispEvents(doc);
+  if (events === null) return null;
+  const result: MispDocumentResult = { objects: [], reports: [] };
+  for (const event of events) {
+    const mapped = mispEventToStix(event, options);
+    result.objects.push(...mapped.objects);
+    result.reports.push(mapped.report);
+  }
+  return result;
 }

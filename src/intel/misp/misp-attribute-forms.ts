@@ -229,10 +229,10 @@ for (const algorithm of Object.keys(hashAlgorithms)) {
   forms[algorithm] = (v) => hashForm(algorithm, v.trim());
   forms[`filename|${algorithm}`] = compositeHash(algorithm);
 }
-for (const [misp, key] of [['x509-fingerprint-md5', 'MD5'], ['x509-fingerprint-sha1', 'SHA-1'], ['x509-fingerprint-sha256', 'SHA-256']] as const) {
+for (const [misp, key, hexDigits] of [['x509-fingerprint-md5', 'MD5', 32], ['x509-fingerprint-sha1', 'SHA-1', 40], ['x509-fingerprint-sha256', 'SHA-256', 64]] as const) {
   forms[misp] = (v) => {
     const hash = v.trim().toLowerCase().replace(/:/g, '');
-    if (!/^[a-f0-9]+$/.test(hash)) return { invalid: 'not a fingerprint' };
+    if (!/^[a-f0-9]+$/.test(hash) || hash.length !== hexDigits) return { invalid: `not a ${key} fingerprint` };
     const path = key === 'MD5' ? 'x509-certificate:hashes.MD5' : `x509-certificate:hashes.'${key}'`;
     return { pattern: stix(eq(path, hash)), observables: (make) => [make('x509-certificate', { hashes: { [key]: hash } })] };
   };

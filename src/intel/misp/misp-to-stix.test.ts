@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IdGenerator } from '../../shared/ids.js';
+import { validatePattern } from '../pattern/index.js';
 import { validateStixObject } from '../stix/node.js';
 import { scoId } from '../stix/index.js';
 import { TLP_MARKING_IDS } from '../tlp/index.js';
@@ -31,7 +32,11 @@ const event = (attributes: MispAttribute[], extra: Partial<MispEvent> = {}): Mis
 });
 const map = (e: MispEvent) => {
   const result = mispEventToStix(e, { now, ids: sequentialUuids() });
-  for (const o of result.objects) expect(validateStixObject(o), `${o.id}`).toEqual({ ok: true });
+  for (const o of result.objects) {
+    expect(validateStixObject(o), `${o.id}`).toEqual({ ok: true });
+    // The grammar check the intel service applies on import.
+    if (o.type === 'indicator' && o.pattern_type === 'stix') expect(() => validatePattern(String(o.pattern)), String(o.pattern)).not.toThrow();
+  }
   return result;
 };
 const patterns = (e: MispEvent) => map(e).objects.filter((o) => o.type === 'indicator').map((o) => o.pattern);
@@ -53,6 +58,14 @@ describe('mispEventToStix', () => {
           attr('email-src', 'bad@evil.example'),
           attr('user-agent', 'Evil/1.0'),
           attr('regkey', 'HKLM\\Software\\Run'),
+          attr('hostname|port', 'c2.evil.example|8080'),
+          attr('regkey|value', 'HKCU\\Software\\Run|evil.exe'),
+          attr('AS', 'AS64500'),
+          attr('mac-address', '00-1A-2B-3C-4D-5E'),
+          attr('x509-fingerprint-sha1', '6A:3F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11'),
+          attr('email-subject', "Invoice 'urgent'"),
+          attr('mutex', 'Global\\evil'),
+          attr('port', '4444'),
         ]),
       ),
     ).toEqual([
@@ -68,6 +81,14 @@ describe('mispEventToStix', () => {
       "[email-addr:value = 'bad@evil.example']",
       "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'Evil/1.0']",
       "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\Software\\\\Run']",
+      "[network-traffic:dst_ref.type = 'domain-name' AND network-traffic:dst_ref.value = 'c2.evil.example' AND network-traffic:dst_port = 8080]",
+      "[windows-registry-key:key = 'HKEY_CURRENT_USER\\\\Software\\\\Run' AND windows-registry-key:values[*].data = 'evil.exe']",
+      '[autonomous-system:number = 64500]',
+      "[mac-addr:value = '00:1a:2b:3c:4d:5e']",
+      "[x509-certificate:hashes.'SHA-1' = '6a3f00112233445566778899aabbccddeeff0011']",
+      "[email-message:subject = 'Invoice \\'urgent\\'']",
+      "[mutex:name = 'Global\\\\evil']",
+      '[network-traffic:dst_port = 4444]',
     ]);
   });
 
@@ -82,6 +103,18 @@ describe('mispEventToStix', () => {
     const observed = objects.filter((o) => o.type === 'observed-data');
     expect(observed.map((o) => o.object_refs)).toEqual([[domain.id, ip.id], [ip.id]]);
     expect(observed[0]).toMatchObject({ first_observed: '2018-04-10T20:13:08.000Z', number_observed: 1 });
+  });
+
+  it('builds a valid observable for every type that has one', () => {
+    const values: [string, string][] = [
+      ['ip-src', '10.0.0.0/8'], ['ip-dst', '2001:db8::1'], ['ip-src|port', '198.51.100.7|22'], ['hostname|port', 'c2.evil.example|8080'],
+      ['domain|ip', 'evil.example|2001:db8::2'], ['url', 'https://evil.example/x'], ['sha512', 'a'.repeat(128)], ['filename|sha256', `a.dll|${'b'.repeat(64)}`],
+      ['ssdeep', '96:s4Ud1Lj96tHHlZDrwciQmA+4uy1I0G4HYuL8N3TzS8QsO/wqWXLcMSx:sF1LjEtHHlZDrWA+4uy1Vzjs8wqWXLcMSx'],
+      ['email-dst', 'victim@example.org'], ['email-subject', 'Invoice'], ['mutex', 'Global\\evil'], ['regkey|value', 'HKU\\S-1-5\\Run|x.exe'],
+      ['AS', '64500'], ['mac-address', '00:1a:2b:3c:4d:5e'], ['x509-fingerprint-sha256', 'c'.repeat(64)], ['attachment', 'report.pdf'],
+    ];
+    const { report } = map(event(values.map(([type, value]) => attr(type, value, { to_ids: false }))));
+    expect(report).toMatchObject({ observedData: values.length, unsupported: {}, invalid: {} });
   });
 
   it('counts unsupported types, invalid values and deleted attributes instead of dropping them', () => {

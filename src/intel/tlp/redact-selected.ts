@@ -21,13 +21,15 @@ const REMOVED = Symbol('removed');
  */
 export function redactSelected(object: Record<string, unknown>, selectors: readonly string[]): { object: Record<string, unknown>; removed: Set<string> } {
   const cut = new Set<string>();
+  const onPath = new Set<string>();
   for (const s of selectors) {
-    const steps = parseSelector(s);
     // An unparseable selector cannot be honoured, so the property it starts with goes.
-    cut.add(keyOf(steps ?? [s.split('.')[0] ?? s]));
+    const steps = parseSelector(s) ?? [s.split('.')[0] ?? s];
+    cut.add(keyOf(steps));
+    for (let i = 0; i < steps.length; i++) onPath.add(keyOf(steps.slice(0, i)));
   }
   const indexMaps = new Map<string, (number | undefined)[]>();
-  const pruned = prune(object, [], cut, indexMaps) as Record<string, unknown> | typeof REMOVED;
+  const pruned = prune(object, [], { cut, onPath, indexMaps }) as Record<string, unknown> | typeof REMOVED;
   const out: Record<string, unknown> = pruned === REMOVED ? {} : pruned;
 
   if (Array.isArray(out.granular_markings)) {
@@ -46,7 +48,21 @@ export function redactSelected(object: Record<string, unknown>, selectors: reado
   return { object: out, removed };
 }
 
-function prune(value: unknown, path: SelectorStep[], cut: Set<string>, indexMaps: Map<string, (number | undefined)[]>): unknown {
+interface Cuts {
+  cut: Set<string>;
+  /** Paths that lead to a cut: only these are copied, the rest is shared as it is. */
+  onPath: Set<string>;
+  indexMaps: Map<string, (number | undefined)[]>;
+}
+
+/**
+ * Copies only along the paths that lead to removed content, so the work (and the recursion depth)
+ * is bounded by the selectors, not by how deeply a peer nested its custom properties. Untouched
+ * subtrees are shared with the original: callers must not mutate what they release.
+ */
+function prune(value: unknown, path: SelectorStep[], cuts: Cuts): unknown {
+  const { cut, onPath, indexMaps } = cuts;
+  if (!onPath.has(keyOf(path))) return value;
   // Granular markings are re-pointed afterwards, not redacted: they name content, they are not content.
   if (path.length === 1 && path[0] === 'granular_markings') return value;
   if (Array.isArray(value)) {
@@ -54,7 +70,7 @@ function prune(value: unknown, path: SelectorStep[], cut: Set<string>, indexMaps
     const map: (number | undefined)[] = [];
     value.forEach((item, i) => {
       const child = [...path, i];
-      const v = cut.has(keyOf(child)) ? REMOVED : prune(item, child, cut, indexMaps);
+      const v = cut.has(keyOf(child)) ? REMOVED : prune(item, child, cuts);
       if (v === REMOVED) map.push(undefined);
       else {
         map.push(out.length);
@@ -69,7 +85,7 @@ function prune(value: unknown, path: SelectorStep[], cut: Set<string>, indexMaps
     let lostRequired = false;
     for (const [k, item] of Object.entries(value as Record<string, unknown>)) {
       const child = [...path, k];
-      const v = cut.has(keyOf(child)) ? REMOVED : prune(item, child, cut, indexMaps);
+      const v = cut.has(keyOf(child)) ? REMOVED : prune(item, child, cuts);
       if (v === REMOVED) {
         if (path.length > 0 && NESTED_REQUIRED.has(k)) lostRequired = true;
       } else out[k] = v;

@@ -152,6 +152,15 @@ describe('granular markings', () => {
     expect(policy.release(o, 'nato-cert', org('nato-cert'))).toHaveProperty('x_shieldwall_red_recipients', ['member-x']);
   });
 
+  it('copy only along the redacted paths: a deeply nested custom property cannot exhaust the stack', () => {
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 200_000; i++) deep = { nested: deep };
+    const o = marked('green', { x_deep: deep, granular_markings: [{ selectors: ['description'], marking_ref: TLP_MARKING_IDS.amber }] });
+    const out = policy.release(o, 'nato-cert', org('member-x'))!;
+    expect(out).not.toHaveProperty('description');
+    expect(out.x_deep).toBe(deep);
+  });
+
   it('do not widen: a CLEAR property of an AMBER object is still AMBER', () => {
     const o = marked('amber', { granular_markings: [{ selectors: ['name'], marking_ref: TLP_MARKING_IDS.clear }] });
     expect(policy.release(o, 'nato-cert', PUBLIC)).toBeNull();

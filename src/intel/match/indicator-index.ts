@@ -326,16 +326,18 @@ export class IndicatorIndex {
   private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[]): IndicatorMatch[] {
     const scope = eventObservation(event);
     if (scope.roots.length === 0) return out;
+    const types = new Set<unknown>();
+    for (const o of scope.objects.values()) types.add(o.type);
     for (const [slot, window] of this.windowed) {
       if (!this.live(slot, now)) continue;
-      const completed = window.observe(scope, event.time ?? now);
+      const completed = window.observe(scope, event.time ?? now, types);
       if (!completed) continue;
       const [field, value] = fieldOf(completed.comparison, event.ecs as Record<string, unknown>);
       if (out === none) out = [];
       out.push({ indicatorId: this.ids[slot]!, field, value });
     }
     for (const [slot, evaluator] of this.complex) {
-      if (!this.live(slot, now)) continue;
+      if (!evaluator.couldHold(types) || !this.live(slot, now)) continue;
       let matched: Set<string>;
       try {
         matched = evaluator.evaluate(scope);

@@ -57,12 +57,13 @@ export class WindowedPattern {
   }
 
   /**
-   * Feeds one event's SCOs observed at `time`. When the pattern completes with this event,
+   * Feeds one event's SCOs observed at `time` (`types`: the object types among them). When the pattern completes with this event,
    * returns the observation expression the event satisfied (to report the field); else undefined.
    */
-  observe(scope: ObservationScope, time: number): ObservationLeaf | undefined {
+  observe(scope: ObservationScope, time: number, types: ReadonlySet<unknown>): ObservationLeaf | undefined {
     let hits: Uint8Array | undefined;
     for (let i = 0; i < this.evaluators.length; i++) {
+      if (!this.evaluators[i]!.couldHold(types)) continue;
       let held = false;
       try {
         held = this.evaluators[i]!.evaluate(scope).size > 0;

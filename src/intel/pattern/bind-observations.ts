@@ -1,6 +1,6 @@
 import type { ObservationExpression } from './pattern-ast.js';
 import { EvaluationError } from './compare-values.js';
-import { either, filter, pairs, repeats, disjoint, type Binding } from './observation-bindings.js';
+import { BudgetExceeded, either, filter, pairs, repeats, disjoint, SearchBudget, type Binding } from './observation-bindings.js';
 import { timestampMillis } from './pattern-literals.js';
 
 /** What the observation operators need of an observation: its time span and multiplicity. */
@@ -17,9 +17,16 @@ export type ObservationLeaf = Extract<ObservationExpression, { kind: 'observatio
  * when the pattern does not match. `leafMatches` says whether a bracketed observation expression
  * holds on an observation: the batch matcher evaluates SCOs, the live window remembers results.
  */
-export function firstBinding(root: ObservationExpression, obs: readonly TimedObservation[], leafMatches: (leaf: ObservationLeaf, index: number) => boolean): number[] | undefined {
+export function firstBinding(root: ObservationExpression, obs: readonly TimedObservation[], leafMatches: (leaf: ObservationLeaf, index: number) => boolean, searchBudget = 1_000_000): number[] | undefined {
   const width = bindingWidth(root);
-  const first = streamOf(root, obs, width, leafMatches).next();
+  const budget = new SearchBudget(searchBudget);
+  let first: IteratorResult<Binding>;
+  try {
+    first = streamOf(root, obs, width, leafMatches, budget).next();
+  } catch (e) {
+    if (e instanceof BudgetExceeded) throw new EvaluationError(e.message);
+    throw e;
+  }
   if (first.done) return undefined;
   return [...new Set(first.value.map((i) => Math.floor(i / width)))].sort((a, b) => a - b);
 }
@@ -38,7 +45,7 @@ export function bindingWidth(o: ObservationExpression): number {
   }
 }
 
-function streamOf(o: ObservationExpression, obs: readonly TimedObservation[], width: number, leafMatches: (leaf: ObservationLeaf, index: number) => boolean): Iterator<Binding> {
+function streamOf(o: ObservationExpression, obs: readonly TimedObservation[], width: number, leafMatches: (leaf: ObservationLeaf, index: number) => boolean, budget: SearchBudget): Iterator<Binding> {
   const interval = (b: Binding, pick: 'first' | 'last', agg: (a: number, b: number) => number): number => {
     let acc = obs[Math.floor(b[0]! / width)]![pick];
     for (const i of b) acc = agg(acc, obs[Math.floor(i / width)]![pick]);
@@ -55,18 +62,18 @@ function streamOf(o: ObservationExpression, obs: readonly TimedObservation[], wi
       })();
     }
     case 'group':
-      return streamOf(o.inner, obs, width, leafMatches);
+      return streamOf(o.inner, obs, width, leafMatches, budget);
     case 'and':
-      return pairs(streamOf(o.left, obs, width, leafMatches), streamOf(o.right, obs, width, leafMatches), disjoint);
+      return pairs(streamOf(o.left, obs, width, leafMatches, budget), streamOf(o.right, obs, width, leafMatches, budget), disjoint);
     case 'or':
-      return either(streamOf(o.left, obs, width, leafMatches), streamOf(o.right, obs, width, leafMatches));
+      return either(streamOf(o.left, obs, width, leafMatches, budget), streamOf(o.right, obs, width, leafMatches, budget));
     case 'followedby':
       // Latest possible start on the left no later than the earliest possible end on the right.
-      return pairs(streamOf(o.left, obs, width, leafMatches), streamOf(o.right, obs, width, leafMatches), (l, r) => disjoint(l, r) && interval(l, 'first', Math.max) <= interval(r, 'last', Math.min));
+      return pairs(streamOf(o.left, obs, width, leafMatches, budget), streamOf(o.right, obs, width, leafMatches, budget), (l, r) => disjoint(l, r) && interval(l, 'first', Math.max) <= interval(r, 'last', Math.min));
     case 'qualified': {
-      const inner = streamOf(o.inner, obs, width, leafMatches);
+      const inner = streamOf(o.inner, obs, width, leafMatches, budget);
       const q = o.qualifier;
-      if (q.kind === 'repeats') return repeats(inner, q.times);
+      if (q.kind === 'repeats') return repeats(inner, q.times, budget);
       if (q.kind === 'within') {
         const span = q.seconds * 1000;
         if (!(span > 0)) throw new EvaluationError(`WITHIN must be positive, got ${q.seconds}`);

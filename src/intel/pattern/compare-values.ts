@@ -26,7 +26,11 @@ export class ValueComparator {
     readonly operator: ComparisonOperator,
     readonly literal: PatternLiteral | PatternLiteral[],
   ) {
-    if (Array.isArray(literal)) this.set = literal;
+    if (Array.isArray(literal)) {
+      const families = new Set(literal.map((l) => (l.kind === 'int' || l.kind === 'float' ? 'number' : l.kind)));
+      if (families.size > 1) throw new EvaluationError(`IN set mixes value types (${[...families].join(', ')})`);
+      this.set = literal;
+    }
     else if (literal.kind === 'string') {
       const text = literal.value.normalize('NFC');
       if (operator === 'LIKE') this.regex = compileLike(text);

@@ -28,6 +28,17 @@ export class ComparisonEvaluator {
     prepare(expression);
   }
 
+  /**
+   * Whether the expression can hold at all when only these object types are present: every
+   * comparison needs a root of its type. A cheap filter before {@link evaluate} when many
+   * expressions meet one observation (the live index evaluates each per event).
+   */
+  couldHold(types: ReadonlySet<unknown>, c: ComparisonExpression = this.expression): boolean {
+    if (c.kind === 'and') return this.couldHold(types, c.left) && this.couldHold(types, c.right);
+    if (c.kind === 'or') return this.couldHold(types, c.left) || this.couldHold(types, c.right);
+    return types.has(c.path.objectType);
+  }
+
   /** Root ids satisfying the expression; may throw EvaluationError on malformed data. */
   evaluate(scope: ObservationScope): Set<string> {
     return this.node(this.expression, scope);

@@ -5,7 +5,6 @@ import { ComparisonEvaluator, type ObservationScope } from './evaluate-compariso
 import { PatternError } from './pattern-error.js';
 import { parsePattern } from './pattern-parser.js';
 import { normalizeTimestamp, timestampMillis } from './pattern-literals.js';
-import { validatePattern } from './validate-pattern.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +23,7 @@ export interface ObservedDataMatch {
 }
 
 export interface MatchObservedDataOptions {
-  /** '2.0' skips the 2.1 validator rules (as the OASIS matcher does) and reads `objects` maps. */
+  /** '2.0': START/STOP take string literals (the 2.0 grammar). `objects` maps are read either way. */
   stixVersion?: '2.0' | '2.1';
 }
 
@@ -35,11 +34,14 @@ export interface MatchObservedDataOptions {
  * times; WITHIN, START/STOP and FOLLOWEDBY use `first_observed`/`last_observed`, choosing for
  * each observation the instant that best satisfies the constraint, as the spec allows.
  *
- * @throws PatternError: `syntax`/`semantic` for a bad pattern, `evaluation` for data the
+ * @throws PatternError: `syntax` for a bad pattern, `evaluation` for a pattern or data the
  * pattern cannot be compared with (a malformed timestamp, an invalid `number_observed`).
  */
 export function matchObservedData(pattern: string | PatternAst, observations: readonly unknown[], options: MatchObservedDataOptions = {}): ObservedDataMatch {
-  const ast = typeof pattern !== 'string' ? pattern : options.stixVersion === '2.0' ? parsePattern(pattern) : validatePattern(pattern);
+  // The grammar only, as the OASIS matcher does: a pattern the 2.1 validator would refuse for
+  // style (a repeated qualifier, a short hash) still has a meaning here. What makes evaluation
+  // impossible (WITHIN 0, a mixed IN set, a regex RE2 refuses) fails as `evaluation`.
+  const ast = typeof pattern !== 'string' ? pattern : parsePattern(pattern, options);
   try {
     const obs = collectObservations(observations);
     const evaluators = new Map<ObservationLeaf, ComparisonEvaluator>();

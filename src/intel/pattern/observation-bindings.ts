@@ -49,8 +49,21 @@ export function* either(left: Iterator<Binding>, right: Iterator<Binding>): Gene
   }
 }
 
+/**
+ * Search steps allowed for REPEATS in one evaluation. Finding k disjoint bindings is set packing
+ * (exponential in the worst case); a pattern from a peer must not hang a worker, so past this
+ * budget evaluation fails with an error instead of running on.
+ */
+export class SearchBudget {
+  constructor(public left: number) {}
+  spend(): void {
+    if (--this.left < 0) throw new BudgetExceeded('REPEATS needs too many combinations of observations to evaluate');
+  }
+}
+export class BudgetExceeded extends Error {}
+
 /** Combinations of `k` pairwise disjoint bindings, each flattened, found incrementally. */
-export function* repeats(values: Iterator<Binding>, k: number): Generator<Binding> {
+export function* repeats(values: Iterator<Binding>, k: number, budget: SearchBudget): Generator<Binding> {
   if (k === 1) {
     for (let v = values.next(); !v.done; v = values.next()) yield v.value;
     return;
@@ -58,20 +71,31 @@ export function* repeats(values: Iterator<Binding>, k: number): Generator<Bindin
   const seen: Binding[] = [];
   for (let v = values.next(); !v.done; v = values.next()) {
     const candidates = seen.filter((s) => disjoint(s, v.value));
-    yield* choose(candidates, 0, k - 1, [...v.value]);
+    yield* choose(candidates, 0, k - 1, [...v.value], budget);
     seen.push(v.value);
   }
 }
 
-function* choose(candidates: Binding[], start: number, need: number, used: number[]): Generator<Binding> {
+function* choose(candidates: Binding[], start: number, need: number, used: number[], budget: SearchBudget): Generator<Binding> {
   if (need === 0) {
     yield used;
     return;
   }
-  for (let i = start; i <= candidates.length - need; i++) {
+  // Counting bound: the candidates still usable must hold enough distinct instances.
+  let smallest = Infinity;
+  const free = new Set<number>();
+  for (let i = start; i < candidates.length; i++) {
     const c = candidates[i]!;
     if (!disjoint(c, used)) continue;
-    yield* choose(candidates, i + 1, need - 1, [...used, ...c]);
+    smallest = Math.min(smallest, c.length);
+    for (const x of c) free.add(x);
+  }
+  if (free.size < need * smallest) return;
+  for (let i = start; i <= candidates.length - need; i++) {
+    const c = candidates[i]!;
+    budget.spend();
+    if (!disjoint(c, used)) continue;
+    yield* choose(candidates, i + 1, need - 1, [...used, ...c], budget);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ComparisonExpression, ComparisonOperator, ObjectPath, ObservationExpression, PathStep, PatternAst, PatternLiteral, Qualifier } from './pattern-ast.js';
 import { PatternError } from './pattern-error.js';
 import { tokenizePattern, type Token, type TokenKind } from './pattern-lexer.js';
-import { literalOf, unquoteString } from './pattern-literals.js';
+import { literalOf, normalizeTimestamp, unquoteString } from './pattern-literals.js';
 
 const orderable: TokenKind[] = ['IntPos', 'IntNeg', 'FloatPos', 'FloatNeg', 'String', 'Binary', 'Hex', 'Timestamp'];
 const primitive: TokenKind[] = [...orderable, 'Bool'];
@@ -19,15 +19,23 @@ const maxDepth = 200;
  * @throws PatternError (phase `syntax`) with offset, line and column.
  * @example parsePattern("[ipv4-addr:value = '198.51.100.1']").root.kind // 'observation'
  */
-export function parsePattern(source: string): PatternAst {
-  return { source, root: new PatternParser(source).parse() };
+export function parsePattern(source: string, options: ParsePatternOptions = {}): PatternAst {
+  return { source, root: new PatternParser(source, options).parse() };
+}
+
+export interface ParsePatternOptions {
+  /** STIX 2.0 grammar differences: `START '…' STOP '…'` take string literals. */
+  stixVersion?: '2.0' | '2.1';
 }
 
 class PatternParser {
   private readonly tokens: Token[];
   private pos = 0;
   private depth = 0;
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: string,
+    private readonly options: ParsePatternOptions,
+  ) {
     this.tokens = tokenizePattern(source);
   }
 
@@ -129,10 +137,16 @@ class PatternParser {
     }
     if (t.kind === 'START') {
       this.next();
-      const start = this.expect('Timestamp', "a timestamp literal t'…'");
+      const kinds: TokenKind[] = this.options.stixVersion === '2.0' ? ['String'] : ['Timestamp'];
+      const what = this.options.stixVersion === '2.0' ? "a timestamp string '…'" : "a timestamp literal t'…'";
+      const start = this.expect(kinds, what);
       this.expect('STOP', "'STOP'");
-      const stop = this.expect('Timestamp', "a timestamp literal t'…'");
-      const value = (tok: Token): string => (literalOf(tok) as { value: string }).value;
+      const stop = this.expect(kinds, what);
+      const value = (tok: Token): string => {
+        if (tok.kind === 'Timestamp') return (literalOf(tok) as { value: string }).value;
+        const ts = normalizeTimestamp(unquoteString(tok.text));
+        return ts ?? this.fail(tok, `'${unquoteString(tok.text)}' is not a STIX timestamp`);
+      };
       return { kind: 'startstop', start: value(start), stop: value(stop), offset: t.offset };
     }
     return undefined;

@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -104,12 +104,28 @@ function vmHwmMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-/** CPU seconds (user, system) the process has used so far, all its threads together. */
-function cpuSeconds(pid: number): { user: number; system: number } {
+/** CPU seconds (user, system) a process or thread has used so far (a process: all its threads). */
+function cpuSeconds(pid: number, tid?: number): { user: number; system: number } {
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
+}
+
+/** CPU seconds of each thread of a process (`main`, or `name:tid`: workers, V8 helpers, libuv pool). */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const key = Number(tid) === pid ? 'main' : `${name}:${tid}`;
+      const c = cpuSeconds(pid, Number(tid));
+      byName.set(key, (byName.get(key) ?? 0) + c.user + c.system);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return byName;
 }
 
 async function storedEvents(): Promise<number> {
@@ -138,6 +154,9 @@ const node = await startNodeProcess();
 process.on('exit', () => node.child.exitCode === null && node.child.kill('SIGKILL'));
 log(`node up at ${node.url} in ${node.startMs} ms (pid ${node.child.pid}; store ${dbUrl ? 'postgres' : 'sqlite'}, bus ${busUrl ? 'nats' : 'memory'})`);
 const cpuBefore = cpuSeconds(node.child.pid!);
+const threadsBefore = threadCpu(node.child.pid!);
+// The main thread (tid = pid) runs HTTP, the store and the bus: the one thread that cannot be spread.
+const mainBefore = cpuSeconds(node.child.pid!, node.child.pid!);
 const driver = await runDriver(node.url, node.token);
 log(`driver: ${driver.sent} sent, ${driver.accepted} accepted, ${driver.rejected} rejected, ${driver.batches} batches, ${driver.retries} retries (429/503), ${driver.refused} refused, HTTP phase ${((driver.endedAt - driver.startedAt) / 1000).toFixed(1)} s`);
 
@@ -151,6 +170,8 @@ for (;;) {
 }
 const doneAt = Date.now();
 const cpuAfter = cpuSeconds(node.child.pid!);
+const threadsAfter = threadCpu(node.child.pid!);
+const mainAfter = cpuSeconds(node.child.pid!, node.child.pid!);
 const final = await metrics(node.url);
 const buckets = histogramBuckets(final, 'shieldwall_pipeline_lag_seconds');
 const q = (p: number) => Math.round((histogramQuantile(p, buckets) ?? NaN) * 1000);
@@ -159,8 +180,9 @@ const alerts = sum(final, 'shieldwall_alerts_total');
 // CPU per event is steadier than events/s on a machine shared with other jobs.
 const cpuUser = cpuAfter.user - cpuBefore.user;
 const cpuSystem = cpuAfter.system - cpuBefore.system;
-log(`node CPU during the run: ${cpuUser.toFixed(1)} s user + ${cpuSystem.toFixed(1)} s system = ${Math.round(((cpuUser + cpuSystem) * 1e6) / Math.max(1, detected))} µs per event (all threads); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+log(`node CPU during the run: ${cpuUser.toFixed(1)} s user + ${cpuSystem.toFixed(1)} s system = ${Math.round(((cpuUser + cpuSystem) * 1e6) / Math.max(1, detected))} µs per event (all threads), main thread ${Math.round(((mainAfter.user - mainBefore.user + mainAfter.system - mainBefore.system) * 1e6) / Math.max(1, detected))} µs per event; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const mb = (name: string) => Math.round(sum(final, name) / 2 ** 20);
+log(`node CPU by thread (µs per event): ${[...threadsAfter].map(([name, after]) => [name, Math.round(((after - (threadsBefore.get(name) ?? 0)) * 1e6) / Math.max(1, detected))] as const).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([n, us]) => `${n} ${us}`).join(', ')}`);
 log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${mb('shieldwall_process_resident_memory_bytes')} MB (main thread heap ${mb('shieldwall_nodejs_heap_size_total_bytes')} MB, external ${mb('shieldwall_nodejs_external_memory_bytes')} MB), peak ${rssMb} MB`);
 
 let syslogStored = 0;

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Bus } from '../../bus/index.js';
 import { ShieldwallError } from '../../errors/error-catalog.js';
 import { orgScope, type StoredEvent, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
-import { parseEvent, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { encodeBatch, encodeEvent, splitBySize, type EncodedEvent } from './event-encoding.js';
+import { encodeBatch, splitBySize } from './event-encoding.js';
+import { keyedBatchId, parseRecords, type ParseRequest } from './record-parsing.js';
 import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
 /** What happened to one submitted batch. */
@@ -61,29 +60,22 @@ export class IngestService {
     }
     const receivedAt = clock.now();
     const rejected = [...(opts.recordErrors ?? [])];
-    const events: EncodedEvent[] = [];
     metrics.received.inc({ input }, records.length + rejected.length);
     for (const e of rejected) metrics.rejected.inc({ input, reason: e.code });
 
-    const formats = new Map<string, number>();
-    records.forEach((record, index) => {
-      const { parsed, rawJson } = parseRecord(record, receivedAt);
-      if (!parsed.ok) {
-        rejected.push({ index, code: parsed.error.code, message: parsed.error.message });
-        metrics.rejected.inc({ input, reason: parsed.error.code });
-        return;
-      }
-      const format = parsed.value.sourceFormat;
-      formats.set(format, (formats.get(format) ?? 0) + 1);
-      const e = this.toPipelineEvent(orgId, parsed.value, input, receivedAt, opts.idempotencyKey, index);
-      events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw)));
-    });
-    for (const [format, n] of formats) metrics.parsed.inc({ input, format }, n);
+    const req: ParseRequest = { orgId, input, receivedAt, records, ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) };
+    const parsed = parseRecords(req, this.deps.ids);
+    const events = parsed.events;
+    for (const r of parsed.rejected) {
+      rejected.push(r);
+      metrics.rejected.inc({ input, reason: r.code });
+    }
+    for (const [format, n] of parsed.formats) metrics.parsed.inc({ input, format }, n);
     rejected.sort((a, b) => a.index - b.index);
     if (events.length === 0) return { accepted: 0, rejected, ids: [] };
 
     const scoped = this.deps.store.scoped(orgScope(orgId));
-    const batchId = opts.idempotencyKey ? digest(`${orgId}\0${opts.idempotencyKey}`) : this.deps.ids.next();
+    const batchId = opts.idempotencyKey ? keyedBatchId(orgId, opts.idempotencyKey) : this.deps.ids.next();
     const chunks = splitBySize(events, this.deps.maxMessageBytes ?? Infinity);
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i]!;
@@ -103,35 +95,6 @@ export class IngestService {
     }
     return { accepted: events.length, rejected, ids: events.map((e) => e.id) };
   }
-
-  private toPipelineEvent(
-    orgId: string,
-    e: NormalizedEvent,
-    source: string,
-    receivedAt: number,
-    idempotencyKey: string | undefined,
-    index: number,
-  ): PipelineEvent {
-    // With an idempotency key a retried submission gets the same ids, so it is stored once and
-    // alerts once; without one every record is a new event.
-    const id = idempotencyKey ? digest(`${orgId}\0${idempotencyKey}\0${index}`) : (e.id ?? this.deps.ids.next());
-    return {
-      id,
-      time: Number.isFinite(e.time) ? e.time : receivedAt,
-      receivedAt,
-      source,
-      sourceFormat: e.sourceFormat,
-      message: e.message ?? null,
-      raw: e.raw,
-      ecs: e.ecs,
-      ...(e.logsource ? { logsource: e.logsource } : {}),
-    };
-  }
-}
-
-function digest(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The pipeline form of a stored event (for re-queuing batches after a crash). */
@@ -153,26 +116,4 @@ export function fromStored(e: StoredEvent): PipelineEvent {
     ecs: data.ecs ?? {},
     ...(Object.keys(logsource).length > 0 ? { logsource } : {}),
   };
-}
-
-/**
- * Parses one record. For a JSON line the parser keeps as the event's raw fields, also answers the
- * line itself as their JSON text, so the store and the bus embed it instead of re-encoding it.
- */
-function parseRecord(
-  record: string | Uint8Array | Record<string, unknown>,
-  receivedAt: number,
-): { parsed: ParseResult<NormalizedEvent>; rawJson?: string } {
-  if (typeof record === 'string' && record.charCodeAt(0) === 0x7b /* { */) {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(record);
-    } catch {
-      // The parser reports the precise error (code, offset).
-      return { parsed: parseEvent(record, { receivedAt }) };
-    }
-    const parsed = parseEvent(obj as Record<string, unknown>, { receivedAt });
-    return parsed.ok && parsed.value.raw === obj ? { parsed, rawJson: record } : { parsed };
-  }
-  return { parsed: parseEvent(record, { receivedAt }) };
 }

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { IdGenerator } from '../../shared/ids.js';
+import { parseEvent, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
+import { encodeEvent, type EncodedEvent } from './event-encoding.js';
+import type { PipelineEvent } from './pipeline-event.js';
+
+/** One submission to parse (plain data, so it can be posted to a parse worker). */
+export interface ParseRequest {
+  orgId: string;
+  /** Input name, the events' `source`. */
+  input: string;
+  receivedAt: number;
+  idempotencyKey?: string;
+  /** May be sparse: a record keeps its index in the submission. */
+  records: readonly (string | Uint8Array | Record<string, unknown>)[];
+}
+
+/** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
+export interface ParsedRecords {
+  events: EncodedEvent[];
+  rejected: { index: number; code: string; message: string }[];
+  /** Events per source format (for the parsed metric). */
+  formats: [string, number][];
+}
+
+/** Parses, normalises and encodes the records of one submission; the same in a worker or inline. */
+export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords {
+  const { orgId, input, receivedAt, idempotencyKey } = req;
+  const events: EncodedEvent[] = [];
+  const rejected: ParsedRecords['rejected'] = [];
+  const formats = new Map<string, number>();
+  req.records.forEach((record, index) => {
+    const { parsed, rawJson } = parseRecord(record, receivedAt);
+    if (!parsed.ok) {
+      rejected.push({ index, code: parsed.error.code, message: parsed.error.message });
+      return;
+    }
+    const n = parsed.value;
+    formats.set(n.sourceFormat, (formats.get(n.sourceFormat) ?? 0) + 1);
+    // With an idempotency key a retried submission gets the same ids, so it is stored once and
+    // alerts once; without one every record is a new event.
+    const id = idempotencyKey ? digest(`${orgId}\0${idempotencyKey}\0${index}`) : (n.id ?? ids.next());
+    const e = toPipelineEvent(id, n, input, receivedAt);
+    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw)));
+  });
+  return { events, rejected, formats: [...formats] };
+}
+
+/** The batch id of a submission with an idempotency key (the same on every retry). */
+export function keyedBatchId(orgId: string, idempotencyKey: string): string {
+  return digest(`${orgId}\0${idempotencyKey}`);
+}
+
+function toPipelineEvent(id: string, e: NormalizedEvent, source: string, receivedAt: number): PipelineEvent {
+  return {
+    id,
+    time: Number.isFinite(e.time) ? e.time : receivedAt,
+    receivedAt,
+    source,
+    sourceFormat: e.sourceFormat,
+    message: e.message ?? null,
+    raw: e.raw,
+    ecs: e.ecs,
+    ...(e.logsource ? { logsource: e.logsource } : {}),
+  };
+}
+
+/**
+ * Parses one record. For a JSON line the parser keeps as the event's raw fields, also answers the
+ * line itself as their JSON text, so the store and the bus embed it instead of re-encoding it.
+ */
+function parseRecord(
+  record: string | Uint8Array | Record<string, unknown>,
+  receivedAt: number,
+): { parsed: ParseResult<NormalizedEvent>; rawJson?: string } {
+  if (typeof record === 'string' && record.charCodeAt(0) === 0x7b /* { */) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(record);
+    } catch {
+      // The parser reports the precise error (code, offset).
+      return { parsed: parseEvent(record, { receivedAt }) };
+    }
+    const parsed = parseEvent(obj as Record<string, unknown>, { receivedAt });
+    return parsed.ok && parsed.value.raw === obj ? { parsed, rawJson: record } : { parsed };
+  }
+  return { parsed: parseEvent(record, { receivedAt }) };
+}
+
+function digest(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

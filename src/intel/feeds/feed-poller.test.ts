@@ -1,4 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,5 +158,38 @@ describe('FeedPollingService stop', () => {
     expect(Object.keys(JSON.parse(saved!.cursor!))).toHaveLength(3);
     const resumed = await poller.poll(saved!);
     expect(resumed).toMatchObject({ events: 8, error: null });
+  });
+});
+
+describe('MISP feed over HTTP', () => {
+  it('reads the manifest and event files from a URL, sending the API key', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      const name = (req.url ?? '').replace(/^\/feed\//, '');
+      if (!/^[0-9a-f-]+\.json$|^manifest\.json$/.test(name)) return void res.writeHead(404).end('not found');
+      try {
+        const body = readFileSync(join(dir, name));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      } catch {
+        res.writeHead(404).end('not found');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const sub = await store.scoped(orgScope('cert-a')).feeds.create({
+        id: 'misp-http', orgId: 'cert-a', kind: 'misp-feed', url: `http://127.0.0.1:${port}/feed`, auth: { kind: 'bearer', token: 'misp-api-key' }, intervalS: 60,
+      });
+      const report = await poller.poll(sub);
+      expect(report).toMatchObject({ events: 11, rejected: 0, error: null });
+      expect(new Set(seen)).toEqual(new Set(['misp-api-key']));
+      const missing = await store.scoped(orgScope('cert-a')).feeds.create({
+        id: 'misp-404', orgId: 'cert-a', kind: 'misp-feed', url: `http://127.0.0.1:${port}/nothing-here`, intervalS: 60,
+      });
+      expect((await poller.poll(missing)).error).toMatch(/manifest\.json: HTTP 404/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -13,12 +13,21 @@ const ORDERED: readonly [string, string, 'later' | 'not-earlier'][] = [
 ];
 
 /**
+ * Deepest nesting accepted. Real STIX content stays under ten levels (file → extensions →
+ * ntfs-ext → alternate_data_streams → entry); a peer's 200,000-level custom property parses but
+ * cannot be serialised again (JSON.stringify recurses), so it would fail later, in storage.
+ */
+export const MAX_STIX_DEPTH = 32;
+
+/**
  * What the OASIS schemas cannot express and their README asks implementations to check in code:
  * the id's prefix is the object's type, time ranges run forwards, and granular-marking selectors
  * name content the object really has.
  */
 export function stixCodeChecks(object: Record<string, unknown>): StixValidationError[] {
   const errors: StixValidationError[] = [];
+  const tooDeep = firstTooDeep(object);
+  if (tooDeep !== undefined) return [{ path: tooDeep, message: `nested deeper than ${MAX_STIX_DEPTH} levels` }];
   const type = object.type as string;
   if (typeof object.id === 'string') {
     const parsed = parseStixId(object.id);
@@ -46,4 +55,17 @@ export function stixCodeChecks(object: Record<string, unknown>): StixValidationE
     });
   }
   return errors;
+}
+
+/** JSON Pointer of the first value nested deeper than `MAX_STIX_DEPTH`, found without recursion. */
+function firstTooDeep(root: unknown): string | undefined {
+  const stack: [unknown, number, string][] = [[root, 0, '']];
+  while (stack.length > 0) {
+    const [value, depth, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_STIX_DEPTH) return path;
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    for (const [k, v] of entries) if (v !== null && typeof v === 'object') stack.push([v, depth + 1, `${path}/${k}`]);
+  }
+  return undefined;
 }

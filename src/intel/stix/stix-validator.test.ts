@@ -120,6 +120,15 @@ describe('invalid objects report the failing property', () => {
     expect(failing({ id: 'x' })).toEqual(['/type']);
   });
 
+  it('a hostile nesting depth is refused before anything tries to serialise it', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(failing({ ...indicator(), x_deep: deep })).toEqual(['/x_deep/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0']);
+    let fine: unknown = 'x';
+    for (let i = 0; i < 20; i++) fine = { a: fine };
+    expect(validateStixObject({ ...indicator(), x_fine: fine })).toEqual({ ok: true });
+  });
+
   it('a hostile type string is answered in linear time (no regex backtracking)', () => {
     const started = performance.now();
     const r = validateStixObject({ ...indicator(), type: `${'a'.repeat(200)}!` });

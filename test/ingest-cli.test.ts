@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -134,7 +135,25 @@ describe.runIf(haveData)('shieldwall ingest and status against a running node', 
     const piped = await runCliWithBytes(['ingest', '--to', node.address, '--token', token, '--format', 'json', '-'], array);
     expect(piped.code, piped.stderr).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ events: counts[0], accepted: counts[0], malformed: 0 });
-  });
+  }, 60_000);
+
+  it('draws the progress bar when stderr is a terminal (under script(1))', async () => {
+    const haveScript = existsSync('/usr/bin/script');
+    if (!haveScript) {
+      console.warn('skipping the TTY progress bar check: script(1) is not installed');
+      return;
+    }
+    const cli = ['node', '--import', 'tsx', path.join(root, 'src/cli/bin.ts'), 'ingest', '--to', node.address, '--token', token, files[1]!].map((a) => `'${a}'`).join(' ');
+    const res = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('/usr/bin/script', ['-qec', cli, '/dev/null'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(res.code, res.out).toBe(0);
+    expect(res.out).toMatch(/ingesting \[=+\] 100% \| (\d+)\/\1 bytes \| \d+ events/);
+  }, 60_000);
 
   it('cuts batches below the node body limit (10 MiB after gunzip) even when --batch allows more', async () => {
     // Real events, repeated with distinct markers, until the input is over the node's body limit.

@@ -26,9 +26,10 @@ export interface TaxiiFixture {
 export const t0 = 1_700_000_000_000;
 export const root = '/taxii2/api';
 
-export async function taxiiFixture(): Promise<TaxiiFixture> {
+/** `dbUrl`: where the store lives (default SQLite in memory; a `postgres://…?schema=` URL for PostgreSQL). */
+export async function taxiiFixture(dbUrl = ':memory:'): Promise<TaxiiFixture> {
   const clock = new ManualClock(t0);
-  const store = await createStore(':memory:', { clock });
+  const store = await createStore(dbUrl, { clock });
   await store.migrate();
   const bus: Bus = await createBus('memory:');
   for (const [id, parentId] of [['producer', null], ['member', null], ['client', 'producer'], ['writer', null], ['outsider', null]] as const) {

@@ -19,7 +19,7 @@ describe.runIf(pki)('shieldwall start --syslog-tls', () => {
     const res = await runCli(['start', '--port', '0', '--data-dir', tempDir(), '--syslog-tls', '127.0.0.1:0', '--syslog-tls-cert', pki!.serverCert], lean);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/ingest\.syslog\.tls \(from --syslog-tls\).*key/);
-  });
+  }, 60_000);
 
   it('receives real frames over mutual TLS set by flags and SHIELDWALL_SYSLOG_TLS_* and stores them', async () => {
     const env = { ...lean, SHIELDWALL_SYSLOG_TLS_CERT: pki!.serverCert, SHIELDWALL_SYSLOG_TLS_KEY: pki!.serverKey };
@@ -56,5 +56,5 @@ describe.runIf(pki)('shieldwall start --syslog-tls', () => {
         child.kill('SIGTERM');
       });
     }
-  });
+  }, 60_000);
 });

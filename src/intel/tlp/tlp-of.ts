@@ -37,15 +37,18 @@ export function tlpOf(object: Marked): TlpLevel | undefined {
   return level;
 }
 
+/** The official TLP marking definitions are public: every recipient needs them to read its markings. */
+function isOfficialTlpDefinition(object: Marked): boolean {
+  const { type, id } = props(object);
+  return type === 'marking-definition' && typeof id === 'string' && isTlpMarkingId(id);
+}
+
 /**
- * The level that governs release of the object as a whole: `tlpOf`, or `UNMARKED_DEFAULT_TLP`
- * when unmarked. The official TLP marking definitions themselves are public (CLEAR): every
- * recipient needs them to read the markings it receives.
+ * The object's level for labels and listings: `tlpOf`, or `UNMARKED_DEFAULT_TLP` when unmarked
+ * (CLEAR for the official TLP definitions). Release decisions use every level, `releaseLevelsOf`.
  */
 export function effectiveTlpOf(object: Marked): TlpLevel {
-  const { type, id } = props(object);
-  if (type === 'marking-definition' && typeof id === 'string' && isTlpMarkingId(id)) return 'clear';
-  return tlpOf(object) ?? UNMARKED_DEFAULT_TLP;
+  return tlpOf(object) ?? (isOfficialTlpDefinition(object) ? 'clear' : UNMARKED_DEFAULT_TLP);
 }
 
 /**
@@ -53,10 +56,16 @@ export function effectiveTlpOf(object: Marked): TlpLevel {
  * the official TLP definitions): the release policy requires each of them to allow a recipient.
  */
 export function releaseLevelsOf(object: Marked): TlpLevel[] {
-  if (effectiveTlpOf(object) === 'clear' && tlpOf(object) === undefined) return ['clear'];
   const refs = props(object).object_marking_refs;
-  const levels = Array.isArray(refs) ? refs.map((r) => (typeof r === 'string' ? tlpLevelOfMarking(r) : undefined)).filter((l): l is TlpLevel => l !== undefined) : [];
-  return levels.length > 0 ? [...new Set(levels)] : [UNMARKED_DEFAULT_TLP];
+  const levels = new Set<TlpLevel>();
+  if (Array.isArray(refs)) {
+    for (const ref of refs) {
+      const level = typeof ref === 'string' ? tlpLevelOfMarking(ref) : undefined;
+      if (level) levels.add(level);
+    }
+  }
+  if (levels.size > 0) return [...levels];
+  return [isOfficialTlpDefinition(object) ? 'clear' : UNMARKED_DEFAULT_TLP];
 }
 
 /** The TLP granular markings of an object: each selector with the level marking it (non-TLP and `lang` markings are skipped). */
@@ -82,7 +91,7 @@ export function redRecipientsOf(object: Marked): readonly string[] {
 
 /**
  * `tlpOf` as a nullable value for storage columns and wire formats: the marked level, or null
- * when the object carries no TLP object marking (release decisions use `effectiveTlpOf`).
+ * when the object carries no TLP object marking (release decisions use `releaseLevelsOf`).
  */
 export function tlpLevelOf(object: Marked): TlpLevel | null {
   return tlpOf(object) ?? null;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaxiiClient } from './client/index.js';
-import { indicator, taxiiFixture, type TaxiiFixture } from './taxii-test-fixture.js';
+import { indicator, taxiiFixture, type TaxiiFixture } from './taxii-test-kit.js';
 
 let f: TaxiiFixture;
 let base: string;

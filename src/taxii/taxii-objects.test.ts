@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireService } from '../../test/services.js';
 import { createStore } from '../store/index.js';
 import { TLP_MARKING_IDS } from '../intel/tlp/index.js';
-import { indicator, postObjects, root, t0, taxiiFixture, type TaxiiFixture } from './taxii-test-fixture.js';
+import { indicator, postObjects, root, t0, taxiiFixture, type TaxiiFixture } from './taxii-test-kit.js';
 
 const pgUrl = process.env.SHIELDWALL_TEST_PG_URL ?? 'postgres://127.0.0.1:5432/test';
 const pgUp = await requireService(`PostgreSQL at ${new URL(pgUrl).host}`, async () => {

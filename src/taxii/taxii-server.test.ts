@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { indicator, postObjects, root, taxiiFixture, type TaxiiFixture } from './taxii-test-fixture.js';
+import { indicator, postObjects, root, taxiiFixture, type TaxiiFixture } from './taxii-test-kit.js';
 import { taxiiMediaType } from './taxii-media.js';
 
 let f: TaxiiFixture;

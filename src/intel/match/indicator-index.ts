@@ -185,10 +185,12 @@ export class IndicatorIndex {
   /**
    * Indicators that match one normalized event at `now` (default: the injected clock). Simple
    * ones cost one Map.get per populated ECS field (plus one per CIDR prefix length for
-   * addresses); complex ones are evaluated on the event's SCOs. Returns a shared empty array
-   * when nothing matches, so a miss allocates nothing.
+   * addresses); complex ones are evaluated on the event's SCOs; windowed ones remember the event
+   * in the window of `windowKey` (pass the organisation, so that one organisation's events never
+   * complete a pattern together with another's). Returns a shared empty array when nothing
+   * matches, so a miss allocates nothing.
    */
-  matchEvent(event: IndicatorEvent, now: number = this.clock.now()): IndicatorMatch[] {
+  matchEvent(event: IndicatorEvent, now: number = this.clock.now(), windowKey = ''): IndicatorMatch[] {
     const ecs = event.ecs as Record<string, unknown>;
     let out = none;
     for (let i = 0; i < simpleFields.length; i++) {
@@ -199,7 +201,7 @@ export class IndicatorIndex {
       this.collect(f.kind, value);
       if (this.hits.length > 0) out = this.emit(out, f.field, value, now);
     }
-    if (this.complex.size > 0 || this.windowed.size > 0) out = this.matchComplex(event, now, out);
+    if (this.complex.size > 0 || this.windowed.size > 0) out = this.matchComplex(event, now, out, windowKey);
     return out;
   }
 
@@ -323,14 +325,14 @@ export class IndicatorIndex {
     return out;
   }
 
-  private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[]): IndicatorMatch[] {
+  private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[], windowKey: string): IndicatorMatch[] {
     const scope = eventObservation(event);
     if (scope.roots.length === 0) return out;
     const types = new Set<unknown>();
     for (const o of scope.objects.values()) types.add(o.type);
     for (const [slot, window] of this.windowed) {
       if (!this.live(slot, now)) continue;
-      const completed = window.observe(scope, event.time ?? now, types);
+      const completed = window.observe(scope, event.time ?? now, types, windowKey);
       if (!completed) continue;
       const [field, value] = fieldOf(completed.comparison, event.ecs as Record<string, unknown>);
       if (out === none) out = [];

@@ -32,6 +32,15 @@ describe('windowed patterns on the live stream', () => {
     expect(index.matchEvent(dns(12_500, 'other.example'))).toEqual([]);
   });
 
+  it('keeps one window per key: events of two organisations never complete a pattern together', () => {
+    const index = new IndicatorIndex({ clock: new ManualClock(t0) });
+    const id = 'indicator--1d6f3f0e-2b7c-4c55-8a7e-6a0e5c1b2d33';
+    index.add({ ...base, id, pattern: "[ipv4-addr:value = '203.0.113.5'] FOLLOWEDBY [domain-name:value = 'x.example']" });
+    expect(index.matchEvent(ip(0), t0, 'org-a')).toEqual([]);
+    expect(index.matchEvent(dns(1000), t0, 'org-b')).toEqual([]);
+    expect(index.matchEvent(dns(2000), t0, 'org-a').map((m) => m.indicatorId)).toEqual([id]);
+  });
+
   it('keeps at most maxEntries observations per indicator and uses the clock for events without time', () => {
     const clock = new ManualClock(t0);
     const index = new IndicatorIndex({ clock, window: { maxEntries: 2 } });

@@ -26,8 +26,8 @@ export class WindowedPattern {
   private readonly leaves: ObservationLeaf[] = [];
   private readonly evaluators: ComparisonEvaluator[] = [];
   private readonly spanMs: number;
-  private entries: Entry[] = [];
-  private latest = -Infinity;
+  /** Remembered observations per window key (one per organisation, so streams never mix). */
+  private readonly windows = new Map<string, { entries: Entry[]; latest: number }>();
 
   constructor(
     readonly root: ObservationExpression,
@@ -51,16 +51,19 @@ export class WindowedPattern {
     this.spanMs = within > 0 ? within : limits.defaultSpanMs;
   }
 
-  /** Remembered observations (for tests and metrics). */
+  /** Remembered observations over all keys (for tests and metrics). */
   get remembered(): number {
-    return this.entries.length;
+    let n = 0;
+    for (const w of this.windows.values()) n += w.entries.length;
+    return n;
   }
 
   /**
-   * Feeds one event's SCOs observed at `time` (`types`: the object types among them). When the pattern completes with this event,
+   * Feeds one event's SCOs observed at `time` (`types`: the object types among them) into the
+   * window of `key` (events of different keys never complete one match). When the pattern completes with this event,
    * returns the observation expression the event satisfied (to report the field); else undefined.
    */
-  observe(scope: ObservationScope, time: number, types: ReadonlySet<unknown>): ObservationLeaf | undefined {
+  observe(scope: ObservationScope, time: number, types: ReadonlySet<unknown>, key = ''): ObservationLeaf | undefined {
     let hits: Uint8Array | undefined;
     for (let i = 0; i < this.evaluators.length; i++) {
       if (!this.evaluators[i]!.couldHold(types)) continue;
@@ -75,16 +78,23 @@ export class WindowedPattern {
       hits[i] = 1;
     }
     if (!hits) return undefined;
-    this.latest = Math.max(this.latest, time);
-    const horizon = this.latest - this.spanMs;
-    this.entries = this.entries.filter((e) => e.last >= horizon);
-    this.entries.push({ first: time, last: time, count: 1, hits });
-    if (this.entries.length > this.limits.maxEntries) this.entries.splice(0, this.entries.length - this.limits.maxEntries);
-    const entries = this.entries;
-    const used = firstBinding(this.root, entries, (leaf, i) => entries[i]!.hits[this.leaves.indexOf(leaf)] === 1);
+    let w = this.windows.get(key);
+    if (!w) this.windows.set(key, (w = { entries: [], latest: -Infinity }));
+    w.latest = Math.max(w.latest, time);
+    const horizon = w.latest - this.spanMs;
+    const entries = w.entries.filter((e) => e.last >= horizon);
+    entries.push({ first: time, last: time, count: 1, hits });
+    if (entries.length > this.limits.maxEntries) entries.splice(0, entries.length - this.limits.maxEntries);
+    w.entries = entries;
+    let used: number[] | undefined;
+    try {
+      used = firstBinding(this.root, entries, (leaf, i) => entries[i]!.hits[this.leaves.indexOf(leaf)] === 1);
+    } catch (e) {
+      if (!(e instanceof EvaluationError)) throw e;
+    }
     if (!used) return undefined;
     const drop = new Set(used);
-    this.entries = entries.filter((_, i) => !drop.has(i));
+    w.entries = entries.filter((_, i) => !drop.has(i));
     return this.leaves[hits.indexOf(1)];
   }
 }

@@ -211,6 +211,31 @@ describe.runIf(captures)('SyslogTcpInput on real captures', () => {
     await waitFor(() => deps.target.records().length === 3, 'the first client still served');
   });
 
+  it('closes connections of one sender beyond maxConnectionsPerSource while other senders still get in', async () => {
+    const deps = testDeps();
+    const input = await startInput(deps, { maxConnectionsPerSource: 2, flushMs: 5 });
+    const port = Number(input.address.split(':').pop());
+    const from = (localAddress: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(s));
+        s.on('error', reject);
+        sockets.push(s);
+      });
+    const [a, b, c] = [await from('127.0.0.2'), await from('127.0.0.2'), await from('127.0.0.2')];
+    await new Promise<void>((resolve) => c.on('close', () => resolve()));
+    const other = await from('127.0.0.3');
+    const line = expectedMessages(readCapture('logger-tcp-rfc5424-lf.tcp'), 'LF')[0]!;
+    for (const s of [a, b, other]) s.end(Buffer.concat([line, Buffer.from('\n')]));
+    await waitFor(() => deps.target.records().length === 3, 'a line from each admitted connection');
+    expect(await valueOf(deps.metrics.connectionsRefused, { input: 'syslog-tcp' })).toBe(1);
+    expect(deps.logger.lines.filter((l) => l.msg.includes('too many connections from this sender'))).toHaveLength(1);
+    // Once they closed, the sender may connect again.
+    await waitFor(() => input.connections().length === 0, 'the connections to close');
+    const again = await from('127.0.0.2');
+    again.end(Buffer.concat([line, Buffer.from('\n')]));
+    await waitFor(() => deps.target.records().length === 4, 'the line of the new connection');
+  });
+
   it('stops retrying RATE_LIMITED after maxAttempts once the listener closes, counting the drop, so shutdown cannot hang', async () => {
     const deps = testDeps();
     const input = await startInput(deps, { retryDelayMs: 5, maxRetryDelayMs: 5, maxAttempts: 3 });

@@ -27,6 +27,11 @@ export interface SyslogTcpInputOptions extends SyslogInputDeps {
   flushMs?: number;
   /** Open connections above which new ones are closed at once (default 1,024). */
   maxConnections?: number;
+  /**
+   * Open connections of one sender IP above which its new ones are closed at once (default 256,
+   * a quarter of the default listener limit), so one misbehaving sender cannot take every slot.
+   */
+  maxConnectionsPerSource?: number;
   /** First retry delay of a refused batch (default 100 ms), doubling up to `maxRetryDelayMs` (default 2 s). */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -55,6 +60,7 @@ export class SyslogTcpInput {
   private server: Server | undefined;
   private bound = '';
   private readonly open = new Set<SyslogConnection>();
+  private readonly perSource = new Map<string, number>();
   private readonly logLimiter: SourceLogLimiter;
   private readonly orgs: SenderOrgMap;
   private readonly certOrgs: ReadonlyMap<string, string>;
@@ -127,6 +133,16 @@ export class SyslogTcpInput {
 
   private accept(socket: Socket): void {
     const ip = socket.remoteAddress ?? 'unknown';
+    const fromIp = this.perSource.get(ip) ?? 0;
+    const maxPerSource = this.opts.maxConnectionsPerSource ?? 256;
+    if (fromIp >= maxPerSource) {
+      this.opts.metrics.connectionsRefused.inc({ input: this.input });
+      const admitted = this.logLimiter.admit(`limit:${ip}`);
+      if (admitted) this.opts.logger.warn({ input: this.input, source: ip, maxConnectionsPerSource: maxPerSource, suppressedSinceLast: admitted.suppressed }, 'syslog connection refused: too many connections from this sender');
+      socket.destroy();
+      return;
+    }
+    this.perSource.set(ip, fromIp + 1);
     // Syslog connections idle for hours; keepalive finds peers that vanished without a FIN.
     socket.setKeepAlive(true, 60_000);
     const connection = new SyslogConnection(
@@ -150,6 +166,9 @@ export class SyslogTcpInput {
     this.opts.metrics.connections.inc({ input: this.input });
     void connection.closed.then(() => {
       this.open.delete(connection);
+      const left = (this.perSource.get(ip) ?? 1) - 1;
+      if (left > 0) this.perSource.set(ip, left);
+      else this.perSource.delete(ip);
       this.opts.metrics.connections.dec({ input: this.input });
     });
   }

@@ -12,9 +12,12 @@ export interface ReleasePolicy {
   /** Whether `release` would let the object (possibly redacted) reach the recipient. */
   mayReceive(object: object, producerOrgId: string, recipient: Recipient): boolean;
   /**
-   * The object as the recipient may see it: unchanged, redacted (granular markings the recipient
-   * may not read remove the content they select), or null when it must not reach them at all —
-   * also when a redaction would take a required property.
+   * The object as the recipient may see it: the same object (`===`, so a caller may reuse its
+   * serialised form) when nothing is removed; a redacted copy when granular markings the recipient
+   * may not read select some of its content (untouched parts are shared with the original: do not
+   * mutate either); or null when it must not reach them at all — also when a redaction would take
+   * a required property. Build anything shown to the recipient from the returned object, never
+   * from the original.
    */
   release<T extends object>(object: T, producerOrgId: string, recipient: Recipient): T | null;
   /** Whether content at `level` produced by `producerOrgId` may reach `recipient`. */

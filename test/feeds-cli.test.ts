@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indicator, taxiiFixture, type TaxiiFixture } from '../src/taxii/taxii-test-fixture.js';
+import { indicator, taxiiFixture, type TaxiiFixture } from '../src/taxii/taxii-test-kit.js';
 import { TaxiiClient } from '../src/taxii/client/index.js';
 import { root, runCli } from './cli-process.js';
 

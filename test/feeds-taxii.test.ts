@@ -5,7 +5,7 @@ import { ManualClock } from '../src/shared/clock.js';
 import type { IdGenerator } from '../src/shared/ids.js';
 import { createStore, orgScope, type FeedSubscription, type Store } from '../src/store/index.js';
 import { TaxiiClient, TaxiiClientError, taxiiMediaType } from '../src/taxii/client/index.js';
-import { indicator, taxiiFixture, type TaxiiFixture } from '../src/taxii/taxii-test-fixture.js';
+import { indicator, taxiiFixture, type TaxiiFixture } from '../src/taxii/taxii-test-kit.js';
 
 // Our TAXII client and feed poller against our own TAXII server, listening on a real port: the
 // producer publishes into `col-1`, and a second node (its own store) subscribes to it as `member`.

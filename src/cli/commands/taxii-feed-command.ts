@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { FeedPoller, FeedPollingService, type FeedPollReport } from '../../intel/feeds/index.js';
 import { IntelService } from '../../intel/index.js';
@@ -64,7 +65,9 @@ export function registerTaxiiFeedCommand(program: Command): void {
     .option('--interval <seconds>', 'seconds between polls by the running node', '3600')
     .option('--id <id>', 'subscription id (default: a new UUID)')
     .option('--format <format>', 'json or table', 'table')
-    .action(async (url: string, opts: SubscribeOptions) => {
+    .action(async (location: string, opts: SubscribeOptions) => {
+      // A feed directory is polled later by the node, from its own working directory.
+      const url = /^https?:\/\//i.test(location) ? location : resolve(location.replace(/^file:\/\//, ''));
       const format = parseFormat(opts.format, ['json', 'table'] as const);
       const intervalS = Number(opts.interval);
       if (!Number.isInteger(intervalS) || intervalS < 1) throw new CliExit(2, `--interval must be a positive whole number of seconds (got ${JSON.stringify(opts.interval)})`);

@@ -110,6 +110,13 @@ export const ConfigSchema = Type.Object(
       { sigmaDir: Type.String({ minLength: 1, description: 'SigmaHQ rule tree loaded at start' }) },
       { additionalProperties: false },
     ),
+    intel: Type.Object(
+      {
+        sightingThreshold: Type.Integer({ minimum: 1, description: 'Sightings of an indicator (all organisations) that confirm it for early warning' }),
+        sightingWindowMs: Type.Integer({ minimum: 1, description: 'Window in which those sightings must fall' }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

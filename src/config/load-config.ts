@@ -35,6 +35,8 @@ const envKeys: Record<string, { path: string[]; kind: 'string' | 'integer' | 'bo
   SHIELDWALL_SYSLOG_ORG: { path: ['ingest', 'syslog', 'org'], kind: 'string' },
   SHIELDWALL_SYSLOG_UDP_RECV_BUFFER: { path: ['ingest', 'syslog', 'udpReceiveBufferBytes'], kind: 'integer' },
   SHIELDWALL_SIGMA_DIR: { path: ['content', 'sigmaDir'], kind: 'string' },
+  SHIELDWALL_INTEL_SIGHTING_THRESHOLD: { path: ['intel', 'sightingThreshold'], kind: 'integer' },
+  SHIELDWALL_INTEL_SIGHTING_WINDOW_MS: { path: ['intel', 'sightingWindowMs'], kind: 'integer' },
 };
 
 /** Command-line overrides of `shieldwall start`: the option name (in error messages) and the config path. */
@@ -121,6 +123,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       syslog: { udp: null, tcp: null, tls: null, org: 'authority', udpReceiveBufferBytes: 4 * 1024 * 1024 },
     },
     content: { sigmaDir: path.join(packageRoot, 'content', 'sigma') },
+    intel: { sightingThreshold: 10, sightingWindowMs: 3_600_000 },
   };
   const candidate = merge(structuredClone(defaults) as unknown as Record<string, unknown>, raw);
 

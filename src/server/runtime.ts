@@ -20,7 +20,7 @@ import { createMetricsRegistry } from './plugins/metrics.js';
 import { eventIngestRoutes } from './routes/event-ingest-routes.js';
 import { ruleRoutes, type RuleCatalog } from './routes/rule-routes.js';
 import { indicatorRoutes } from './routes/indicator-routes.js';
-import { IndicatorBroadcast, IntelService } from '../intel/index.js';
+import { IndicatorBroadcast, IntelDetection, IntelService, SightingThreshold } from '../intel/index.js';
 import { FeedPoller, FeedPollingService, type PollTimer } from '../intel/feeds/index.js';
 
 /** A running Shieldwall node. */
@@ -123,13 +123,24 @@ export async function startNode(
   try {
     const firstStart = await bootstrapAuthority(store, clock);
     const registry = createMetricsRegistry();
-    pipeline = new Pipeline({ store, bus, clock, ids, registry, engine: loaded.engine, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect });
+    const broadcast = new IndicatorBroadcast(bus, config.bus.namespace);
+    await broadcast.start();
+    // Indicator matching rides on detection: the matchers live in the detection engine's threads,
+    // fed from the store now and from the early-warning channel afterwards.
+    const threshold = new SightingThreshold({ threshold: config.intel.sightingThreshold, windowMs: config.intel.sightingWindowMs, clock });
+    const intelDetection = config.ingest.detect === false ? undefined : new IntelDetection({ store, clock, ids, broadcast, threshold });
+    if (intelDetection) {
+      await intelDetection.start();
+      await intelDetection.attach(loaded.engine);
+    }
+    pipeline = new Pipeline({ store, bus, clock, ids, registry, engine: loaded.engine, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect, intel: intelDetection });
     await pipeline.start();
     const retention = new EventRetention(store, clock, config.ingest.retentionDays * 86_400_000, (err) =>
       logger.error({ err }, 'event retention sweep failed'),
     );
     retention.start();
     pipeline.onStop(() => retention.stop());
+    pipeline.onStop(() => void intelDetection?.stop());
     // Syslog listeners feed the pipeline, so they start after it and close before it (see close()).
     syslog = await SyslogListeners.start(config.ingest, { ingest: pipeline.ingest, registry, dropped: pipeline.metrics.dropped, logger, clock });
     let engine = loaded.engine;
@@ -138,13 +149,12 @@ export async function startNode(
       reload: async () => {
         const next = await loadDetectionEngine(config, clock);
         engine = next.engine;
+        await intelDetection?.attach(next.engine);
         await pipeline!.detection.reload(next.engine);
         logger.info({ rules: next.engine.rules().length, failed: next.failed, ms: next.loadMs }, 'rules reloaded');
         return { loaded: next.engine.rules().length, failed: next.failed, errors: next.errors };
       },
     };
-    const broadcast = new IndicatorBroadcast(bus, config.bus.namespace);
-    await broadcast.start();
     const intel = new IntelService({ store, clock, ids, broadcast });
     const feeds = new FeedPollingService({
       poller: new FeedPoller({ store, importer: intel, clock, ids }),

@@ -3,7 +3,7 @@ import { orgScope, type Alert, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import type { Detection } from '../../sigma/index.js';
-import type { AlertedEvent, BatchDetection, DetectionEngine } from './detection-engine.js';
+import type { AlertedEvent, BatchDetection, DetectionEngine, IntelBatchHit } from './detection-engine.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
@@ -17,6 +17,8 @@ export interface DetectionStageDeps {
   metrics: IngestMetrics;
   subjects: PipelineSubjects;
   engine: DetectionEngine;
+  /** Stores indicator hits as alerts and sightings (the intel capability's IntelDetection). */
+  intel?: { record(orgId: string, hits: readonly IntelBatchHit[]): Promise<number> };
 }
 
 /**
@@ -83,6 +85,7 @@ export class DetectionStage {
       this.deps.metrics.alerts.inc({ kind: 'sigma' }, stored);
       if (stored > 0) await this.deps.bus.publish(this.deps.subjects.alerts(orgId), { orgId, count: stored, ids: alerts.map((a) => a.id) }).catch(() => undefined);
     }
+    if (result.intelHits.length > 0 && this.deps.intel) this.deps.metrics.alerts.inc({ kind: 'intel' }, await this.deps.intel.record(orgId, result.intelHits));
     // Only now is the batch done: a crash before this line re-queues it on restart, and the
     // alerts' uniqueness (org, rule, event) makes the second pass store nothing twice.
     await this.deps.store.scoped(orgScope(orgId)).events.completeBatch({ orgId, batchId });

@@ -3,7 +3,7 @@ import { loadRulePaths } from '../../hunt/rule-loader.js';
 import { systemClock } from '../../shared/clock.js';
 import { loadErrorLocation } from '../../sigma/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerIntelSync, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /**
  * A detection worker thread: loads the rules itself (compiled rule sets cannot cross threads) and
@@ -20,7 +20,9 @@ port.postMessage({
   errors: loaded.errors.map((e) => ({ path: loadErrorLocation(e), message: e.message })),
 } satisfies WorkerReply);
 
-port.on('message', (req: WorkerRequest) => {
+port.on('message', (req: WorkerRequest | WorkerIntelSync) => {
+  // Messages are handled in order, so an indicator synced before a batch is matched in it.
+  if ('type' in req) return engine.syncIntel(req.sync);
   engine
     .detect(req.orgId, req.batch)
     .then((result) => port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerReply))

@@ -4,7 +4,7 @@ import type { Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import type { DetectionEngine } from './detection-engine.js';
-import { DetectionStage } from './detection-stage.js';
+import { DetectionStage, type DetectionStageDeps } from './detection-stage.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { IngestService, fromStored } from './ingest-service.js';
 import { PipelineSubjects, type EventBatch } from './pipeline-event.js';
@@ -23,6 +23,8 @@ export interface PipelineOptions {
   namespace?: string;
   /** Run the detection consumer in this process (default true). */
   detect?: boolean;
+  /** Stores indicator hits (alerts of kind `intel` and sightings); without it they are dropped. */
+  intel?: DetectionStageDeps['intel'];
 }
 
 /** The live pipeline of one node: inputs submit to `ingest`, `detection` consumes the bus. */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
+import type { IntelSync } from '../../intel/service/intel-matcher.js';
 import type { RuleMeta } from '../../sigma/index.js';
 import type { BatchDetection, DetectionEngine } from './detection-engine.js';
 import type { EventBatch } from './pipeline-event.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerIntelSync, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { startWorker } from './worker-script.js';
 
 interface Slot {
@@ -80,6 +81,11 @@ export class WorkerDetectionEngine implements DetectionEngine {
 
   rules(): readonly RuleMeta[] {
     return this.metas;
+  }
+
+  /** Every worker holds its own indicator matcher: each gets every sync. */
+  syncIntel(sync: IntelSync): void {
+    for (const s of this.slots) s.worker.postMessage({ type: 'intel', sync } satisfies WorkerIntelSync);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { IntelSync } from '../../intel/service/intel-matcher.js';
 import type { RuleMeta } from '../../sigma/index.js';
 import type { BatchDetection } from './detection-engine.js';
 import type { EventBatch } from './pipeline-event.js';
@@ -7,6 +8,12 @@ export interface WorkerRequest {
   id: number;
   orgId: string;
   batch: EventBatch | string;
+}
+
+/** Main thread → every detection worker: keeps its indicator matcher current (no reply). */
+export interface WorkerIntelSync {
+  type: 'intel';
+  sync: IntelSync;
 }
 
 /** Detection worker → main thread. */

@@ -99,7 +99,7 @@ describe('IntelDetection', () => {
     expect(new Set(clientAlerts.map((a) => a.ruleId))).toEqual(new Set([green.id, amber.id]));
   });
 
-  it('adds an indicator imported or confirmed after start within the same tick of the bus, and drops a revoked one', async () => {
+  it('adds an indicator imported after start once its update is forwarded, and drops a revoked one', async () => {
     const updates: { update: IndicatorUpdate; latencyMs: number }[] = [];
     detection = new IntelDetection({ store, clock, ids: randomIds, broadcast, onUpdate: (update, latencyMs) => updates.push({ update, latencyMs }) });
     await detection.start();
@@ -107,12 +107,14 @@ describe('IntelDetection', () => {
     expect(await detect('member', realEvents('before'))).toBe(0);
     const ind = buildSimpleIndicator({ orgId: 'producer', type: 'domain-name', value: 'www.testmyids.com', tlp: 'green' }, ctx);
     await importAs('producer', ind as never);
+    await detection.settled();
     expect(updates.map((u) => u.update.reason)).toEqual(['import']);
     expect(updates[0]!.latencyMs).toBe(0);
     expect(await detect('member', realEvents('after'))).toBeGreaterThan(0);
 
     const revoked = { ...ind, revoked: true, modified: '2026-11-26T02:00:00.000Z' };
     await importAs('producer', revoked);
+    await detection.settled();
     expect(matcher.size()).toBe(0);
     expect(await detect('member', realEvents('revoked'))).toBe(0);
   });

@@ -52,6 +52,7 @@ export class IntelDetection {
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly sightings: SightingRecorder;
+  private forwarding: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: IntelDetectionDeps) {
     this.sightings = new SightingRecorder(deps);
@@ -62,8 +63,16 @@ export class IntelDetection {
     if (this.deps.broadcast) {
       await this.deps.broadcast.start();
       this.subscription = await this.deps.broadcast.subscribe((update) => {
-        this.sink?.syncIntel({ update });
-        this.deps.onUpdate?.(update, this.deps.clock.now() - update.at);
+        // The organisations are re-read with each update (updates are rare, events are not): an
+        // organisation created since the last read is then known to TLP before the indicator
+        // reaches it. Updates stay in order through the chain.
+        this.forwarding = this.forwarding
+          .then(async () => {
+            const organisations = await this.organisations().catch(() => undefined);
+            this.sink?.syncIntel({ update, ...(organisations ? { organisations } : {}) });
+            this.deps.onUpdate?.(update, this.deps.clock.now() - update.at);
+          })
+          .catch(() => undefined);
       });
     }
     this.timer = setInterval(() => void this.refreshOrganisations().catch(() => undefined), this.deps.organisationRefreshMs ?? 60_000);
@@ -98,6 +107,12 @@ export class IntelDetection {
     clearInterval(this.timer);
     await this.subscription?.unsubscribe();
     this.subscription = undefined;
+    await this.forwarding;
+  }
+
+  /** Resolves once every update received so far has reached the sink (for tests). */
+  settled(): Promise<void> {
+    return this.forwarding;
   }
 
   /**

@@ -25,6 +25,9 @@ export interface IntelSync {
   organisations?: { id: string; parentId: string | null }[];
 }
 
+/** Returned for the (usual) event without a hit: no allocation per event. */
+const noHits: readonly IntelHit[] = Object.freeze([]);
+
 interface Meta {
   producer: string;
   object: Record<string, unknown>;
@@ -75,10 +78,10 @@ export class IntelMatcher {
   }
 
   /** Indicators of `event` that organisation `orgId` may receive, one hit per indicator. */
-  match(orgId: string, event: IndicatorEvent, now: number = this.clock.now()): IntelHit[] {
-    if (this.meta.size === 0) return [];
+  match(orgId: string, event: IndicatorEvent, now: number = this.clock.now()): readonly IntelHit[] {
+    if (this.meta.size === 0) return noHits;
     const matches = this.index.matchEvent(event, now);
-    if (matches.length === 0) return [];
+    if (matches.length === 0) return noHits;
     const hits: IntelHit[] = [];
     for (const m of matches) {
       const meta = this.meta.get(m.indicatorId);

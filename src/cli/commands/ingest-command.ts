@@ -75,6 +75,8 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
     ? new SingleBar({ stream: process.stderr, format: 'ingesting [{bar}] {percentage}% | {value}/{total} bytes | {events} events', hideCursor: true })
     : undefined;
   bar?.start(total, 0, { events: 0 });
+  // On a terminal the bar owns the last line: clear it before a message, the next update redraws it.
+  const say = (line: string) => process.stderr.write(`${bar ? '\r\x1b[K' : ''}${line}\n`);
   let read = 0;
   const inFlight = new Set<Promise<void>>();
 
@@ -99,7 +101,7 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
       const p = client.send(batch, batchKey(label, index, batch.join('\n'))).then((out) => {
         if (!account(s, batch.length, out)) {
           failed = true;
-          process.stderr.write(`shieldwall: ${file} batch ${index} (${batch.length} events) refused: ${out.ok ? '' : `${out.code}: ${out.message}`}\n`);
+          say(`shieldwall: ${file} batch ${index} (${batch.length} events) refused: ${out.ok ? '' : `${out.code}: ${out.message}`}`);
         }
         bar?.update(read, { events: s.events });
       });
@@ -109,21 +111,21 @@ async function ingestFiles(files: string[], client: IngestClient, batchSize: num
     try {
       if (file === '-') {
         const onMalformed = (m: { line: number; message: string }) => {
-          if (s.malformed++ < 5) process.stderr.write(`malformed event: stdin line ${m.line}: ${m.message}\n`);
+          if (s.malformed++ < 5) say(`malformed event: stdin line ${m.line}: ${m.message}`);
         };
         for await (const record of stdinRecords(process.stdin, onMalformed)) await add(record);
       } else {
         const onBytes = (n: number) => void (read += n);
         for await (const chunk of readEventBatches(file, { onBytes, label: file })) {
           s.malformed += chunk.malformed.length;
-          for (const m of chunk.malformed.slice(0, 5)) process.stderr.write(`malformed event: ${m.file}${m.line ? ` line ${m.line}` : ''}: ${m.message}\n`);
+          for (const m of chunk.malformed.slice(0, 5)) say(`malformed event: ${m.file}${m.line ? ` line ${m.line}` : ''}: ${m.message}`);
           for (const e of chunk.events) await add(JSON.stringify(e.raw));
         }
       }
       await flush();
     } catch (err) {
       failed = true;
-      process.stderr.write(`shieldwall: cannot read ${file}: ${(err as Error).message}\n`);
+      say(`shieldwall: cannot read ${file}: ${(err as Error).message}`);
     }
     await Promise.all(inFlight);
     if (failed) s.filesFailed++;

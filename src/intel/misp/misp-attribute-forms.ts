@@ -220,6 +220,11 @@ const forms: Record<string, (value: string) => AttributeForm> = {
     const port = portNumber(v.trim());
     return port === undefined ? { invalid: 'not a port' } : { pattern: stix(eq('network-traffic:dst_port', port)) };
   },
+  // The PE extension needs pe_type, which MISP does not give: pattern only.
+  imphash: (v) => {
+    const hash = v.trim().toLowerCase();
+    return /^[a-f0-9]{32}$/.test(hash) ? { pattern: stix(eq("file:extensions.'windows-pebinary-ext'.imphash", hash)) } : { invalid: 'not an imphash' };
+  },
   yara: (v) => ({ pattern: { pattern: v, patternType: 'yara' } }),
   snort: (v) => ({ pattern: { pattern: v, patternType: 'snort' } }),
   sigma: (v) => ({ pattern: { pattern: v, patternType: 'sigma' } }),

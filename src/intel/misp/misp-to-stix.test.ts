@@ -66,6 +66,7 @@ describe('mispEventToStix', () => {
           attr('email-subject', "Invoice 'urgent'"),
           attr('mutex', 'Global\\evil'),
           attr('port', '4444'),
+          attr('imphash', 'F34D5F2D4577ED6D9CEEC516C1F5A744'),
         ]),
       ),
     ).toEqual([
@@ -89,6 +90,7 @@ describe('mispEventToStix', () => {
       "[email-message:subject = 'Invoice \\'urgent\\'']",
       "[mutex:name = 'Global\\\\evil']",
       '[network-traffic:dst_port = 4444]',
+      "[file:extensions.'windows-pebinary-ext'.imphash = 'f34d5f2d4577ed6d9ceec516c1f5a744']",
     ]);
   });
 

@@ -38,6 +38,7 @@ const pathTypes: Record<string, { type: string; category: string }> = {
   'mac-addr:value': { type: 'mac-address', category: 'Network activity' },
   'network-traffic:dst_port': { type: 'port', category: 'Network activity' },
   'network-traffic:extensions.http-request-ext.request_header.User-Agent': { type: 'user-agent', category: 'Network activity' },
+  'file:extensions.windows-pebinary-ext.imphash': { type: 'imphash', category: 'Payload delivery' },
 };
 const hashTypes: Record<string, string> = {
   MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512',

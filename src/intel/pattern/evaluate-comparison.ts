@@ -16,16 +16,30 @@ export interface ObservationScope {
  * A comparison expression prepared once (regexes compiled, comparators built) and evaluated on
  * many observations. The result is the set of root SCO ids that satisfy it, empty when none.
  */
+type Leaf = Extract<ComparisonExpression, { kind: 'compare' | 'exists' }>;
+/** AND/OR chains flattened: the parser's left-deep trees would cost a stack frame per term. */
+type Node = { kind: 'and'; parts: Node[] } | { kind: 'or'; parts: Node[] } | { kind: 'leaf'; leaf: Leaf; comparator?: ValueComparator };
+
+function flatten(c: ComparisonExpression): Node {
+  if (c.kind !== 'and' && c.kind !== 'or') return { kind: 'leaf', leaf: c, ...(c.kind === 'compare' ? { comparator: new ValueComparator(c.operator, c.value) } : {}) };
+  const parts: ComparisonExpression[] = [];
+  let cur: ComparisonExpression = c;
+  while (cur.kind === c.kind) {
+    parts.push(cur.right);
+    cur = cur.left;
+  }
+  parts.push(cur);
+  return c.kind === 'and' ? { kind: 'and', parts: parts.reverse().map(flatten) } : { kind: 'or', parts: parts.reverse().map(flatten) };
+}
+
+/**
+ * A comparison expression prepared once (regexes compiled, comparators built) and evaluated on
+ * many observations. The result is the set of root SCO ids that satisfy it, empty when none.
+ */
 export class ComparisonEvaluator {
-  private readonly comparators = new Map<ComparisonExpression, ValueComparator>();
+  private readonly root: Node;
   constructor(readonly expression: ComparisonExpression) {
-    const prepare = (c: ComparisonExpression): void => {
-      if (c.kind === 'and' || c.kind === 'or') {
-        prepare(c.left);
-        prepare(c.right);
-      } else if (c.kind === 'compare') this.comparators.set(c, new ValueComparator(c.operator, c.value));
-    };
-    prepare(expression);
+    this.root = flatten(expression);
   }
 
   /**
@@ -33,36 +47,40 @@ export class ComparisonEvaluator {
    * comparison needs a root of its type. A cheap filter before {@link evaluate} when many
    * expressions meet one observation (the live index evaluates each per event).
    */
-  couldHold(types: ReadonlySet<unknown>, c: ComparisonExpression = this.expression): boolean {
-    if (c.kind === 'and') return this.couldHold(types, c.left) && this.couldHold(types, c.right);
-    if (c.kind === 'or') return this.couldHold(types, c.left) || this.couldHold(types, c.right);
-    return types.has(c.path.objectType);
+  couldHold(types: ReadonlySet<unknown>, n: Node = this.root): boolean {
+    if (n.kind === 'leaf') return types.has(n.leaf.path.objectType);
+    if (n.kind === 'and') return n.parts.every((p) => this.couldHold(types, p));
+    return n.parts.some((p) => this.couldHold(types, p));
   }
 
   /** Root ids satisfying the expression; may throw EvaluationError on malformed data. */
   evaluate(scope: ObservationScope): Set<string> {
-    return this.node(this.expression, scope);
+    return this.node(this.root, scope);
   }
 
-  private node(c: ComparisonExpression, scope: ObservationScope): Set<string> {
-    if (c.kind === 'or') {
-      const left = this.node(c.left, scope);
-      for (const id of this.node(c.right, scope)) left.add(id);
-      return left;
+  private node(n: Node, scope: ObservationScope): Set<string> {
+    if (n.kind === 'or') {
+      const out = new Set<string>();
+      for (const p of n.parts) for (const id of this.node(p, scope)) out.add(id);
+      return out;
     }
-    if (c.kind === 'and') {
-      const left = this.node(c.left, scope);
-      if (left.size === 0) return left;
-      const right = this.node(c.right, scope);
-      if (right.size === 0) return right;
-      const both = new Set<string>();
-      for (const id of left) if (right.has(id)) both.add(id);
-      if (both.size > 0 || sharesType(left, right, scope)) return both;
-      // Comparisons on different object types (`network-traffic:… AND user-account:…`) cannot
-      // hold on one SCO: they hold on the observation, so both sides' roots are kept.
-      for (const id of right) left.add(id);
-      return left;
+    if (n.kind === 'and') {
+      let acc = this.node(n.parts[0]!, scope);
+      for (let i = 1; i < n.parts.length && acc.size > 0; i++) {
+        const right = this.node(n.parts[i]!, scope);
+        if (right.size === 0) return right;
+        const both = new Set<string>();
+        for (const id of acc) if (right.has(id)) both.add(id);
+        if (both.size > 0 || sharesType(acc, right, scope)) acc = both;
+        else {
+          // Comparisons on different object types (`network-traffic:… AND user-account:…`) cannot
+          // hold on one SCO: they hold on the observation, so both sides' roots are kept.
+          for (const id of right) acc.add(id);
+        }
+      }
+      return acc;
     }
+    const c = n.leaf;
     const out = new Set<string>();
     for (const id of scope.roots) {
       const sco = scope.objects.get(id);
@@ -72,9 +90,8 @@ export class ComparisonEvaluator {
         if ((values.length > 0) !== c.negated) out.add(id);
         continue;
       }
-      const comparator = this.comparators.get(c)!;
       for (const v of values) {
-        if (comparator.test(v) !== c.negated) {
+        if (n.comparator!.test(v) !== c.negated) {
           out.add(id);
           break;
         }

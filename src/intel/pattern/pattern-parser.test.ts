@@ -85,3 +85,13 @@ describe('validatePattern errors say where and why', () => {
     expect(validatePattern("[x-acme-thing:a = 'b']").warnings).toEqual([]);
   });
 });
+
+describe('size bounds', () => {
+  it('takes long OR chains up to the bound and refuses longer ones with a reason, never a stack overflow', () => {
+    const chain = (n: number) => '[' + Array.from({ length: n }, (_, i) => `domain-name:value = 'd${i}.example'`).join(' OR ') + ']';
+    expect(() => validatePattern(chain(4000))).not.toThrow();
+    expect(errorOf(chain(4001)).reason).toMatch(/more than 4000 comparisons/);
+    const observations = Array.from({ length: 401 }, (_, i) => `[x-t:v = ${i}]`).join(' OR ');
+    expect(errorOf(observations).reason).toMatch(/more than 400 observation/);
+  });
+});

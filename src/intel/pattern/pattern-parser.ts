@@ -10,6 +10,13 @@ const operatorOf: Partial<Record<TokenKind, ComparisonOperator>> = {
 };
 /** Nesting bound: a hostile peer must not overflow the stack with `((((…`. */
 const maxDepth = 200;
+/**
+ * AND/OR chains become left-deep trees that later phases walk recursively, so their length is
+ * bounded too (a 10,000-term OR overflowed the stack). Large value lists belong in `IN (…)`,
+ * which is one comparison whatever its size.
+ */
+const maxComparisons = 4000;
+const maxObservations = 400;
 
 /**
  * Parses a STIX 2.1 pattern by recursive descent over the OASIS grammar (STIXPattern.g4);
@@ -32,6 +39,8 @@ class PatternParser {
   private readonly tokens: Token[];
   private pos = 0;
   private depth = 0;
+  private comparisons = 0;
+  private observations = 0;
   constructor(
     private readonly source: string,
     private readonly options: ParsePatternOptions,
@@ -107,6 +116,7 @@ class PatternParser {
   private observationQualified(): ObservationExpression {
     const open = this.expect(['LBRACK', 'LPAREN'], "'[' or '('");
     this.enter(open);
+    if (open.kind === 'LBRACK' && ++this.observations > maxObservations) this.fail(open, `more than ${maxObservations} observation expressions`);
     let expr: ObservationExpression;
     if (open.kind === 'LBRACK') {
       const comparison = this.comparisonOr();
@@ -181,8 +191,10 @@ class PatternParser {
     if (t.kind === 'EXISTS' || (t.kind === 'NOT' && this.tokens[this.pos + 1]?.kind === 'EXISTS')) {
       const negated = !!this.accept('NOT');
       this.next();
+      if (++this.comparisons > maxComparisons) this.fail(t, `more than ${maxComparisons} comparisons`);
       return { kind: 'exists', path: this.objectPath(), negated, offset: t.offset };
     }
+    if (++this.comparisons > maxComparisons) this.fail(t, `more than ${maxComparisons} comparisons (use IN (…) for long value lists)`);
     const path = this.objectPath();
     const negated = !!this.accept('NOT');
     const opToken = this.peek();

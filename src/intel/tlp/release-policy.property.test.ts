@@ -25,8 +25,12 @@ const MARKINGS: [string, TlpLevel | null][] = [
 ];
 const LEVEL = new Map(MARKINGS);
 const TLP_IDS = MARKINGS.filter(([, l]) => l !== null).map(([id]) => id);
-/** Properties an indicator cannot lose: redacting one must withhold the object. */
-const REQUIRED = new Set(['type', 'spec_version', 'id', 'created', 'modified', 'pattern', 'pattern_type', 'valid_from', 'object_marking_refs']);
+/** Properties an object cannot lose: redacting one must withhold the object. */
+const COMMON_REQUIRED = ['type', 'spec_version', 'id', 'created', 'modified', 'object_marking_refs'];
+const REQUIRED: Record<'indicator' | 'report', string[]> = {
+  indicator: [...COMMON_REQUIRED, 'pattern', 'pattern_type', 'valid_from'],
+  report: [...COMMON_REQUIRED, 'name', 'published', 'object_refs'],
+};
 
 interface Org {
   id: string;
@@ -39,11 +43,13 @@ const orgsArb = fc.integer({ min: 1, max: 7 }).chain((n) =>
   ),
 );
 
-/** An indicator whose every leaf is a unique token; granular selectors over what it has. */
+/** An indicator or a report whose every leaf is a unique token; granular selectors over what it has. */
 function objectArb(orgIds: string[]) {
   const outsiders = [...orgIds, 'stranger'];
   return fc
     .record({
+      kind: fc.constantFrom<'indicator' | 'report'>('indicator', 'report'),
+      refCount: fc.integer({ min: 1, max: 3 }),
       name: fc.boolean(),
       description: fc.boolean(),
       labels: fc.integer({ min: 0, max: 4 }),
@@ -60,19 +66,21 @@ function objectArb(orgIds: string[]) {
     .chain((shape) => {
       let n = 0;
       const tok = () => `tok${++n}x`;
-      const o: Record<string, unknown> = {
-        type: 'indicator',
-        spec_version: '2.1',
-        id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
-        created: '2026-11-26T01:40:00.000Z',
-        modified: '2026-11-26T01:40:00.000Z',
-        pattern: `[url:value = '${tok()}']`,
-        pattern_type: 'stix',
-        valid_from: '2026-11-26T01:40:00Z',
-      };
-      const required = ['pattern', 'pattern_type', 'id'];
+      const common = { spec_version: '2.1', created: '2026-11-26T01:40:00.000Z', modified: '2026-11-26T01:40:00.000Z' };
       const selectors: string[] = [];
-      if (shape.name) {
+      let o: Record<string, unknown>;
+      let required: string[];
+      if (shape.kind === 'indicator') {
+        o = { type: 'indicator', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', ...common, pattern: `[url:value = '${tok()}']`, pattern_type: 'stix', valid_from: '2026-11-26T01:40:00Z' };
+        required = ['pattern', 'pattern_type', 'id'];
+      } else {
+        // A report's object_refs is a required list: losing some elements is fine, losing all is not.
+        const refs = Array.from({ length: shape.refCount }, () => `indicator--00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`);
+        o = { type: 'report', id: 'report--5d0092c5-5f74-4287-9642-33f4c354e56d', ...common, name: tok(), published: '2026-11-26T01:40:00Z', object_refs: refs };
+        required = ['name', 'published', 'object_refs'];
+        selectors.push(...refs.map((_, i) => `object_refs.[${i}]`));
+      }
+      if (shape.name && shape.kind === 'indicator') {
         o.name = tok();
         selectors.push('name');
       }
@@ -179,7 +187,9 @@ describe('TLP release policy (property)', () => {
           return at('source_name') && (at('external_id') || ('url' in ref && at('url')));
         };
         const arrives = (path: SelectorStep[]) => readable(path) && (path[0] !== 'external_references' || path.length < 3 || refKept(path[1]!));
-        const requiredDenied = [...REQUIRED].some((k) => !readable([k]));
+        const kind = object.type as 'indicator' | 'report';
+        const refs = kind === 'report' ? (object.object_refs as string[]) : [];
+        const requiredDenied = REQUIRED[kind].some((k) => !readable([k])) || (refs.length > 0 && refs.every((_, i) => !readable(['object_refs', i])));
 
         const out = policy.release(object, producer, recipient);
         expect(policy.mayReceive(object, producer, recipient)).toBe(out !== null);
@@ -194,8 +204,8 @@ describe('TLP release policy (property)', () => {
         else seen.redacted++;
         const text = JSON.stringify(out);
         for (const leaf of leaves(object)) {
-          if (!leaf.value.includes('tok')) continue;
-          const token = /tok\d+x/.exec(leaf.value)![0];
+          const token = /tok\d+x|8000-\d{12}/.exec(leaf.value)?.[0];
+          if (token === undefined) continue;
           // Nothing forbidden leaves…
           if (!readable(leaf.path)) expect(text, `leaked ${leaf.path.join('.')}`).not.toContain(token);
           // …and everything allowed arrives.

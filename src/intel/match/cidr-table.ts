@@ -14,7 +14,19 @@ export class CidrTable<K extends number | string> {
   private maps: Array<SlotMap<K>> = [];
   private readonly counts = new Map<number, number>();
 
-  constructor(private readonly maskKey: (words: ArrayLike<number>, prefix: number) => K) {}
+  /**
+   * IPv4 only: CIDRs of /16 or longer per /16 block. An address whose block holds none skips
+   * those prefix lengths altogether: events mostly carry addresses no feed lists (private ranges,
+   * the organisation's own), so most lookups end after the short prefixes.
+   */
+  private readonly blocks?: Uint32Array;
+
+  constructor(
+    private readonly maskKey: (words: ArrayLike<number>, prefix: number) => K,
+    options: { blocks16?: boolean } = {},
+  ) {
+    if (options.blocks16) this.blocks = new Uint32Array(65536);
+  }
 
   add(prefix: number, network: K, slot: number): void {
     let map = this.byPrefix.get(prefix);
@@ -25,12 +37,16 @@ export class CidrTable<K extends number | string> {
     }
     const before = map.size;
     slotMapAdd(map, network, slot);
-    if (map.size > before) this.counts.set(prefix, (this.counts.get(prefix) ?? 0) + 1);
+    if (map.size > before) {
+      this.counts.set(prefix, (this.counts.get(prefix) ?? 0) + 1);
+      if (this.blocks && prefix >= 16) this.blocks[(network as number) >>> 16]!++;
+    }
   }
 
   remove(prefix: number, network: K, slot: number): void {
     const map = this.byPrefix.get(prefix);
     if (!map || !slotMapRemove(map, network, slot)) return;
+    if (this.blocks && prefix >= 16) this.blocks[(network as number) >>> 16]!--;
     const left = (this.counts.get(prefix) ?? 1) - 1;
     this.counts.set(prefix, left);
     if (left === 0) {
@@ -49,7 +65,9 @@ export class CidrTable<K extends number | string> {
   lookup(words: ArrayLike<number>, out: Array<number | number[]>): void {
     const maps = this.maps;
     const prefixes = this.prefixes;
-    for (let i = 0; i < prefixes.length; i++) {
+    let i = 0;
+    if (this.blocks && this.blocks[words[0]! >>> 16] === 0) while (i < prefixes.length && prefixes[i]! >= 16) i++;
+    for (; i < prefixes.length; i++) {
       const slots = maps[i]!.get(this.maskKey(words, prefixes[i]!));
       if (slots !== undefined) out.push(slots);
     }

@@ -128,3 +128,31 @@ describe('IndicatorIndex: complex patterns through the STIX matcher', () => {
     expect(index.stats).toMatchObject({ complex: 2, windowed: 1 });
   });
 });
+
+describe('IndicatorIndex: CIDR table', () => {
+  it('agrees with a linear scan over random CIDRs and addresses, through adds and removes', () => {
+    const { index } = fresh();
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const cidrs: Array<{ id: string; net: number; prefix: number }> = [];
+    for (let i = 0; i < 400; i++) {
+      const prefix = 8 + rnd(25);
+      const addr = (10 + rnd(3)) * 2 ** 24 + rnd(4) * 2 ** 16 + rnd(256) * 256 + rnd(256);
+      const net = prefix === 0 ? 0 : Math.floor(addr / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+      const text = [24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.');
+      const ind = indicator(`[ipv4-addr:value = '${text}/${prefix}']`);
+      index.add(ind);
+      cidrs.push({ id: ind.id, net, prefix });
+    }
+    for (const gone of cidrs.splice(0, 100)) index.remove(gone.id);
+    for (let k = 0; k < 2000; k++) {
+      const ip = (10 + rnd(3)) * 2 ** 24 + rnd(4) * 2 ** 16 + rnd(256) * 256 + rnd(256);
+      const text = [24, 16, 8, 0].map((s) => Math.floor(ip / 2 ** s) % 256).join('.');
+      const expected = cidrs.filter((c) => Math.floor(ip / 2 ** (32 - c.prefix)) === Math.floor(c.net / 2 ** (32 - c.prefix))).map((c) => c.id).sort();
+      expect(index.matchObservable('ipv4-addr', text).sort()).toEqual(expected);
+    }
+  });
+});

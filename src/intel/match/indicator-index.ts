@@ -81,7 +81,7 @@ export class IndicatorIndex {
   private readonly slotOf = new Map<string, number>();
   private readonly free: number[] = [];
   private readonly maps: Array<SlotMap<string | number>> = Array.from({ length: keyKindCount }, () => new Map());
-  private readonly cidr4 = new CidrTable<number>(maskIpv4);
+  private readonly cidr4 = new CidrTable<number>(maskIpv4, { blocks16: true });
   private readonly cidr6 = new CidrTable<string>(maskIpv6);
   private readonly complex = new Map<number, ComparisonEvaluator>();
   private readonly windowed = new Map<number, WindowedPattern>();

@@ -56,6 +56,9 @@ describe('shieldwall taxii subscribe / poll', () => {
     const table = await ok(['taxii', 'subscriptions', ...node]);
     expect(table).toContain(String(sub.id));
     expect(table).toContain('misp-feed');
+    expect((await runCli(['taxii', 'unsubscribe', String(sub.id), '--org', 'other', ...node])).code).toBe(1);
+    await ok(['taxii', 'unsubscribe', String(sub.id), '--org', 'cert-a', ...node]);
+    expect(JSON.parse(await ok(['taxii', 'subscriptions', '--format', 'json', ...node]))).toEqual([]);
   }, 120_000);
 
   it('subscribes to a peer TAXII collection with a token, polls it, and never prints the token', async () => {

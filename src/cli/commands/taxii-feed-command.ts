@@ -44,7 +44,7 @@ const reportRow = (r: FeedPollReport): Record<string, unknown> => ({
 });
 
 /**
- * `shieldwall taxii subscribe|subscriptions|poll`: feed subscriptions (peer TAXII collections,
+ * `shieldwall taxii subscribe|subscriptions|unsubscribe|poll`: feed subscriptions (peer TAXII collections,
  * MISP feeds) and polling, added to the `taxii` command group (created here when absent).
  */
 export function registerTaxiiFeedCommand(program: Command): void {
@@ -96,6 +96,17 @@ export function registerTaxiiFeedCommand(program: Command): void {
       await withLocalStore(configFrom(opts), async (store) => {
         const items = await store.scoped(opts.org ? orgScope(opts.org) : cliAuthority('list feed subscriptions')).feeds.list();
         printData(items.map(subscriptionRow), format, ['id', 'org', 'kind', 'url', 'collection', 'interval', 'lastPolledAt', 'lastError']);
+      });
+    });
+
+  withNodeOptions(taxii.command('unsubscribe').description('delete a feed subscription (objects already imported stay)').argument('<id>', 'subscription id'))
+    .requiredOption('--org <org>', 'organisation of the subscription')
+    .action(async (id: string, opts: NodeOptions & { org: string }) => {
+      await withLocalStore(configFrom(opts), async (store) => {
+        const scoped = store.scoped(orgScope(opts.org));
+        if (!(await scoped.feeds.delete(id))) throw new CliExit(1, `subscription ${id} not found in ${opts.org}`);
+        await scoped.audit.append({ actor: cliAuthority('').actor, action: 'feed.unsubscribe', target: id, at: Date.now() });
+        process.stdout.write(`unsubscribed ${id}\n`);
       });
     });
 

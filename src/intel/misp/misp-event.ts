@@ -106,7 +106,8 @@ export function readMispEvents(doc: unknown): MispEvent[] | null {
   if (!isRecord(doc)) return null;
   if (isRecord(doc.Event)) return [doc.Event as unknown as MispEvent];
   if (Array.isArray(doc.response)) return readMispEvents(doc.response);
-  if (typeof doc.type === 'string' && (doc.type === 'bundle' || typeof doc.spec_version === 'string')) return null;
+  // STIX objects (SCOs may lack spec_version) are recognised by their `type--uuid` id.
+  if (typeof doc.type === 'string' && (doc.type === 'bundle' || typeof doc.spec_version === 'string' || (typeof doc.id === 'string' && doc.id.includes('--')))) return null;
   if (eventBodyKeys.some((k) => k in doc)) return [doc as unknown as MispEvent];
   return null;
 }

@@ -181,6 +181,8 @@ describe('mispEventToStix', () => {
     expect(readMispEvents({ info: 'bare', Attribute: [] })).toHaveLength(1);
     expect(readMispEvents({ type: 'bundle', id: 'bundle--x', objects: [] })).toBeNull();
     expect(readMispEvents('text')).toBeNull();
+    expect(readMispEvents([{ type: 'ipv4-addr', id: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd', value: '198.51.100.3' }])).toBeNull();
+    expect(readMispEvents([])).toEqual([]);
   });
 });
 

@@ -183,7 +183,7 @@ const cpuSystem = cpuAfter.system - cpuBefore.system;
 log(`node CPU during the run: ${cpuUser.toFixed(1)} s user + ${cpuSystem.toFixed(1)} s system = ${Math.round(((cpuUser + cpuSystem) * 1e6) / Math.max(1, detected))} µs per event (all threads), main thread ${Math.round(((mainAfter.user - mainBefore.user + mainAfter.system - mainBefore.system) * 1e6) / Math.max(1, detected))} µs per event; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const mb = (name: string) => Math.round(sum(final, name) / 2 ** 20);
 log(`node CPU by thread (µs per event): ${[...threadsAfter].map(([name, after]) => [name, Math.round(((after - (threadsBefore.get(name) ?? 0)) * 1e6) / Math.max(1, detected))] as const).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([n, us]) => `${n} ${us}`).join(', ')}`);
-log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${mb('shieldwall_process_resident_memory_bytes')} MB (main thread heap ${mb('shieldwall_nodejs_heap_size_total_bytes')} MB, external ${mb('shieldwall_nodejs_external_memory_bytes')} MB), peak ${rssMb} MB`);
+log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${mb('shieldwall_process_resident_memory_bytes')} MB (main thread heap ${mb('shieldwall_nodejs_heap_size_used_bytes')} MB used of ${mb('shieldwall_nodejs_heap_size_total_bytes')} MB, external ${mb('shieldwall_nodejs_external_memory_bytes')} MB), peak ${rssMb} MB`);
 
 let syslogStored = 0;
 if (syslogFrames > 0 && node.syslogTcp) {

@@ -87,7 +87,7 @@ describe('MISP test data', () => {
     expect(indicators.length).toBe(event!.Attribute!.filter((a) => a.to_ids === true).length);
     expect(report.indicators + report.observedData + Object.values(report.unsupported).reduce((a, b) => a + b, 0) + Object.values(report.invalid).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(report.attributes);
     const [identity] = byType('identity');
-    expect(identity).toMatchObject({ id: 'identity--55f6ea5e-2c60-40e5-964f-47a8950d210f', name: 'CIRCL', identity_class: 'organization' });
+    expect(identity).toMatchObject({ id: 'identity--55f6ea5e-2c60-40e5-964f-47a8950d210f', name: 'CIRCL', identity_class: 'organization', object_marking_refs: [TLP_MARKING_IDS.clear] });
     const [stixReport] = byType('report');
     expect(stixReport).toMatchObject({
       id: 'report--57c4445b-c548-4654-af0b-4be3950d210f',

@@ -76,7 +76,10 @@ export function mispEventToStix(event: MispEvent, options: MispToStixOptions): M
   };
   const count = (table: Record<string, number>, key: string) => (table[key] = (table[key] ?? 0) + 1);
 
-  const identity = orgIdentity(event, iso(eventCreated), iso(eventModified));
+  const reportTlp = eventTlp ?? options.defaultTlp ?? 'amber';
+  // Marked like the event: an unmarked identity would be held back as AMBER+STRICT and leave the
+  // shared objects' created_by_ref pointing at nothing.
+  const identity = orgIdentity(event, iso(eventCreated), iso(eventModified), [TLP_MARKING_IDS[reportTlp]]);
   const objects: AnyStixObject[] = identity ? [identity] : [];
   const scos = new Map<string, { sco: MispSco; tlp: TlpLevel }>();
   const refs: string[] = [];
@@ -216,7 +219,6 @@ export function mispEventToStix(event: MispEvent, options: MispToStixOptions): M
 
   for (const { sco, tlp } of scos.values()) objects.push({ ...sco, object_marking_refs: markingOf(tlp) });
 
-  const reportTlp = eventTlp ?? options.defaultTlp ?? 'amber';
   const techniqueCommon = { created: iso(eventCreated), modified: iso(eventModified), ...provenance, object_marking_refs: markingOf(reportTlp) };
   for (const technique of attackTechniques(event, attributeTags)) {
     const pattern = attackPatternObject(technique, techniqueCommon);
@@ -228,11 +230,11 @@ export function mispEventToStix(event: MispEvent, options: MispToStixOptions): M
   return { objects, report: result };
 }
 
-function orgIdentity(event: MispEvent, created: string, modified: string): AnyStixObject | undefined {
+function orgIdentity(event: MispEvent, created: string, modified: string, marking: string[]): AnyStixObject | undefined {
   const org = event.Orgc;
   if (typeof org?.name !== 'string' || org.name.trim() === '') return undefined;
   const uuid = typeof org.uuid === 'string' && isStixId(`identity--${org.uuid.toLowerCase()}`) ? org.uuid.toLowerCase() : uuidV5(mispMappingNamespace, `misp-org:${org.name.trim()}`);
-  return { type: 'identity', spec_version: '2.1', id: `identity--${uuid}`, created, modified, name: org.name.trim(), identity_class: 'organization' };
+  return { type: 'identity', spec_version: '2.1', id: `identity--${uuid}`, created, modified, name: org.name.trim(), identity_class: 'organization', object_marking_refs: marking };
 }
 
 function eventReport(

@@ -52,6 +52,16 @@ for (const f of scoEcsFields) {
 const SHAPE_NONE = 0, SHAPE_SIMPLE = 1, SHAPE_COMPLEX = 2, SHAPE_WINDOWED = 3;
 const FLAG_LIVE = 1, FLAG_REVOKED = 2;
 const none: IndicatorMatch[] = [];
+// Shared outcome objects: `add` runs a million times at load and allocates none of them.
+const shapes = (status: 'added' | 'replaced') => ({
+  simple: Object.freeze({ status, shape: 'simple' as const }),
+  complex: Object.freeze({ status, shape: 'complex' as const }),
+  windowed: Object.freeze({ status, shape: 'windowed' as const }),
+});
+const outcomes = { added: shapes('added'), replaced: shapes('replaced') };
+const unsupported: AddOutcome = Object.freeze({ status: 'unsupported' });
+const stale: AddOutcome = Object.freeze({ status: 'stale' });
+const revokedOutcome: AddOutcome = Object.freeze({ status: 'revoked' });
 
 /**
  * Every indicator of a node, compiled for per-event lookups. Simple patterns (= / IN over
@@ -117,17 +127,17 @@ export class IndicatorIndex {
    * @throws PatternError when a STIX pattern is invalid (the caller reports it; nothing changes).
    */
   add(indicator: IndicatorInput): AddOutcome {
-    if (indicator.pattern_type !== 'stix') return { status: 'unsupported' };
-    const modified = indicator.modified ? Date.parse(indicator.modified) : 0;
+    if (indicator.pattern_type !== 'stix') return unsupported;
+    const modified = indicator.modified ? this.parseTime(indicator.modified, 0) : 0;
     const existing = this.slotOf.get(indicator.id);
-    if (existing !== undefined && this.modified[existing]! >= modified) return { status: 'stale' };
+    if (existing !== undefined && this.modified[existing]! >= modified) return stale;
     if (indicator.revoked) {
       const slot = existing ?? this.allocate(indicator.id);
       if (existing !== undefined) this.unregister(slot);
       if (!(this.flags[slot]! & FLAG_REVOKED)) this.revokedCount++;
       this.flags[slot] = FLAG_REVOKED;
       this.modified[slot] = modified;
-      return { status: 'revoked' };
+      return revokedOutcome;
     }
     const fast = fastSimpleKey(indicator.pattern);
     const pattern = fast ? undefined : validatePattern(indicator.pattern);
@@ -138,11 +148,17 @@ export class IndicatorIndex {
     }
     this.flags[slot] = FLAG_LIVE;
     this.modified[slot] = modified;
-    this.validFrom[slot] = indicator.valid_from ? Date.parse(indicator.valid_from) : -Infinity;
-    this.validUntil[slot] = indicator.valid_until ? Date.parse(indicator.valid_until) : Infinity;
-    const simple = fast ? [fast] : simpleKeys(pattern!);
+    this.validFrom[slot] = indicator.valid_from ? this.parseTime(indicator.valid_from, 1) : -Infinity;
+    this.validUntil[slot] = indicator.valid_until ? this.parseTime(indicator.valid_until, 2) : Infinity;
+    const simple = fast ? undefined : simpleKeys(pattern!);
     let shape: 'simple' | 'complex' | 'windowed';
-    if (simple) {
+    if (fast) {
+      shape = 'simple';
+      this.shape[slot] = SHAPE_SIMPLE;
+      this.keyKind[slot] = fast.kind;
+      this.keys[slot] = fast.key;
+      this.registerKey(fast, slot);
+    } else if (simple) {
       shape = 'simple';
       this.shape[slot] = SHAPE_SIMPLE;
       if (simple.length === 1) {
@@ -166,7 +182,18 @@ export class IndicatorIndex {
         this.windowed.set(slot, new WindowedPattern(pattern!.root, this.windowLimits));
       }
     }
-    return { status: existing === undefined ? 'added' : 'replaced', shape };
+    return outcomes[existing === undefined ? 'added' : 'replaced'][shape];
+  }
+
+  /** Date.parse with a one-entry memo per property: a bulk import repeats the same timestamps. */
+  private readonly lastTimeText = ['', '', ''];
+  private readonly lastTime = [NaN, NaN, NaN];
+  private parseTime(text: string, which: 0 | 1 | 2): number {
+    if (text !== this.lastTimeText[which]) {
+      this.lastTimeText[which] = text;
+      this.lastTime[which] = Date.parse(text);
+    }
+    return this.lastTime[which]!;
   }
 
   /** Forgets an indicator; returns whether it was held. */

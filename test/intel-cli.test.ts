@@ -19,7 +19,8 @@ const apt1File = path.resolve(root, '../shared/content/stix/examples/threat-repo
 const apt1 = JSON.parse(readFileSync(apt1File, 'utf8')) as { objects: { type: string }[] };
 const ctx = { clock: systemClock, ids: randomIds };
 
-describe('shieldwall intel import / export on the local store', () => {
+// Each CLI run starts a TypeScript process (seconds on a loaded machine): tests here get minutes, not 30 s.
+describe('shieldwall intel import / export on the local store', { timeout: 180_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
 
@@ -87,6 +88,28 @@ describe('shieldwall intel import / export on the local store', () => {
     expect(event.Event.Tag).toEqual([{ name: 'tlp:red' }]);
   });
 
+  it('imports a MISP event file and a whole MISP feed directory (manifest.json + event files) through the MISP mapping', async () => {
+    const feed = path.resolve(root, '../shared/testdata/misp/feed-example');
+    const one = await runCli(['intel', 'import', path.join(feed, '5a0a9aa9-23a4-4607-b6df-41a9950d210f.json'), '--org', 'member-a', '--format', 'json'], env);
+    expect(one.code, one.stderr).toBe(0);
+    const event = JSON.parse(one.stdout) as { format: string; events: number; accepted: number; rejected: number };
+    expect(event).toMatchObject({ format: 'misp-event', events: 1, rejected: 0 });
+    expect(event.accepted).toBeGreaterThan(1);
+    const all = await runCli(['intel', 'import', feed, '--org', 'member-a', '--format', 'json'], env);
+    expect(all.code, all.stderr).toBe(0);
+    const summary = JSON.parse(all.stdout) as { format: string; events: number; objects: number; accepted: number; rejected: number };
+    const manifest = Object.keys(JSON.parse(readFileSync(path.join(feed, 'manifest.json'), 'utf8')) as object);
+    expect(summary).toMatchObject({ format: 'misp-feed', events: manifest.length, rejected: 0 });
+    expect(summary.accepted).toBe(summary.objects);
+    // An IDS attribute of one of the feed's real events is now an indicator value of the organisation.
+    const ev = JSON.parse(readFileSync(path.join(feed, '5a0d5bf4-99c8-4f15-9879-22b1950d210f.json'), 'utf8')) as {
+      Event: { Attribute: { type: string; value: string; to_ids: boolean }[] };
+    };
+    const ip = ev.Event.Attribute.find((a) => a.type === 'ip-dst' && a.to_ids)!.value;
+    const csv = await runCli(['intel', 'export', '--format', 'csv', '--org', 'member-a', '--recipient', 'member-a'], env);
+    expect(csv.stdout).toContain(`ipv4-addr,${ip},`);
+  });
+
   it('answers a usage error and a missing file with one line', async () => {
     const usage = await runCli(['intel', 'export', '--format', 'xml'], env);
     expect(usage.code).toBe(2);
@@ -101,7 +124,7 @@ describe('shieldwall intel import / export on the local store', () => {
   });
 });
 
-describe('shieldwall intel import through a running node (--to) and from a URL', () => {
+describe('shieldwall intel import through a running node (--to) and from a URL', { timeout: 180_000 }, () => {
   let node: Node;
   let token: string;
   let files: Server;

@@ -2,14 +2,15 @@ import { ShieldwallError } from '../errors/error-catalog.js';
 import { orgScope, stixObjectRecord, type Scope, type StixObjectRecord, type Store } from '../store/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { buildBundle, organisationIdentityId } from './stix/index.js';
+import { buildBundle, organisationIdentityId, type AnyStixObject } from './stix/index.js';
 import { validateStixObject } from './stix/node.js';
 import { validatePattern } from './pattern/index.js';
 import { tlpOf, type Recipient } from './tlp/index.js';
 import type { IndicatorBroadcast, IndicatorUpdate } from './service/indicator-broadcast.js';
 import type { IndicatorValueType } from './service/indicator-values.js';
 import { indexedValues, indicatorView, type IndicatorView } from './service/indicator-view.js';
-import { toIndicatorCsv, toMispEvent } from './service/intel-export-formats.js';
+import { toIndicatorCsv } from './service/intel-export-formats.js';
+import { stixToMispEvent } from './misp/index.js';
 import { releasePolicyFor } from './service/org-release-policy.js';
 
 /** Why one object of an import was refused. */
@@ -223,15 +224,15 @@ export class IntelService {
     }
     const views = objects.map((o) => indicatorView(o.object, orgId, o.record.tlp));
     if (format === 'csv') return { body: toIndicatorCsv(views), count: views.length, withheld };
-    const now = this.deps.clock.now();
-    const identity = organisationIdentityId(orgId);
-    const { event } = toMispEvent(views, {
-      uuid: this.deps.ids.next(),
-      info: `Shieldwall indicators of ${orgId} for ${recipient.kind === 'public' ? 'public release' : recipient.orgId}`,
-      orgName: orgId,
-      orgUuid: identity.slice('identity--'.length),
-      now,
-    });
+    const { event } = stixToMispEvent(
+      objects.map((o) => o.object as AnyStixObject),
+      {
+        info: `Shieldwall indicators of ${orgId} for ${recipient.kind === 'public' ? 'public release' : recipient.orgId}`,
+        now: this.deps.clock.now(),
+        ids: this.deps.ids,
+        org: { name: orgId, uuid: organisationIdentityId(orgId).slice('identity--'.length) },
+      },
+    );
     return { body: JSON.stringify(event), count: views.length, withheld };
   }
 

@@ -9,22 +9,22 @@ import { CliExit } from '../cli-exit.js';
 import { withLocalStore } from '../local-store.js';
 import { configFrom, withNodeOptions, type NodeOptions } from '../node-options.js';
 import { parseFormat, printData } from '../output.js';
-import { intelObjectsOf } from './intel-input.js';
+import { intelObjectsOf, isMispFeed, mispFeedObjects } from './intel-input.js';
 
 /** Objects per POST when importing through a node's API (well under its default 10 MiB body limit). */
 const postChunk = 1000;
 
 type ImportOptions = NodeOptions & { org?: string; to?: string; token?: string; format: string };
 
-/** `shieldwall intel import|export`: STIX bundles (and MISP events) in, STIX, MISP or CSV out, TLP applied. */
+/** `shieldwall intel import|export`: STIX bundles, MISP events and feeds in; STIX, MISP or CSV out, TLP applied. */
 export function registerIntelCommand(program: Command): void {
   const intel = program.command('intel').description('threat intelligence: import and export indicators');
 
   withNodeOptions(
     intel
       .command('import')
-      .description('import a STIX 2.1 bundle (file or http(s) URL) into an organisation, locally or through a node (--to)')
-      .argument('<source>', 'file path or http(s) URL'),
+      .description('import a STIX 2.1 bundle, a MISP event or a MISP feed (file, directory or http(s) URL) into an organisation, locally or through a node (--to)')
+      .argument('<source>', 'file, feed directory, or http(s) URL (a MISP feed by its manifest.json)'),
   )
     .option('--org <org>', 'organisation that produces the objects (default: authority locally, the token\'s organisation with --to)')
     .option('--to <url>', 'node URL: import through its API instead of the local store')
@@ -32,7 +32,8 @@ export function registerIntelCommand(program: Command): void {
     .option('--format <format>', 'json or table', 'table')
     .action(async (source: string, opts: ImportOptions) => {
       const format = parseFormat(opts.format, ['json', 'table'] as const);
-      const objects = intelObjectsOf(await readSource(source), source);
+      const input = (await isMispFeed(source)) ? await mispFeedObjects(source, Date.now()) : intelObjectsOf(await readSource(source), source, Date.now());
+      const objects = input.objects;
       let result: ImportResult;
       if (opts.to !== undefined) {
         if (!/^https?:\/\/[^/]+/.test(opts.to)) throw new CliExit(2, `--to must be an http(s) URL (got ${JSON.stringify(opts.to)})`);
@@ -48,6 +49,7 @@ export function registerIntelCommand(program: Command): void {
       }
       const count = (o: string) => result.accepted.filter((a) => a.outcome === o).length;
       const summary = {
+        format: input.kind, ...(input.events !== undefined ? { events: input.events } : {}),
         objects: objects.length, accepted: result.accepted.length, new: count('new'), newer: count('newer'),
         duplicate: count('duplicate'), older: count('older'), rejected: result.rejected.length,
       };

@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Pure libraries: no I/O, no server, no store, no bus.
-    files: ['src/sigma/**/*.ts', 'src/ingest/parsers/**/*.ts', 'src/intel/pattern/**/*.ts', 'src/intel/misp/**/*.ts'],
+    files: ['src/sigma/**/*.ts', 'src/ingest/parsers/**/*.ts', 'src/intel/pattern/**/*.ts', 'src/intel/match/**/*.ts', 'src/intel/misp/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -38,7 +38,7 @@ export default tseslint.config(
   {
     // Capabilities use the ports, never an adapter or a driver directly.
     files: ['src/**/*.ts'],
-    ignores: ['src/store/**', 'src/bus/**', 'src/cli/**', 'src/server/runtime.ts', '**/*.test.ts', 'src/sigma/**', 'src/ingest/parsers/**', 'src/intel/pattern/**', 'src/intel/misp/**'],
+    ignores: ['src/store/**', 'src/bus/**', 'src/cli/**', 'src/server/runtime.ts', '**/*.test.ts', 'src/sigma/**', 'src/ingest/parsers/**', 'src/intel/pattern/**', 'src/intel/match/**', 'src/intel/misp/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [

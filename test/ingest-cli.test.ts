@@ -196,7 +196,7 @@ describe.runIf(haveData)('shieldwall ingest and status against a running node', 
     expect((await runCli(['ingest', '--to', 'ftp://x', files[0]!])).code).toBe(2);
     expect((await runCli(['ingest', '--format', 'xml', files[0]!])).code).toBe(2);
     expect((await runCli(['ingest'])).code).toBe(2);
-  });
+  }, 60_000); // four CLI processes, each several seconds on a loaded machine
 
   it('status shows per-input and per-stage counters, rejections by reason and lag quantiles', async () => {
     // The earlier tests sent Sysmon 10 events, whose alerts may still be on their way.

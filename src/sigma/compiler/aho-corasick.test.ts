@@ -41,6 +41,8 @@ describe('AhoCorasick', () => {
           const text = word(rnd(80));
           expect(ac.search(text, []).sort((a, b) => a - b)).toEqual(naive(patterns, text));
           expect(ac.search(text.toUpperCase(), [], true).sort((a, b) => a - b)).toEqual(naive(patterns, text.toUpperCase().toLowerCase()));
+          // searchDistinct: the same set of patterns, repeats aside.
+          expect([...new Set(ac.searchDistinct(text, []))].sort((a, b) => a - b)).toEqual([...new Set(naive(patterns, text))]);
         }
       }
     }

@@ -124,4 +124,21 @@ detection:
     expect(ids('a Needle here')).toEqual(['kw']);
     expect(ids(['zzz', 'exact'])).toEqual(['r0']);
   });
+
+  it('decides `contains` on a long value from the index scan as a rescan would', () => {
+    // Seven anchors put an automaton on F; rule `all` anchors on one literal and needs two more,
+    // which the automaton finds in the same pass.
+    const anchors = ['aaa1', 'bbb2', 'ccc3', 'ddd4', 'eee5', 'fff6', 'ggg7']
+      .map((w) => `title: ${w}\nid: ${w}\nlogsource:\n    product: p\ndetection:\n    sel:\n        F|contains: ${w}\n    condition: sel\n`)
+      .join('---\n');
+    const all = "title: all\nid: all\nlogsource:\n    product: p\ndetection:\n    sel:\n        F|contains|all: ['-encodedcommand', 'hidden', 'frombase64']\n    condition: sel\n";
+    const { ruleSet } = load(anchors + '---\n' + all);
+    const ids = (F: string) => ruleSet.match({ fields: { F }, logsource: { product: 'p' } }).map((m) => m.rule.id);
+    const pad = ' '.repeat(80);
+    expect(ids(`powershell -EncodedCommand x -w Hidden [Convert]::FromBase64String(y)${pad}`)).toEqual(['all']);
+    expect(ids(`powershell -EncodedCommand x -w Hidden [Convert]::ToBase64String(y)${pad}`)).toEqual([]);
+    expect(ids(`ccc3 -encodedcommand hidden frombase64${pad}`)).toEqual(['ccc3', 'all']);
+    // Short values are rescanned rather than looked up: same answers.
+    expect(ids('-encodedcommand hidden frombase64')).toEqual(['all']);
+  });
 });

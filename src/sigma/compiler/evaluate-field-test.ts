@@ -52,7 +52,13 @@ function testValue(test: ValueTest, raw: unknown, field: string, view: EventView
   const s = scalarText(raw);
   if (s === undefined) return false;
   if (isDash(test)) return testText(test, normalizeDashes(s), view.dashFolded(field)!, view);
-  return testText(test, s, view.folded(field)!, view);
+  const folded = view.folded(field)!;
+  // A long value the index already scanned with this literal among its patterns: look it up.
+  if (test.kind === 'contains' && !test.cased && folded.length >= 64) {
+    const known = view.scannedContains(field, test.text);
+    if (known !== undefined) return known;
+  }
+  return testText(test, s, folded, view);
 }
 
 function isDash(test: ValueTest): boolean {

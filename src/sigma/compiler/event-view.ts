@@ -17,6 +17,11 @@ export class EventView {
   private dashStamp = new Uint32Array(64);
   private readonly dashValue: (string | undefined)[] = [];
   private epoch = 1;
+  /** Automaton scans of folded values this event (see {@link noteScan}), by slot. */
+  private scanStamp = new Uint32Array(64);
+  private readonly scanPatterns: (Map<string, number> | undefined)[] = [];
+  private readonly scanHits: (Uint32Array | undefined)[] = [];
+  private readonly scanEpoch: number[] = [];
   private keywordTexts: string[] | undefined;
 
   /** Points the view at the next event and drops the previous event's caches. */
@@ -26,6 +31,7 @@ export class EventView {
     if (++this.epoch === 0xffffffff) {
       this.foldStamp.fill(0);
       this.dashStamp.fill(0);
+      this.scanStamp.fill(0);
       this.epoch = 1;
     }
   }
@@ -44,6 +50,7 @@ export class EventView {
         };
         this.foldStamp = grow(this.foldStamp);
         this.dashStamp = grow(this.dashStamp);
+        this.scanStamp = grow(this.scanStamp);
       }
     }
     return s;
@@ -86,6 +93,29 @@ export class EventView {
     this.dashStamp[s] = this.epoch;
     this.dashValue[s] = v;
     return v;
+  }
+
+  /**
+   * Records that the folded value of `field` was scanned for every pattern of `patterns` on this
+   * event: pattern k occurs in it iff `hits[k] === hitEpoch`.
+   */
+  noteScan(field: string, patterns: Map<string, number>, hits: Uint32Array, hitEpoch: number): void {
+    const s = this.slotOf(field);
+    this.scanStamp[s] = this.epoch;
+    this.scanPatterns[s] = patterns;
+    this.scanHits[s] = hits;
+    this.scanEpoch[s] = hitEpoch;
+  }
+
+  /**
+   * Whether the folded value of `field` contains `text`, when a scan noted on this event already
+   * says; undefined when it does not know.
+   */
+  scannedContains(field: string, text: string): boolean | undefined {
+    const s = this.slotOf(field);
+    if (this.scanStamp[s] !== this.epoch) return undefined;
+    const k = this.scanPatterns[s]!.get(text);
+    return k === undefined ? undefined : this.scanHits[s]![k] === this.scanEpoch[s];
   }
 
   /** Every scalar value of the event as folded text: what keyword searches look into. */

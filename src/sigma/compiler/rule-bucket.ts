@@ -21,7 +21,18 @@ interface FieldIndex {
   subs: string[];
   /** Substring index → rules anchored on it. */
   subRules: number[][];
+  /**
+   * With an automaton on the plain folded value: every pattern it holds (the anchors, then the
+   * other `contains` literals of the bucket's rules on this field) → its index, and the epoch in
+   * which each last occurred. The view hands these to the evaluation, so a `contains` on a long
+   * value is a lookup instead of another scan of it.
+   */
+  patternOf: Map<string, number> | undefined;
+  hitStamp: Uint32Array | undefined;
 }
+
+/** Values shorter than this are rescanned by `includes` (cheaper than the lookup). */
+const noteScanMinLength = 64;
 
 type Slot = Record<Anchor['kind'], Map<string, number[]>>;
 
@@ -62,6 +73,7 @@ export class RuleBucket {
   ) {
     this.stamp = new Uint32Array(rules.length);
     const byField = new Map<string, Slot>();
+    const containsOf = containsLiterals(rules);
     rules.forEach((rule, i) => {
       if (rule.anchors === undefined) rule.anchors = ruleAnchors(rule.detection) ?? null;
       const anchors = rule.anchors;
@@ -99,14 +111,22 @@ export class RuleBucket {
         continue;
       }
       const subs = [...slot.sub.keys()];
+      // A field scanned by an automaton anyway also finds the bucket's other `contains` literals
+      // in that pass (a field searched natively stays so: a few `includes` beat any automaton).
+      const patterns = subs.slice();
+      if (!dash && subs.length > nativeSearchLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
+      const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
+      const noted = ac !== undefined && !dash;
       this.fields.push({
         field,
         dash,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
         base: slot.base.size > 0 ? slot.base : undefined,
-        ac: subs.length > nativeSearchLimit ? sharedAutomaton(automata, subs) : undefined,
+        ac,
         subs,
         subRules: [...slot.sub.values()],
+        patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
+        hitStamp: noted ? new Uint32Array(patterns.length) : undefined,
       });
     }
     if (keywordSources.length > 0) {
@@ -120,6 +140,7 @@ export class RuleBucket {
   candidates(view: EventView): CompiledRule[] {
     if (++this.epoch === 0xffffffff) {
       this.stamp.fill(0);
+      for (const fi of this.fields) fi.hitStamp?.fill(0);
       this.epoch = 1;
     }
     const found = this.found;
@@ -127,7 +148,10 @@ export class RuleBucket {
     for (const i of this.always) this.mark(i);
     for (const fi of this.fields) {
       const folded = fi.dash ? view.dashFolded(fi.field) : view.folded(fi.field);
-      if (folded !== undefined) this.probe(fi, folded);
+      if (folded !== undefined) {
+        this.probe(fi, folded);
+        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.field, fi.patternOf, fi.hitStamp!, this.epoch);
+      }
       else {
         const raw = view.get(fi.field);
         // List-valued fields (ECS arrays) match when any element does: probe each one.
@@ -154,8 +178,15 @@ export class RuleBucket {
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
-      fi.ac.search(folded, hits);
-      for (const p of hits) this.markAll(fi.subRules[p]);
+      fi.ac.searchDistinct(folded, hits);
+      const stamp = fi.hitStamp;
+      const anchored = fi.subRules.length;
+      for (let k = 0; k < hits.length; k++) {
+        const p = hits[k]!;
+        if (stamp) stamp[p] = this.epoch;
+        // Patterns past the anchors only feed the evaluation (and an out-of-bounds read is slow).
+        if (p < anchored) this.markAll(fi.subRules[p]);
+      }
     } else {
       const subs = fi.subs;
       for (let k = 0; k < subs.length; k++) if (folded.includes(subs[k]!)) this.markAll(fi.subRules[k]);
@@ -213,6 +244,27 @@ export class RuleBucket {
       this.found.push(i);
     }
   }
+}
+
+/** Case-insensitive, dash-free `contains` literals of the rules, by field. */
+function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const search of rule.detection.searches.values()) {
+      for (const branch of search.branches) {
+        for (const t of branch) {
+          if (t.field === undefined) continue;
+          for (const v of t.tests) {
+            if (v.kind !== 'contains' || v.cased || v.dash === true || v.text === '') continue;
+            let set = out.get(t.field);
+            if (!set) out.set(t.field, (set = new Set()));
+            set.add(v.text);
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): AhoCorasick {

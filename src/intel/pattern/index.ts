@@ -12,3 +12,4 @@ export { parseCidr, parseDottedQuad, parseIpv6Words, cidrContains, wordMask, typ
 export { normalizeTimestamp } from './pattern-literals.js';
 export { matchObservedData, type ObservedDataMatch, type MatchObservedDataOptions } from './match-observed-data.js';
 export { firstBinding, bindingWidth, type TimedObservation, type ObservationLeaf } from './bind-observations.js';
+export { inspectPattern, type PatternInspection, type InspectedComparison } from './inspect-pattern.js';

@@ -48,13 +48,16 @@ export type ComparisonExpression =
       value: PatternLiteral | PatternLiteral[];
       /** Offset of the (first) literal, for messages about the value. */
       valueOffset: number;
+      /** The literal (or set) as written, for inspection and messages. */
+      valueText: string;
       offset: number;
     };
 
+/** A qualifier; `text` is its canonical spelling (`WITHIN 10.3 SECONDS`). */
 export type Qualifier =
-  | { kind: 'within'; seconds: number; offset: number }
-  | { kind: 'repeats'; times: number; offset: number }
-  | { kind: 'startstop'; start: string; stop: string; offset: number };
+  | { kind: 'within'; seconds: number; offset: number; text: string }
+  | { kind: 'repeats'; times: number; offset: number; text: string }
+  | { kind: 'startstop'; start: string; stop: string; offset: number; text: string };
 
 export type ObservationExpression =
   | { kind: 'observation'; comparison: ComparisonExpression; offset: number }

@@ -137,13 +137,13 @@ class PatternParser {
       this.next();
       const n = this.expect(['IntPos', 'FloatPos'], 'a positive number of seconds');
       this.expect('SECONDS', "'SECONDS'");
-      return { kind: 'within', seconds: Number(n.text), offset: t.offset };
+      return { kind: 'within', seconds: Number(n.text), offset: t.offset, text: `WITHIN ${n.text} SECONDS` };
     }
     if (t.kind === 'REPEATS') {
       this.next();
       const n = this.expect('IntPos', 'a positive integer');
       this.expect('TIMES', "'TIMES'");
-      return { kind: 'repeats', times: Number(n.text), offset: t.offset };
+      return { kind: 'repeats', times: Number(n.text), offset: t.offset, text: `REPEATS ${n.text} TIMES` };
     }
     if (t.kind === 'START') {
       this.next();
@@ -157,7 +157,7 @@ class PatternParser {
         const ts = normalizeTimestamp(unquoteString(tok.text));
         return ts ?? this.fail(tok, `'${unquoteString(tok.text)}' is not a STIX timestamp`);
       };
-      return { kind: 'startstop', start: value(start), stop: value(stop), offset: t.offset };
+      return { kind: 'startstop', start: value(start), stop: value(stop), offset: t.offset, text: `START ${start.text} STOP ${stop.text}` };
     }
     return undefined;
   }
@@ -207,7 +207,9 @@ class PatternParser {
     else if (operator === '=' || operator === '!=') value = literalOf(this.expect(primitive, 'a literal value'));
     else if (operator === '<' || operator === '>' || operator === '<=' || operator === '>=') value = literalOf(this.expect(orderable, 'an orderable literal (number, string, binary or timestamp)'));
     else value = literalOf(this.expect('String', `a string literal after ${operator}`));
-    return { kind: 'compare', path, operator, negated, value, valueOffset: valueToken.offset, offset: path.offset };
+    const last = this.tokens[this.pos - 1]!;
+    const valueText = this.source.slice(valueToken.offset, last.offset + last.text.length);
+    return { kind: 'compare', path, operator, negated, value, valueOffset: valueToken.offset, valueText, offset: path.offset };
   }
   private setLiteral(): PatternLiteral[] {
     this.expect('LPAREN', "'(' opening a set");

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inspectPattern } from './inspect-pattern.js';
 import { matchObservedData } from './match-observed-data.js';
 import { PatternError } from './pattern-error.js';
 import { validatePattern } from './validate-pattern.js';
@@ -17,6 +18,9 @@ interface PatternCase {
   group: string;
   note?: string;
   expected_error_prefix?: string;
+  expected_qualifiers?: string[];
+  expected_observation_ops?: string[];
+  expected_comparisons?: Record<string, unknown[]>;
 }
 interface MatcherCase {
   case: number;
@@ -56,6 +60,15 @@ describe.skipIf(!present)('patterns.json: validity agrees with the OASIS validat
       expect(e.phase).toBe('semantic');
       expect(`FAIL: ${e.reason}`.startsWith(prefix)).toBe(true);
     }
+  });
+});
+
+describe.skipIf(!present)('patterns.json: inspection agrees with the OASIS inspector', () => {
+  it.each(patterns.filter((p) => p.group.startsWith('inspector_')).map((p) => [p.group, p.pattern, p] as const))('%s: %s', (_group, pattern, p) => {
+    const inspection = inspectPattern(validatePattern(pattern));
+    if (p.expected_qualifiers) expect(inspection.qualifiers).toEqual([...p.expected_qualifiers].sort());
+    if (p.expected_observation_ops) expect(inspection.observationOps).toEqual([...p.expected_observation_ops].sort());
+    if (p.expected_comparisons) expect(inspection.comparisons).toEqual(p.expected_comparisons);
   });
 });
 

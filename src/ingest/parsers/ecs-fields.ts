@@ -79,6 +79,13 @@ export interface EcsFields {
   'rule.name'?: string;
   'rule.category'?: string;
   'threat.technique.id'?: string[];
+  /**
+   * `ip:port` of the peer a record was received from (`[v6]:port` for IPv6), set by the input
+   * that received it, not by a parser. Not an ECS field: it is the one Filebeat's and Elastic
+   * Agent's syslog, TCP and UDP inputs add (type keyword, "Source address from which the log event
+   * was read / sent from"), so Elastic dashboards and queries written for them work unchanged.
+   */
+  'log.source.address'?: string;
   'log.syslog.facility.code'?: number;
   'log.syslog.facility.name'?: string;
   'log.syslog.severity.code'?: number;

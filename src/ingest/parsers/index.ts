@@ -16,6 +16,6 @@ export { normalizeWindows } from './windows-normalizer.js';
 export { detectWindowsLayout, type WindowsLayout } from './windows-layout.js';
 export { detectFormat, parseEvent, type ParseEventOptions } from './normalize.js';
 export type { NormalizedEvent, SourceFormat, EventLogsource } from './normalized-event.js';
-export { toEcsDocument, type EcsFields } from './ecs-fields.js';
+export { assignDefined, toEcsDocument, type EcsFields } from './ecs-fields.js';
 export { parseIsoTime } from './timestamps.js';
 export type { IngestError, IngestErrorCode, ParseResult } from './parse-result.js';

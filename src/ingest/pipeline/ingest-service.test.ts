@@ -77,6 +77,20 @@ describe('IngestService', () => {
     await expect(s.submit('org', 'http', lines(1))).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it("merges the input's per-record ECS fields into the parsed events, stored and published, and leaves the others alone", async () => {
+    const eve = '{"timestamp":"2026-11-25T10:00:00.000000+0000","event_type":"alert","src_ip":"10.0.0.5","src_port":4444,"dest_ip":"10.0.0.9","dest_port":80,"proto":"TCP"}';
+    const peer = { 'log.source.address': '192.0.2.7:51514' } as const;
+    // Index 1 is refused by the parser, index 2 has no fields from the input.
+    const r = await service().submit('org', 'syslog-udp', [lines(1)[0]!, 'not syslog at all', lines(1)[0]!, eve], { recordEcs: [peer, peer, undefined, { 'log.source.address': '[2001:db8::1]:601' }] });
+    expect(r.accepted).toBe(3);
+    const ecsOf = async (id: string) => ((await store.scoped(orgScope('org')).events.get(id))?.data as { ecs: Record<string, unknown> }).ecs;
+    expect(await ecsOf(r.ids[0]!)).toMatchObject({ 'log.source.address': '192.0.2.7:51514', 'log.syslog.hostname': 'host' });
+    expect(await ecsOf(r.ids[1]!)).not.toHaveProperty('log.source.address');
+    expect(await ecsOf(r.ids[2]!)).toMatchObject({ 'log.source.address': '[2001:db8::1]:601', 'source.ip': '10.0.0.5' });
+    await received(1);
+    expect(batches[0]!.events.map((e) => e.ecs['log.source.address'])).toEqual(['192.0.2.7:51514', undefined, '[2001:db8::1]:601']);
+  });
+
   it('keeps events in order within the size-bounded chunks', () => {
     const events = Array.from({ length: 7 }, (_, i) => {
       const e = { id: `e${i}`, time: 0, receivedAt: 0, source: 's', sourceFormat: 'json' as const, message: null, raw: { pad: 'y'.repeat(100) }, ecs: {} };

@@ -3,6 +3,7 @@ import { ShieldwallError } from '../../errors/error-catalog.js';
 import { orgScope, type StoredEvent, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
+import type { EcsFields } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { encodeBatch, splitBySize } from './event-encoding.js';
 import { keyedBatchId, parseRecords, type ParseRequest } from './record-parsing.js';
@@ -15,6 +16,21 @@ export interface IngestResult {
   rejected: { index: number; code: string; message: string }[];
   /** Ids of the accepted events, in submission order. */
   ids: string[];
+}
+
+/** Options of {@link IngestService.submit}. */
+export interface IngestSubmitOptions {
+  /** Makes event ids (and so storage and alerts) the same when the same submission is retried. */
+  idempotencyKey?: string;
+  /** Records the input refused before parsing (framing, size, encoding), counted as rejected. */
+  recordErrors?: { index: number; code: string; message: string }[];
+  /**
+   * ECS fields only the input knows, per record index (may be sparse), merged into each parsed
+   * record's ECS fields (they win over the parser's): a syslog listener's `log.source.address`.
+   * An array of one shared object per record costs a pointer each, so a per-connection value
+   * needs no copy.
+   */
+  recordEcs?: readonly (EcsFields | undefined)[];
 }
 
 export interface IngestServiceDeps {
@@ -49,7 +65,7 @@ export class IngestService {
     orgId: string,
     input: string,
     records: readonly (string | Uint8Array | Record<string, unknown>)[],
-    opts: { idempotencyKey?: string; recordErrors?: { index: number; code: string; message: string }[] } = {},
+    opts: IngestSubmitOptions = {},
   ): Promise<IngestResult> {
     const { metrics, clock } = this.deps;
     const backlog = this.deps.inFlight();
@@ -63,7 +79,11 @@ export class IngestService {
     metrics.received.inc({ input }, records.length + rejected.length);
     for (const e of rejected) metrics.rejected.inc({ input, reason: e.code });
 
-    const req: ParseRequest = { orgId, input, receivedAt, records, ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) };
+    const req: ParseRequest = {
+      orgId, input, receivedAt, records,
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.recordEcs ? { recordEcs: opts.recordEcs } : {}),
+    };
     const parsed = parseRecords(req, this.deps.ids);
     const events = parsed.events;
     for (const r of parsed.rejected) {

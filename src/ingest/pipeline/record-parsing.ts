@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { IdGenerator } from '../../shared/ids.js';
-import { parseEvent, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
+import { assignDefined, parseEvent, type EcsFields, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
 import { encodeEvent, type EncodedEvent } from './event-encoding.js';
 import type { PipelineEvent } from './pipeline-event.js';
 
@@ -13,6 +13,11 @@ export interface ParseRequest {
   idempotencyKey?: string;
   /** May be sparse: a record keeps its index in the submission. */
   records: readonly (string | Uint8Array | Record<string, unknown>)[];
+  /**
+   * ECS fields the input knows about each record (by the record's index; may be sparse), e.g.
+   * `log.source.address`. Merged over what the parser found, since the input saw them first-hand.
+   */
+  recordEcs?: readonly (EcsFields | undefined)[];
 }
 
 /** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
@@ -36,6 +41,8 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords
       return;
     }
     const n = parsed.value;
+    const extra = req.recordEcs?.[index];
+    if (extra !== undefined) assignDefined(n.ecs, extra);
     formats.set(n.sourceFormat, (formats.get(n.sourceFormat) ?? 0) + 1);
     // With an idempotency key a retried submission gets the same ids, so it is stored once and
     // alerts once; without one every record is a new event.

@@ -72,7 +72,8 @@ describe('shieldwall CLI', () => {
       const child = spawnCli(['start', '--port', '0', '--data-dir', dir]);
       let all = '';
       child.stdout!.on('data', (d: Buffer) => (all += d.toString()));
-      const [, address] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
+      // A start takes 20-22 s on a loaded 2-core machine; 60 s leaves room without hiding a hang.
+      const [, address] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 60_000);
       // The banner is written right after the listening line; give the pipe a moment to deliver it.
       for (let i = 0; i < 50 && round === 0 && !all.includes('Admin token'); i++) await new Promise((r) => setTimeout(r, 100));
       const health = await fetch(`${address}/healthz`);
@@ -89,5 +90,5 @@ describe('shieldwall CLI', () => {
     expect(printed[1]).toContain('listening on');
     expect(printed[1]).not.toContain('Admin token');
     expect(printed[1]).not.toContain(token!);
-  });
+  }, 150_000); // two node starts of up to 60 s each, plus their shutdowns
 });

@@ -174,14 +174,17 @@ for (const backend of backends) {
       const tcp = manifest.filter((c) => c.transport === 'tcp');
       const udp = manifest.filter((c) => c.transport === 'udp');
       const port = (address: string | undefined) => Number(address!.split(':').pop());
+      const tcpSenders = new Set<string>();
       for (const c of tcp) {
         const socket = connect(port(node.syslog.tcp), '127.0.0.1');
+        socket.once('connect', () => tcpSenders.add(`127.0.0.1:${socket.localPort}`));
         await new Promise<void>((resolve, reject) => { socket.on('error', reject); socket.end(readFileSync(path.join(testdata, 'syslog', c.file)), resolve); });
       }
       const sender = createSocket('udp4');
       for (const c of udp) {
         await new Promise<void>((resolve, reject) => sender.send(readFileSync(path.join(testdata, 'syslog', c.file)), port(node.syslog.udp), '127.0.0.1', (err) => (err ? reject(err) : resolve())));
       }
+      const udpSender = `127.0.0.1:${sender.address().port}`;
       sender.close();
 
       const scoped = node.store.scoped(orgScope('member-1'));
@@ -199,6 +202,11 @@ for (const backend of backends) {
       expect([...formats(got.tcp)]).toEqual(expect.arrayContaining(['syslog5424', 'syslog3164', 'cef', 'json']));
       expect(formats(got.udp)).toEqual(new Set(['syslog5424', 'syslog3164', 'cef']));
       expect(got.tcp.every((e) => e.orgId === 'member-1')).toBe(true);
+      // Each stored event names the connection or datagram it came from, as Filebeat does.
+      const senderOf = (e: (typeof got.tcp)[number]) => (e.data as { ecs: Record<string, unknown> }).ecs['log.source.address'];
+      expect(tcpSenders.size).toBe(tcp.length);
+      expect(new Set(got.tcp.map(senderOf))).toEqual(tcpSenders);
+      expect(new Set(got.udp.map(senderOf))).toEqual(new Set([udpSender]));
       const metrics = await (await fetch(`${node.address}/metrics`)).text();
       expect(metrics).toMatch(/shieldwall_ingest_queued_total\{input="syslog-udp"\} \d+/);
       expect(metrics).toMatch(/shieldwall_syslog_connections\{input="syslog-tcp"\} 0/);

@@ -5,7 +5,8 @@ import { ManualClock, systemClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
 import { createStore, orgScope } from '../../store/index.js';
 import { IngestMetrics } from '../pipeline/ingest-metrics.js';
-import { IngestService, type IngestResult } from '../pipeline/ingest-service.js';
+import type { EcsFields } from '../parsers/index.js';
+import { IngestService, type IngestResult, type IngestSubmitOptions } from '../pipeline/ingest-service.js';
 import { PipelineSubjects } from '../pipeline/pipeline-event.js';
 import type { IngestTarget, InputLogger, RecordError, SyslogInputDeps } from './input-deps.js';
 import { SyslogInputMetrics } from './syslog-input-metrics.js';
@@ -31,7 +32,8 @@ export function readCapture(file: string): Buffer {
   return readFileSync(new URL(file, syslogTestdata));
 }
 
-export interface SubmittedBatch { org: string; input: string; records: Uint8Array[]; errors: RecordError[] }
+/** One recorded submission; `ecs[i]` is what the input gave for `records[i]` (`recordEcs`). */
+export interface SubmittedBatch { org: string; input: string; records: Uint8Array[]; errors: RecordError[]; ecs: (EcsFields | undefined)[] }
 
 /**
  * An ingest target that records every submission. `hold()` makes submissions wait until
@@ -66,7 +68,7 @@ export class RecordingTarget implements IngestTarget {
     return this.batches.flatMap((b) => b.errors);
   }
 
-  async submit(org: string, input: string, records: readonly (string | Uint8Array | Record<string, unknown>)[], opts: { recordErrors?: RecordError[] } = {}): Promise<IngestResult> {
+  async submit(org: string, input: string, records: readonly (string | Uint8Array | Record<string, unknown>)[], opts: IngestSubmitOptions = {}): Promise<IngestResult> {
     this.calls++;
     if (this.gate) await this.gate;
     if (this.refusals && this.refusals.left > 0) {
@@ -74,9 +76,13 @@ export class RecordingTarget implements IngestTarget {
       throw this.refusals.err;
     }
     const kept: Uint8Array[] = [];
+    const ecs: (EcsFields | undefined)[] = [];
     // Sparse like the real service's input: holes are the records refused before submission.
-    records.forEach((r) => kept.push(typeof r === 'string' ? Buffer.from(r) : (r as Uint8Array)));
-    this.batches.push({ org, input, records: kept, errors: [...(opts.recordErrors ?? [])] });
+    records.forEach((r, i) => {
+      kept.push(typeof r === 'string' ? Buffer.from(r) : (r as Uint8Array));
+      ecs.push(opts.recordEcs?.[i]);
+    });
+    this.batches.push({ org, input, records: kept, errors: [...(opts.recordErrors ?? [])], ecs });
     return { accepted: kept.length, rejected: [...(opts.recordErrors ?? [])], ids: [] };
   }
 }

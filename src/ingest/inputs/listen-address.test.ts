@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { formatListenAddress, formatSenderAddress, parseListenAddress } from './listen-address.js';
 
 describe('parseListenAddress', () => {
   it('reads IPv4, bracketed IPv6 and host names', () => {
@@ -20,5 +20,12 @@ describe('parseListenAddress', () => {
     expect(formatListenAddress('::1', 5514)).toBe('[::1]:5514');
     expect(parseListenAddress(formatListenAddress('::1', 5514), 'k').host).toBe('::1');
     expect(formatListenAddress('127.0.0.1', 5514)).toBe('127.0.0.1:5514');
+  });
+
+  it('writes a sender as Filebeat does, an IPv4-mapped peer of a dual-stack socket as plain IPv4', () => {
+    expect(formatSenderAddress('192.0.2.7', 51514)).toBe('192.0.2.7:51514');
+    expect(formatSenderAddress('2001:db8::1', 601)).toBe('[2001:db8::1]:601');
+    expect(formatSenderAddress('::ffff:10.0.0.1', 514)).toBe('10.0.0.1:514');
+    expect(formatSenderAddress('::ffff:a00:1', 514)).toBe('[::ffff:a00:1]:514');
   });
 });

@@ -36,3 +36,12 @@ export function parseListenAddress(text: string, key: string): ListenAddress {
 export function formatListenAddress(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
+
+/**
+ * A sender's `ip:port` as recorded in `log.source.address` (IPv6 bracketed, as Filebeat writes
+ * it). An IPv4-mapped peer of a dual-stack `[::]` socket (`::ffff:10.0.0.1`) is written as IPv4,
+ * so one sender has one address whichever socket it reached.
+ */
+export function formatSenderAddress(ip: string, port: number): string {
+  return formatListenAddress(ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip, port);
+}

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
-import { SyslogFramer } from '../parsers/index.js';
+import { SyslogFramer, type EcsFields } from '../parsers/index.js';
 import { errorCode, sample, type RecordError, type SyslogInputDeps } from './input-deps.js';
 import type { SourceLogLimiter } from './source-log-limiter.js';
 
@@ -13,6 +13,8 @@ export interface SyslogConnectionOptions {
   source: string;
   /** The peer's IP: problems are logged once per IP, whatever port a reconnect uses. */
   sourceIp: string;
+  /** ECS fields stamped on every record of the connection (`log.source.address`). */
+  sourceEcs?: EcsFields;
   maxFrameBytes: number;
   maxBatch: number;
   flushMs: number;
@@ -141,11 +143,13 @@ export class SyslogConnection {
       if (f.bytes) records[index] = f.bytes;
       else recordErrors.push({ index, ...f.error });
     });
-    const { input } = this.opts;
+    const { input, sourceEcs } = this.opts;
+    // One shared object for the whole connection: the array holds a pointer per record.
+    const recordEcs = sourceEcs ? new Array<EcsFields>(batch.length).fill(sourceEcs) : undefined;
     let delay = this.opts.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.ingest.submit(this.opts.org, input, records, { recordErrors });
+        const result = await this.deps.ingest.submit(this.opts.org, input, records, { recordErrors, ...(recordEcs ? { recordEcs } : {}) });
         const parseReject = result.rejected.find((r) => batch[r.index]?.bytes);
         if (parseReject) {
           this.logOnce({ code: parseReject.code, error: parseReject.message, rejected: result.rejected.length, sample: sample(batch[parseReject.index]?.bytes) }, 'syslog message rejected');

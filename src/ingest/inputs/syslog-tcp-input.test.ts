@@ -68,6 +68,7 @@ describe.runIf(captures)('SyslogTcpInput on real captures', () => {
     const input = await startInput(deps);
     const bytes = readCapture(capture.file);
     const s = await client(input);
+    const sender = `127.0.0.1:${s.localPort}`;
     s.write(bytes);
     await ended(s);
     const want = expectedMessages(bytes, capture.framing);
@@ -76,6 +77,9 @@ describe.runIf(captures)('SyslogTcpInput on real captures', () => {
     expect(deps.target.records()).toEqual(want);
     expect(deps.target.errors()).toEqual([]);
     expect(deps.target.batches.every((b) => b.input === 'syslog-tcp' && b.org === 'member-1')).toBe(true);
+    // Every record of the connection carries its peer's address for the event, even the last ones
+    // submitted after the socket closed.
+    expect(deps.target.batches.flatMap((b) => b.ecs)).toEqual(want.map(() => ({ 'log.source.address': sender })));
   });
 
   it('frames every capture the same when written in random chunks, several connections at once', async () => {
@@ -288,11 +292,13 @@ describe.runIf(tlsFiles)('SyslogTcpInput over TLS (RFC 5425)', () => {
     const s = tlsConnect({ port, host: '127.0.0.1', ca: tlsFiles!.cert, servername: 'localhost' });
     sockets.push(s);
     await new Promise<void>((resolve, reject) => { s.once('secureConnect', () => resolve()); s.once('error', reject); });
+    const sender = `127.0.0.1:${s.localPort}`;
     s.write(bytes);
     await new Promise<void>((resolve) => s.end(resolve));
     await waitFor(() => deps.target.records().length === 8, 'the 8 messages');
     expect(deps.target.records()).toEqual(expectedMessages(bytes, 'octet counting'));
     expect(deps.target.batches.every((b) => b.input === 'syslog-tls')).toBe(true);
+    expect(deps.target.batches.flatMap((b) => b.ecs)).toEqual(Array.from({ length: 8 }, () => ({ 'log.source.address': sender })));
     expect(deps.logger.lines.some((l) => l.msg === 'syslog TLS handshake failed')).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { SyslogInputDeps } from './input-deps.js';
-import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { formatListenAddress, formatSenderAddress, parseListenAddress } from './listen-address.js';
 import { SenderOrgMap, type SenderRule } from './sender-org-map.js';
 import { SourceLogLimiter } from './source-log-limiter.js';
 import { SyslogConnection, type SyslogConnectionStats } from './syslog-connection.js';
@@ -153,6 +153,10 @@ export class SyslogTcpInput {
         org: this.orgOf(socket, ip),
         source: formatListenAddress(ip, socket.remotePort ?? 0),
         sourceIp: ip,
+        // Read now: a socket's peer address is gone once it closes, and its last frames still go out.
+        ...(socket.remoteAddress && socket.remotePort !== undefined
+          ? { sourceEcs: { 'log.source.address': formatSenderAddress(socket.remoteAddress, socket.remotePort) } }
+          : {}),
         maxFrameBytes: this.opts.maxFrameBytes ?? 65_536,
         maxBatch: this.opts.maxBatch ?? 500,
         flushMs: this.opts.flushMs ?? 20,

@@ -41,6 +41,9 @@ describe.runIf(captures)('SyslogUdpInput on real captures', () => {
     const got = deps.target.records().map((b) => b.toString('base64')).sort();
     expect(got).toEqual(sent.map((b) => b.toString('base64')).sort());
     expect(deps.target.batches.every((b) => b.records.length <= 4 && b.org === 'member-1' && b.input === 'syslog-udp')).toBe(true);
+    // Each datagram carries its sender's address for the event (log.source.address).
+    const sender = `127.0.0.1:${clients[0]!.address().port}`;
+    expect(deps.target.batches.flatMap((b) => b.ecs)).toEqual(sent.map(() => ({ 'log.source.address': sender })));
     // Real logger and rsyslog datagrams (with and without trailing LF) parse as what the manifest says.
     const formats = deps.target.records().map((r) => { const e = parseEvent(r); return e.ok ? e.value.sourceFormat : e.error.code; });
     expect(formats.filter((f) => f === 'syslog5424' || f === 'syslog3164' || f === 'cef')).toHaveLength(sent.length);
@@ -120,6 +123,7 @@ describe.runIf(captures)('SyslogUdpInput on real captures', () => {
     expect(input.address).toMatch(/^\[::1\]:\d+$/);
     await send(readCapture(udpFiles[0]!.file));
     await waitFor(() => deps.target.records().length === 1, 'the IPv6 datagram');
+    expect(deps.target.batches[0]!.ecs).toEqual([{ 'log.source.address': `[::1]:${clients[0]!.address().port}` }]);
   });
 
   it('refuses a port in use with PORT_IN_USE and a malformed address with CONFIG_INVALID', async () => {

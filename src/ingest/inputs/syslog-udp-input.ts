@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { ShieldwallError } from '../../errors/error-catalog.js';
 import { errorCode, sample, type RecordError, type SyslogInputDeps } from './input-deps.js';
-import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import type { EcsFields } from '../parsers/index.js';
+import { formatListenAddress, formatSenderAddress, parseListenAddress } from './listen-address.js';
 import { SenderOrgMap, type SenderRule } from './sender-org-map.js';
 import { SourceLogLimiter } from './source-log-limiter.js';
 import { UdpKernelDrops } from './udp-kernel-drops.js';
@@ -36,6 +37,8 @@ export interface SyslogUdpInputOptions extends SyslogInputDeps {
 interface Pending {
   bytes: Buffer;
   source: string;
+  /** `log.source.address` of the datagram's sender. */
+  ecs: EcsFields;
   org: string;
   tooLarge: boolean;
 }
@@ -183,7 +186,8 @@ export class SyslogUdpInput {
       this.opts.metrics.invalidUtf8.inc({ input: INPUT });
       this.logOnce(source, { source, sample: sample(msg) }, 'syslog message is not valid UTF-8; invalid bytes replaced by U+FFFD');
     }
-    this.pending.push({ bytes: msg, source, org: this.orgs.orgOf(source), tooLarge });
+    const ecs: EcsFields = { 'log.source.address': formatSenderAddress(source, rinfo.port) };
+    this.pending.push({ bytes: msg, source, ecs, org: this.orgs.orgOf(source), tooLarge });
     this.pendingBytes += msg.length;
     this.schedule();
   }
@@ -223,7 +227,9 @@ export class SyslogUdpInput {
   private submitGroup(org: string, batch: Pending[]): Promise<void> {
     const records: Buffer[] = [];
     const recordErrors: RecordError[] = [];
+    const recordEcs: EcsFields[] = [];
     batch.forEach((p, index) => {
+      recordEcs[index] = p.ecs;
       if (p.tooLarge) {
         recordErrors.push({ index, code: 'FRAME_TOO_LARGE', message: `datagram of ${p.bytes.length} bytes exceeds the limit of ${this.maxMessageBytes} bytes` });
         this.logOnce(p.source, { source: p.source, bytes: p.bytes.length, sample: sample(p.bytes) }, 'syslog UDP datagram too large; rejected');
@@ -231,7 +237,7 @@ export class SyslogUdpInput {
         records[index] = p.bytes;
       }
     });
-    return this.opts.ingest.submit(org, INPUT, records, { recordErrors }).then(
+    return this.opts.ingest.submit(org, INPUT, records, { recordErrors, recordEcs }).then(
       (result) => {
         for (const r of result.rejected) {
           const p = batch[r.index];

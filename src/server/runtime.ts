@@ -169,7 +169,7 @@ export async function startNode(
       onError: (err) => logger.error({ err }, 'feed polling failed'),
     });
     const routes: RoutePlugin[] = [
-      eventIngestRoutes({ ingest: pipeline.ingest, bodyLimit: config.http.bodyLimit }),
+      eventIngestRoutes({ ingest: pipeline.ingest, bodyLimit: config.http.bodyLimit, maxLineBytes: config.ingest.maxLineBytes, clock }),
       ruleRoutes(catalog),
       indicatorRoutes({ intel, clock, ids }),
       ...(opts.routes ?? []),

@@ -8,4 +8,5 @@ export { SyslogTcpInput, type SyslogTcpInputOptions } from './syslog-tcp-input.j
 export type { SyslogConnectionStats } from './syslog-connection.js';
 export { SyslogInputMetrics } from './syslog-input-metrics.js';
 export { parseListenAddress, formatListenAddress, type ListenAddress } from './listen-address.js';
-export type { IngestTarget, InputLogger, SyslogInputDeps } from './input-deps.js';
+export { sample, type IngestTarget, type InputLogger, type SyslogInputDeps } from './input-deps.js';
+export { SourceLogLimiter } from './source-log-limiter.js';

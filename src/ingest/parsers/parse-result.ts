@@ -9,6 +9,7 @@ export type IngestErrorCode =
   | 'FRAME_TOO_LARGE'
   | 'FRAME_BAD_OCTET_COUNT'
   | 'FRAME_TRUNCATED'
+  | 'UTF8_INVALID'
   | 'SYSLOG_EMPTY'
   | 'SYSLOG_BAD_PRI'
   | 'SYSLOG_BAD_VERSION'

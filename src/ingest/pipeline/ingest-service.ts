@@ -76,7 +76,6 @@ export class IngestService {
     }
     const receivedAt = clock.now();
     const rejected = [...(opts.recordErrors ?? [])];
-    metrics.received.inc({ input }, records.length + rejected.length);
     for (const e of rejected) metrics.rejected.inc({ input, reason: e.code });
 
     const req: ParseRequest = {
@@ -86,6 +85,9 @@ export class IngestService {
     };
     const parsed = parseRecords(req, this.deps.ids);
     const events = parsed.events;
+    // `records` is sparse (its holes are the records refused before submission and blank lines),
+    // so its length would count those refusals twice: count what was parsed instead.
+    metrics.received.inc({ input }, events.length + parsed.rejected.length + rejected.length);
     for (const r of parsed.rejected) {
       rejected.push(r);
       metrics.rejected.inc({ input, reason: r.code });

@@ -1,8 +1,12 @@
 import { createGunzip } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ShieldwallError } from '../../errors/error-catalog.js';
-import type { IngestService } from '../../ingest/pipeline/ingest-service.js';
+import type { Principal } from '../../governance/index.js';
+import { SourceLogLimiter, sample, type InputLogger } from '../../ingest/inputs/index.js';
+import { invalidUtf8Offset, splitLineRecords } from '../../ingest/parsers/index.js';
+import type { IngestResult, IngestService } from '../../ingest/pipeline/ingest-service.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { requirePrincipal } from '../plugins/auth.js';
 import { ErrorBody, errorResponses } from '../schemas.js';
 
@@ -14,13 +18,33 @@ const IngestAnswer = Type.Object({
 
 const lineTypes = ['application/x-ndjson', 'application/jsonl', 'application/json-seq', 'text/plain'];
 
+/** What {@link eventIngestRoutes} needs. */
+export interface EventIngestRoutesDeps {
+  ingest: IngestService;
+  bodyLimit: number;
+  /** Largest line of a line body (`ingest.maxLineBytes`, default 65,536); longer ones are FRAME_TOO_LARGE. */
+  maxLineBytes?: number;
+  /** Where rejected records are logged; default: the request's logger. */
+  logger?: InputLogger;
+  /** For the log rate limit (default: the system clock). */
+  clock?: Clock;
+}
+
 /**
  * `POST /api/v1/events`: bulk ingest as NDJSON (one record per line: JSON objects, syslog or CEF
  * lines) or as a JSON array, optionally gzip-compressed. Answers 202 once every accepted event is
  * durably stored and queued, with a result for each rejected record; 429 with Retry-After when the
  * detection backlog is full. The bodyLimit applies to the decompressed size.
+ *
+ * In a line body, a line that is not valid UTF-8 (`UTF8_INVALID`) or longer than `maxLineBytes`
+ * (`FRAME_TOO_LARGE`) is rejected alone, by its line index; the other lines are ingested. A JSON
+ * body that is not valid UTF-8 is refused whole (400 INVALID_JSON), like any other invalid JSON.
+ * Rejected records are logged at most once a minute per caller (token and remote address), with
+ * a sample.
  */
-export function eventIngestRoutes(deps: { ingest: IngestService; bodyLimit: number }) {
+export function eventIngestRoutes(deps: EventIngestRoutesDeps) {
+  const maxLineBytes = deps.maxLineBytes ?? 65_536;
+  const logLimiter = new SourceLogLimiter(deps.clock ?? systemClock);
   return async (app: FastifyInstance) => {
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser(['application/json', ...lineTypes], { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));
@@ -52,28 +76,69 @@ export function eventIngestRoutes(deps: { ingest: IngestService; bodyLimit: numb
         const body = request.body as Buffer | undefined;
         if (!body || body.length === 0) throw new ShieldwallError('BAD_REQUEST', 'request body is empty');
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const { records, errors } = type === 'application/json' ? splitJson(body) : splitLines(body);
+        const json = type === 'application/json';
+        const { records, errors } = json ? splitJson(body) : splitLineRecords(body, maxLineBytes);
         const key = request.headers['idempotency-key'];
         const result = await deps.ingest.submit(p.orgId, 'http', records, {
           ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
           recordErrors: errors,
         });
+        if (result.rejected.length > 0) logRejected(request, p, result, json ? records[result.rejected[0]!.index] : lineAt(body, result.rejected[0]!.index));
         const query = request.query as { ids?: boolean };
         return reply.status(202).send(query.ids ? result : { accepted: result.accepted, rejected: result.rejected });
       },
     );
+
+    /** Logs a submission's rejects once a minute per caller, as the syslog inputs do per sender. */
+    function logRejected(request: FastifyRequest, p: Principal, result: IngestResult, record: string | Uint8Array | Record<string, unknown> | undefined): void {
+      const admitted = logLimiter.admit(`${p.orgId}/${p.tokenId}@${request.ip}`);
+      if (!admitted) return;
+      const first = result.rejected[0]!;
+      const text = record === undefined || typeof record === 'string' || record instanceof Uint8Array ? record : JSON.stringify(record);
+      (deps.logger ?? request.log).warn({
+        input: 'http', org: p.orgId, token: p.tokenId, remote: request.ip, accepted: result.accepted, rejected: result.rejected.length,
+        index: first.index, code: first.code, error: first.message, sample: sample(text), suppressedSinceLast: admitted.suppressed,
+      }, 'ingest records rejected');
+    }
   };
 }
+
+/** Line `index` of a line body, for a log sample (only called when a reject is logged). */
+function lineAt(body: Buffer, index: number): Uint8Array {
+  let start = 0;
+  for (let i = 0; i < index && start <= body.length; i++) {
+    const lf = body.indexOf(0x0a, start);
+    start = lf < 0 ? body.length + 1 : lf + 1;
+  }
+  const lf = body.indexOf(0x0a, start);
+  return body.subarray(Math.min(start, body.length), lf < 0 ? body.length : lf);
+}
+
+// `fatal`: invalid UTF-8 throws instead of silently becoming U+FFFD, in the pass that decodes.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 // `records` is sparse: a record keeps its index in the submission (forEach skips the holes left by
 // rejected elements and blank lines), so per-record results name the caller's own positions.
 type Split = { records: (string | Record<string, unknown>)[]; errors: { index: number; code: string; message: string }[] };
 
-/** A JSON body: an array of records, or one record. Invalid JSON rejects the whole body. */
+/**
+ * A JSON body: an array of records, or one record. Invalid JSON rejects the whole body, and so does
+ * invalid UTF-8 (RFC 8259: JSON text exchanged between systems is UTF-8), since which record holds
+ * the bad bytes is unknown until the body parses.
+ */
 function splitJson(body: Buffer): Split {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    const offset = invalidUtf8Offset(body);
+    let line = 1;
+    for (let lf = body.indexOf(0x0a); lf >= 0 && lf < offset; lf = body.indexOf(0x0a, lf + 1)) line++;
+    throw new ShieldwallError('INVALID_JSON', `request body is not valid UTF-8 (byte ${offset}, line ${line}); JSON must be UTF-8`, { offset, line });
+  }
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new ShieldwallError('INVALID_JSON', `request body is not valid JSON: ${(err as Error).message}`);
   }
@@ -84,18 +149,5 @@ function splitJson(body: Buffer): Split {
     else if (typeof item === 'string') split.records[index] = item;
     else split.errors.push({ index, code: 'NOT_A_RECORD', message: `element ${index} is ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}, expected an object or a string` });
   });
-  return split;
-}
-
-/** NDJSON / line text: one record per non-empty line; indexes count every line. */
-function splitLines(body: Buffer): Split {
-  const text = body.toString('utf8');
-  const split: Split = { records: [], errors: [] };
-  let index = 0;
-  for (const line of text.split('\n')) {
-    const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (trimmed.trim() !== '') split.records[index] = trimmed;
-    index++;
-  }
   return split;
 }

@@ -1,0 +1,116 @@
+import { isUtf8 } from 'node:buffer';
+import type { IngestErrorCode } from './parse-result.js';
+
+/** A line refused while splitting a body, by its 0-based line index. */
+export interface LineRecordError {
+  index: number;
+  code: Extract<IngestErrorCode, 'FRAME_TOO_LARGE' | 'UTF8_INVALID'>;
+  message: string;
+}
+
+/** The records of a line-oriented body (NDJSON, syslog or CEF text). */
+export interface LineRecords {
+  /**
+   * Sparse: `records[i]` is line `i` (CR and LF removed). Blank and refused lines are holes, so
+   * every record keeps its line index and per-record results name the caller's own positions.
+   */
+  records: string[];
+  /** Lines over the size limit (`FRAME_TOO_LARGE`) or not valid UTF-8 (`UTF8_INVALID`). */
+  errors: LineRecordError[];
+}
+
+// `fatal`: invalid UTF-8 throws instead of becoming U+FFFD, in the same single pass that decodes.
+const decoder = new TextDecoder('utf-8', { fatal: true });
+// For lines after the first: a U+FEFF there is content, not a byte order mark.
+const decoderKeepingBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Splits a body into one record per line. A line longer than `maxLineBytes` (CR/LF excluded) is
+ * refused as `FRAME_TOO_LARGE`, a line that is not valid UTF-8 as `UTF8_INVALID` naming the line
+ * and the byte; the other lines are kept. A byte order mark at the start of the body is dropped.
+ *
+ * A valid body costs one decode and one split, as before the checks: the line length is only
+ * counted in bytes for lines long enough to possibly exceed the limit, and the byte-by-byte
+ * path runs only when the body holds invalid UTF-8.
+ *
+ * @example
+ * splitLineRecords(Buffer.from('{"a":1}\n\n<13>1 - - - - - - hi\r\n'), 65_536);
+ * // { records: ['{"a":1}', <hole>, '<13>1 - - - - - - hi', <hole>], errors: [] }
+ */
+export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRecords {
+  let text: string;
+  try {
+    text = decoder.decode(body);
+  } catch {
+    return splitInvalidBody(body, maxLineBytes);
+  }
+  const out: LineRecords = { records: [], errors: [] };
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index]!;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so shorter lines cannot exceed the limit.
+    if (line.length * 3 > maxLineBytes) {
+      const bytes = Buffer.byteLength(line);
+      if (bytes > maxLineBytes) {
+        out.errors.push(tooLarge(index, bytes, maxLineBytes));
+        continue;
+      }
+    }
+    if (line.trim() !== '') out.records[index] = line;
+  }
+  return out;
+}
+
+/** The same split, line by line on the bytes, for a body with invalid UTF-8 somewhere. */
+function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
+  const out: LineRecords = { records: [], errors: [] };
+  for (let start = 0, index = 0; start <= body.length; index++) {
+    let end = body.indexOf(0x0a, start);
+    if (end < 0) end = body.length;
+    const stop = end > start && body[end - 1] === 0x0d ? end - 1 : end;
+    const bytes = body.subarray(start, stop);
+    start = end + 1;
+    if (bytes.length > maxLineBytes) {
+      out.errors.push(tooLarge(index, bytes.length, maxLineBytes));
+    } else if (!isUtf8(bytes)) {
+      const at = invalidUtf8Offset(bytes);
+      out.errors.push({ index, code: 'UTF8_INVALID', message: `line ${index + 1} is not valid UTF-8 (byte ${at} of the line, 0x${bytes[at]!.toString(16).padStart(2, '0')})` });
+    } else {
+      const line = (index === 0 ? decoder : decoderKeepingBom).decode(bytes);
+      if (line.trim() !== '') out.records[index] = line;
+    }
+  }
+  return out;
+}
+
+function tooLarge(index: number, bytes: number, maxLineBytes: number): LineRecordError {
+  return { index, code: 'FRAME_TOO_LARGE', message: `line ${index + 1} is ${bytes} bytes, above the limit of ${maxLineBytes} bytes` };
+}
+
+/**
+ * Offset of the first byte that does not start a valid UTF-8 sequence (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or -1 when `bytes` is valid UTF-8.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (more === 0 || i + more >= bytes.length) return i; // not a lead byte, or cut short
+    // The second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (> U+10FFFF).
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    const c1 = bytes[i + 1]!;
+    if (c1 < lo || c1 > hi) return i;
+    for (let k = 2; k <= more; k++) {
+      const ck = bytes[i + k]!;
+      if (ck < 0x80 || ck > 0xbf) return i;
+    }
+    i += more + 1;
+  }
+  return -1;
+}

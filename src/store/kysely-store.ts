@@ -11,7 +11,7 @@ import { runMigrations } from './migrations/run-migrations.js';
 import { organisationRepo } from './organisation-repo.js';
 import type { RepoContext } from './repo-context.js';
 import type { Database } from './schema.js';
-import type { ApiToken, MigrationReport, Scope, ScopedStore, Store } from './store.js';
+import type { ApiToken, MigrationReport, OrgGraphNode, Scope, ScopedStore, Store } from './store.js';
 import { toApiToken, tokenRepo } from './token-repo.js';
 
 /** Audit chain that records authority-scope calls: the authority organisation's own chain. */
@@ -83,6 +83,12 @@ export class KyselyStore implements Store {
       return row === undefined;
     },
   };
+
+  /** Unaudited on purpose (see `Store.orgGraph`): selects ids and parents only, never names. */
+  async orgGraph(): Promise<OrgGraphNode[]> {
+    const rows = await this.db.selectFrom('organisations').select(['id', 'parent_id']).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, parentId: r.parent_id }));
+  }
 
   migrate(): Promise<MigrationReport> {
     return runMigrations(this.db as Kysely<unknown>, this.options.schema);

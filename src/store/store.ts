@@ -4,8 +4,9 @@
  * Tenancy is structural: every record carries `orgId`, and every repository is reached through
  * `Store.scoped(scope)`, so no query can be written without an organisation scope. The only
  * authority-wide scope is explicit, names an actor and a reason, and is written to the audit log.
- * The one unscoped read is `Store.auth.findToken`, because authentication happens before a scope
- * is known.
+ * There are two unscoped reads: `Store.auth.findToken`, because authentication happens before a
+ * scope is known, and `Store.orgGraph`, the shape of the organisation tree (ids and parents, no
+ * names) that TLP needs to decide who may receive what.
  */
 
 import type { FeedSubscriptionRepo } from './feed-subscription-store.js';
@@ -34,6 +35,15 @@ export interface Organisation {
 
 export type Role = 'admin' | 'analyst' | 'responder' | 'viewer' | 'sensor';
 export const roles: readonly Role[] = ['admin', 'analyst', 'responder', 'viewer', 'sensor'];
+
+/**
+ * One node of the organisation tree as the TLP release policy sees it: who is a member (GREEN
+ * community) and who is whose client (AMBER). Deliberately nothing else: no name, no dates.
+ */
+export interface OrgGraphNode {
+  id: string;
+  parentId: string | null;
+}
 
 export interface ApiToken {
   id: string;
@@ -214,5 +224,14 @@ export interface Store {
     /** True when no organisation exists yet (first start). */
     isEmpty(): Promise<boolean>;
   };
+  /**
+   * Every organisation's id and parent id, in id order: an unscoped, unaudited system read for
+   * policy evaluation (TLP release decisions), made per search, per early-warning update and every
+   * minute by each detection process. Through an authority scope each of those would append an
+   * `authority.read.organisations` entry (about 1,440 a day from the refresh timer alone) that
+   * records nothing a person did; ids and parents reveal no organisation's data, so they are read
+   * here instead. Anything more about an organisation (its name) stays behind `scoped()`.
+   */
+  orgGraph(): Promise<OrgGraphNode[]>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authorityAuditChain } from '../kysely-store.js';
 import { as, authority, createOrgs, expectCode, type ConformanceContext } from './fixtures.js';
 
 /** Organisations: each organisation sees only itself; the authority sees and creates all. */
@@ -34,6 +35,23 @@ export function organisationCases(ctx: ConformanceContext): void {
       expect(sub.parentId).toBe('org-b');
       expect((await as(ctx, authority).organisations.list()).map((o) => o.id)).toEqual(['gen-1', 'org-b']);
       expect(await as(ctx, 'gen-1').organisations.get('gen-1')).toEqual(sub);
+    });
+
+    it('gives the organisation graph (ids and parents only) as an unaudited system read', async () => {
+      await createOrgs(ctx, 'org-b', 'org-a');
+      await as(ctx, authority).organisations.create({ id: 'client-b', name: 'Client of B', parentId: 'org-b' });
+      const authorityChain = as(ctx, authorityAuditChain).audit;
+      const before = (await authorityChain.list()).length;
+      // Exactly ids and parents: a name (or anything added later) here would leak through an unaudited read.
+      expect(await ctx.store.orgGraph()).toEqual([
+        { id: 'client-b', parentId: 'org-b' },
+        { id: 'org-a', parentId: null },
+        { id: 'org-b', parentId: null },
+      ]);
+      expect(await authorityChain.list()).toHaveLength(before);
+      // The same question through an authority scope is audited: the reason orgGraph exists.
+      await as(ctx, authority).organisations.list();
+      expect(await authorityChain.list()).toHaveLength(before + 1);
     });
   });
 }

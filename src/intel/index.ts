@@ -5,7 +5,7 @@
 export { IntelService, type ExportFormat, type ImportResult, type ImportAcceptance, type ImportRejection, type IndicatorSearch, type IntelServiceDeps } from './intel-service.js';
 export { IndicatorBroadcast, type IndicatorUpdate, type BroadcastIndicator } from './service/indicator-broadcast.js';
 export { IntelDetection, type IntelDetectionDeps, type IntelAlertedEvent, type IntelSink } from './service/intel-detection.js';
-export { IntelMatcher, type IntelHit, type IntelSync } from './service/intel-matcher.js';
+export { IntelMatcher, type IntelHit, type IntelSync, type IntelSyncResult } from './service/intel-matcher.js';
 export { SightingThreshold, type SightingThresholdOptions } from './service/sighting-threshold.js';
 export { buildSimpleIndicator, type SimpleIndicatorInput } from './service/simple-indicator.js';
 export { indicatorValueTypes, extractIndicatorValues, type IndicatorValueType } from './service/indicator-values.js';

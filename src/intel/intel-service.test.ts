@@ -84,7 +84,9 @@ describe('IntelService', () => {
     published.length = 0;
     expect((await intel.importObjects(a, [revoked], { source: 't' })).accepted[0]!.outcome).toBe('newer');
     expect((await intel.searchIndicators(a, { value: 'new.example' })).items).toHaveLength(0);
-    expect(published.flatMap((u) => u.remove)).toEqual([v1.id]);
+    // The revocation travels as the object with its `modified`, so receivers can keep a tombstone.
+    expect(published.flatMap((u) => u.add).map((a) => [a.object.id, a.object.revoked, a.object.modified])).toEqual([[v1.id, true, revoked.modified]]);
+    expect(published.flatMap((u) => u.remove)).toEqual([]);
   });
 
   it('shows other organisations only what TLP releases to the caller', async () => {
@@ -121,7 +123,9 @@ describe('IntelService', () => {
     const pub = await intel.exportObjects(orgScope('member-a'), { kind: 'public' }, 'stix');
     const b = JSON.parse(pub.body) as { type: string; objects: Record<string, unknown>[] };
     expect(b.type).toBe('bundle');
-    expect(b.objects.map((o) => o.pattern)).toEqual(["[ipv4-addr:value = '192.0.2.1']"]);
+    expect(b.objects.filter((o) => o.type === 'indicator').map((o) => o.pattern)).toEqual(["[ipv4-addr:value = '192.0.2.1']"]);
+    // The TLP 2.0 definition it references travels with it (STIX 2.1 predefines only TLP 1.0's).
+    expect(b.objects.filter((o) => o.type === 'marking-definition').map((o) => o.id)).toEqual([TLP_MARKING_IDS.clear]);
     for (const o of b.objects) expect(validateStixObject(o)).toEqual({ ok: true });
     expect(pub.withheld).toBe(2);
 
@@ -133,6 +137,71 @@ describe('IntelService', () => {
       Event: { Attribute: { type: string; value: string; to_ids: boolean; Tag?: { name: string }[] }[]; Tag: { name: string }[] };
     };
     expect(misp.Event.Attribute).toMatchObject([{ type: 'ip-dst', value: '192.0.2.1', to_ids: true, Tag: [{ name: 'tlp:clear' }] }]);
+  });
+
+  describe('granular markings on every path out', () => {
+    const secret = 'Operation Nightjar: source is our honeypot at 10.9.8.7';
+    /** GREEN as a whole; its name and description are RED for everyone but `client-a` (named). */
+    const greenWithRedDescription = () => {
+      const base = simple('domain-name', 'nightjar.example', 'green');
+      return {
+        ...base,
+        id: String(base.id),
+        name: `${secret} (name)`,
+        description: secret,
+        granular_markings: [{ marking_ref: TLP_MARKING_IDS.red, selectors: ['description', 'name'] }],
+        x_shieldwall_red_recipients: ['client-a'],
+      };
+    };
+    const a = orgScope('member-a');
+
+    it('search by value and listing: another member gets the indicator without the RED parts; the named recipient and the producer get them', async () => {
+      const indicator = greenWithRedDescription();
+      expect((await intel.importObjects(a, [indicator], { source: 't' })).rejected).toEqual([]);
+      for (const q of [{ value: 'nightjar.example' }, {}]) {
+        const other = await intel.searchIndicators(orgScope('member-b'), q);
+        expect(other.items.map((i) => i.id)).toEqual([indicator.id]);
+        expect(other.items[0]!.name).toBeNull();
+        expect(other.items[0]!.object.description).toBeUndefined();
+        expect(other.items[0]!.object.x_shieldwall_red_recipients).toBeUndefined();
+        expect(JSON.stringify(other)).not.toContain('Nightjar');
+        expect(validateStixObject(other.items[0]!.object)).toEqual({ ok: true });
+
+        const named = await intel.searchIndicators(orgScope('client-a'), q);
+        expect(named.items[0]!.object.description).toBe(secret);
+        expect(named.items[0]!.name).toBe(`${secret} (name)`);
+        expect((await intel.searchIndicators(a, q)).items[0]!.object).toEqual(indicator);
+      }
+    });
+
+    it('export in all three formats: the RED parts reach only the named recipient; the bundle carries GREEN and RED definitions', async () => {
+      await intel.importObjects(a, [greenWithRedDescription()], { source: 't' });
+      for (const format of ['stix', 'misp', 'csv'] as const) {
+        const other = await intel.exportObjects(a, { kind: 'org', orgId: 'member-b' }, format);
+        expect(other.count, format).toBe(1);
+        expect(other.body, format).not.toContain('Nightjar');
+        expect(other.body, format).toContain('nightjar.example');
+      }
+      const definitions = async (orgId: string) => {
+        const b = JSON.parse((await intel.exportObjects(a, { kind: 'org', orgId }, 'stix')).body) as { objects: Record<string, unknown>[] };
+        for (const o of b.objects) expect(validateStixObject(o)).toEqual({ ok: true });
+        return { text: JSON.stringify(b), ids: b.objects.filter((o) => o.type === 'marking-definition').map((o) => o.id).sort() };
+      };
+      const named = await definitions('client-a');
+      expect(named.text).toContain(secret);
+      expect(named.ids).toEqual([TLP_MARKING_IDS.green, TLP_MARKING_IDS.red].sort());
+      // The redacted copy lost its granular RED marking with the content it selected: only GREEN is referenced.
+      expect((await definitions('member-b')).ids).toEqual([TLP_MARKING_IDS.green]);
+    });
+
+    it('confirmation answers no RED part, and publishes the stored object for the matchers to release per organisation', async () => {
+      const indicator = greenWithRedDescription();
+      await intel.importObjects(a, [indicator], { source: 't' });
+      published.length = 0;
+      const confirmed = await intel.confirmIndicator(orgScope('member-b'), indicator.id, 'analyst-b');
+      expect(JSON.stringify(confirmed)).not.toContain('Nightjar');
+      expect(published.flatMap((u) => u.add)).toEqual([{ producerOrgId: 'member-a', object: indicator }]);
+    });
   });
 
   it('confirms an indicator the caller may see and publishes it; one it may not see does not exist', async () => {

@@ -5,7 +5,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import { buildBundle, organisationIdentityId, type AnyStixObject } from './stix/index.js';
 import { validateStixObject } from './stix/node.js';
 import { validatePattern } from './pattern/index.js';
-import { tlpOf, type Recipient } from './tlp/index.js';
+import { tlpDefinitionsFor, tlpOf, type Recipient } from './tlp/index.js';
 import type { IndicatorBroadcast, IndicatorUpdate } from './service/indicator-broadcast.js';
 import type { IndicatorValueType } from './service/indicator-values.js';
 import { indexedValues, indicatorView, type IndicatorView } from './service/indicator-view.js';
@@ -129,10 +129,9 @@ export class IntelService {
       await scoped.intel.indicatorValues.replace(
         [...reindex].map(([indicatorId, object]) => ({ orgId, indicatorId, values: indexedValues(object) })),
       );
-      for (const [id, object] of reindex) {
-        if (object.revoked === true) update.remove.push(id);
-        else update.add.push({ producerOrgId: orgId, object });
-      }
+      // Revoked versions go out as objects, not ids: receivers need their `modified` to keep a
+      // tombstone that outranks older versions still on their way.
+      for (const object of reindex.values()) update.add.push({ producerOrgId: orgId, object });
     }
     if (this.deps.broadcast && (update.add.length > 0 || update.remove.length > 0)) {
       await this.deps.broadcast.publish({ ...update, at: this.deps.clock.now() });
@@ -154,7 +153,9 @@ export class IntelService {
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
     const policy = await releasePolicyFor(this.deps.store);
     const recipient: Recipient = { kind: 'org', orgId };
-    const visible = (r: StixObjectRecord, o: Record<string, unknown>) => r.orgId === orgId || policy.mayReceive(o, r.orgId, recipient);
+    // Views are built from what `release` returns, never from the stored object: a granular
+    // marking may hide a property (a RED description) from this recipient while the rest goes.
+    const shown = (r: StixObjectRecord, o: Record<string, unknown>) => (r.orgId === orgId ? o : policy.release(o, r.orgId, recipient));
     const items: IndicatorView[] = [];
     const after = q.cursor ? decodeCursor(q.cursor) : null;
     if (q.value !== undefined) {
@@ -169,8 +170,8 @@ export class IntelService {
         // Read with the producer's own scope: the release policy below is the gate to the caller.
         const record = await this.deps.store.scoped(orgScope(h.orgId)).intel.objects.get(h.indicatorId);
         if (!record || record.revoked) continue;
-        const object = JSON.parse(record.json) as Record<string, unknown>;
-        if (!visible(record, object)) continue;
+        const object = shown(record, JSON.parse(record.json) as Record<string, unknown>);
+        if (object === null) continue;
         items.push(indicatorView(object, record.orgId, record.tlp));
         if (items.length > limit) break;
       }
@@ -180,8 +181,8 @@ export class IntelService {
       do {
         const page = await everywhere.intel.objects.list({ type: 'indicator', limit: 1000, cursor });
         for (const record of page.items) {
-          const object = JSON.parse(record.json) as Record<string, unknown>;
-          if (!visible(record, object)) continue;
+          const object = shown(record, JSON.parse(record.json) as Record<string, unknown>);
+          if (object === null) continue;
           const view = indicatorView(object, record.orgId, record.tlp);
           if (q.type !== undefined && !view.values.some((v) => v.type === q.type)) continue;
           items.push(view);
@@ -219,7 +220,9 @@ export class IntelService {
       cursor = page.next;
     } while (cursor !== null);
     if (format === 'stix') {
-      const bundle = buildBundle(objects.map((o) => o.object), this.deps);
+      const released = objects.map((o) => o.object);
+      // STIX 2.1 predefines only the TLP 1.0 definitions: the TLP 2.0 ones travel with the data.
+      const bundle = buildBundle([...tlpDefinitionsFor(released), ...released], this.deps);
       return { body: JSON.stringify(bundle), count: objects.length, withheld };
     }
     const views = objects.map((o) => indicatorView(o.object, orgId, o.record.tlp));
@@ -243,25 +246,32 @@ export class IntelService {
    */
   async confirmIndicator(scope: Scope, indicatorId: string, actor: string): Promise<{ id: string; producer: string; confirmedAt: number; published: boolean }> {
     const orgId = orgOf(scope, 'confirm');
-    const found = (await this.searchByIdFor(orgId, indicatorId)) ?? null;
+    const found = await this.findIndicatorFor(orgId, indicatorId);
     if (!found) throw new ShieldwallError('NOT_FOUND', `indicator ${indicatorId} not found`, { where: 'id' });
-    if (found.view.revoked) throw new ShieldwallError('CONFLICT', `indicator ${indicatorId} is revoked`, { where: 'id' });
+    if (found.stored.revoked === true) throw new ShieldwallError('CONFLICT', `indicator ${indicatorId} is revoked`, { where: 'id' });
     const confirmedAt = this.deps.clock.now();
     await this.deps.store.scoped(orgScope(orgId)).audit.append({
-      actor, action: 'intel.indicator.confirm', target: indicatorId, at: confirmedAt, details: { producer: found.view.producer },
+      actor, action: 'intel.indicator.confirm', target: indicatorId, at: confirmedAt, details: { producer: found.producer },
     });
     if (this.deps.broadcast) {
+      // The stored object, not the confirming organisation's redacted view: the channel feeds the
+      // matchers, which release each indicator per event's organisation themselves (a copy
+      // redacted for this organisation would be wrong for every other one).
       await this.deps.broadcast.publish({
-        reason: 'confirm', add: [{ producerOrgId: found.view.producer, object: found.view.object }], remove: [], confirmedBy: orgId, at: confirmedAt,
+        reason: 'confirm', add: [{ producerOrgId: found.producer, object: found.stored }], remove: [], confirmedBy: orgId, at: confirmedAt,
       });
     }
-    return { id: indicatorId, producer: found.view.producer, confirmedAt, published: this.deps.broadcast !== undefined };
+    return { id: indicatorId, producer: found.producer, confirmedAt, published: this.deps.broadcast !== undefined };
   }
 
-  /** The current version of an indicator as `orgId` may see it: its own first, else one released to it. */
-  private async searchByIdFor(orgId: string, id: string): Promise<{ view: IndicatorView } | null> {
+  /**
+   * The current version of an indicator if `orgId` may see it: its own first, else one released
+   * to it. `stored` is the producer's object, for the internal early-warning channel only; what is
+   * shown to `orgId` must come from `policy.release`.
+   */
+  private async findIndicatorFor(orgId: string, id: string): Promise<{ producer: string; stored: Record<string, unknown> } | null> {
     const own = await this.deps.store.scoped(orgScope(orgId)).intel.objects.get(id);
-    if (own && own.type === 'indicator') return { view: indicatorView(JSON.parse(own.json) as Record<string, unknown>, own.orgId, own.tlp) };
+    if (own && own.type === 'indicator') return { producer: own.orgId, stored: JSON.parse(own.json) as Record<string, unknown> };
     const policy = await releasePolicyFor(this.deps.store);
     const everywhere = this.deps.store.scoped({ kind: 'authority', actor: 'system:intel', reason: `indicator ${id} for ${orgId}` });
     const versions = await everywhere.intel.objects.versions(id);
@@ -270,7 +280,7 @@ export class IntelService {
     for (const record of latestByOrg.values()) {
       const object = JSON.parse(record.json) as Record<string, unknown>;
       if (record.type === 'indicator' && policy.mayReceive(object, record.orgId, { kind: 'org', orgId })) {
-        return { view: indicatorView(object, record.orgId, record.tlp) };
+        return { producer: record.orgId, stored: object };
       }
     }
     return null;

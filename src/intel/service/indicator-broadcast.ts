@@ -11,9 +11,13 @@ export interface BroadcastIndicator {
 export interface IndicatorUpdate {
   /** Why: imported (new or newer versions), confirmed by an analyst, or confirmed by sightings. */
   reason: 'import' | 'confirm' | 'sightings';
-  /** Indicators to hold (new, or a newer version replacing the held one). */
+  /**
+   * Indicators to hold (new, or a newer version replacing the held one), and revoked versions:
+   * receivers keep those as tombstones dated by `modified`, so an older version arriving later
+   * is not held again.
+   */
   add: BroadcastIndicator[];
-  /** Indicator ids to drop (revoked, or a newer version without a usable pattern). */
+  /** Indicator ids to drop without a version (a newer version without a usable pattern). */
   remove: string[];
   /** Organisation that confirmed, for `confirm` and `sightings`. */
   confirmedBy?: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/index.js';
 import { parseEve } from '../../ingest/parsers/index.js';
-import { createStore, orgScope, type Store } from '../../store/index.js';
+import { authorityAuditChain, createStore, orgScope, type Store } from '../../store/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
 import { IntelService } from '../intel-service.js';
@@ -117,6 +117,23 @@ describe('IntelDetection', () => {
     await detection.settled();
     expect(matcher.size()).toBe(0);
     expect(await detect('member', realEvents('revoked'))).toBe(0);
+  });
+
+  it('after a restart, a revoked indicator blocks an older version still in flight; the organisation graph is read without authority audit entries', async () => {
+    const v1 = buildSimpleIndicator({ orgId: 'producer', type: 'ipv4-addr', value: '82.165.177.154', tlp: 'green' }, ctx) as unknown as Record<string, unknown>;
+    await importAs('producer', v1, { ...v1, revoked: true, modified: '2026-11-26T02:00:00.000Z' });
+    const authorityAudit = store.scoped(orgScope(authorityAuditChain)).audit;
+    const auditedBefore = (await authorityAudit.list()).length;
+    detection = new IntelDetection({ store, clock, ids: randomIds, broadcast });
+    await detection.start();
+    expect(await detection.attach(matcher)).toBe(0);
+    // E.g. a confirmation of v1 published by another process just before the revocation.
+    await broadcast.publish({ reason: 'confirm', add: [{ producerOrgId: 'producer', object: v1 }], remove: [], confirmedBy: 'member', at: clock.now() });
+    await detection.settled();
+    expect(matcher.size()).toBe(0);
+    expect(await detect('member', realEvents('late'))).toBe(0);
+    // attach and the update each read the organisation graph: neither may grow the authority chain.
+    expect(await authorityAudit.list()).toHaveLength(auditedBefore);
   });
 
   it('confirms an indicator once its sightings reach the threshold within the window, and publishes it', async () => {

@@ -81,7 +81,8 @@ export class IntelDetection {
 
   /**
    * Loads the organisations and every current indicator into `sink` (a new engine after a rules
-   * reload gets the same); later updates go to it as they arrive. Returns the indicators loaded.
+   * reload gets the same); later updates go to it as they arrive. Returns the live (not revoked)
+   * indicators loaded.
    */
   async attach(sink: IntelSink): Promise<number> {
     this.sink = sink;
@@ -93,10 +94,12 @@ export class IntelDetection {
       const scoped = this.deps.store.scoped(orgScope(org.id));
       let cursor: string | null = null;
       do {
-        const page = await scoped.intel.objects.list({ type: 'indicator', limit: loadChunk, cursor });
+        // Revoked ones too: the matchers keep them as tombstones, so an older version still in
+        // flight on the early-warning channel cannot bring a revoked indicator back.
+        const page = await scoped.intel.objects.list({ type: 'indicator', limit: loadChunk, cursor, includeRevoked: true });
         const add = page.items.map((r) => ({ producerOrgId: r.orgId, object: JSON.parse(r.json) as Record<string, unknown> }));
         if (add.length > 0) sink.syncIntel({ update: { reason: 'import', add, remove: [], at: this.deps.clock.now() } });
-        loaded += add.length;
+        loaded += page.items.filter((r) => !r.revoked).length;
         cursor = page.next;
       } while (cursor !== null);
     }
@@ -150,9 +153,13 @@ export class IntelDetection {
     return stored;
   }
 
-  private async organisations(): Promise<{ id: string; parentId: string | null }[]> {
-    const orgs = await this.deps.store.scoped({ kind: 'authority', actor: 'system:intel', reason: 'indicator matching: organisation graph' }).organisations.list();
-    return orgs.map((o) => ({ id: o.id, parentId: o.parentId }));
+  /**
+   * The unaudited system read of ids and parents (`store.orgGraph`): it runs with every update and
+   * every refresh, and through an authority scope each would append an audit entry for nothing a
+   * person did.
+   */
+  private organisations(): Promise<{ id: string; parentId: string | null }[]> {
+    return this.deps.store.orgGraph();
   }
 
   private async refreshOrganisations(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import { IndicatorIndex, type IndicatorEvent } from '../match/index.js';
+import { IndicatorIndex, type AddOutcome, type IndicatorEvent } from '../match/index.js';
 import { createReleasePolicy, orgGraphFromOrganisations, type ReleasePolicy } from '../tlp/index.js';
 import type { IndicatorUpdate } from './indicator-broadcast.js';
 
@@ -33,18 +33,26 @@ interface Meta {
   object: Record<string, unknown>;
 }
 
+/** What one {@link IntelMatcher.syncIntel} call did with the indicators it was given. */
+export interface IntelSyncResult {
+  /** Indicators whose pattern does not parse: left out, the rest of the update still applied. */
+  invalid: { id: string; reason: string }[];
+}
+
 /**
  * Indicator matching for one detection thread: an {@link IndicatorIndex} of the indicators of
  * every organisation, and the TLP release policy, so an event of organisation X only matches
- * indicators X may receive (the decision is cached per indicator and organisation). No I/O: it is
- * fed {@link IntelSync} messages and asked per normalized event.
+ * indicators X may receive, and what a hit carries (the indicator's name…) is the indicator as
+ * released to X, granular markings applied (cached per indicator and organisation). No I/O: it
+ * is fed {@link IntelSync} messages and asked per normalized event.
  */
 export class IntelMatcher {
   private readonly index: IndicatorIndex;
   private readonly meta = new Map<string, Meta>();
   private policy: ReleasePolicy = createReleasePolicy(orgGraphFromOrganisations([]));
-  /** `indicatorId\norgId` → may receive; cleared when the organisations or the indicator change. */
-  private readonly receives = new Map<string, boolean>();
+  /** `indicatorId\norgId` → the indicator as released to the organisation, or null; cleared when the organisations or the indicator change. */
+  private readonly released = new Map<string, Record<string, unknown> | null>();
+  private invalid = 0;
 
   constructor(private readonly clock: Clock) {
     this.index = new IndicatorIndex({ clock });
@@ -55,38 +63,69 @@ export class IntelMatcher {
     return this.meta.size;
   }
 
-  syncIntel(msg: IntelSync): void {
+  /** Indicators refused since start because their pattern does not parse (for metrics and logs). */
+  invalidCount(): number {
+    return this.invalid;
+  }
+
+  /**
+   * Applies organisations and indicator changes. A revoked version stays in the index as a
+   * tombstone (the index keeps its `modified` and ignores versions not newer), so an older version
+   * arriving later, e.g. still in flight on the early-warning channel, is not matched again. An
+   * indicator whose pattern does not parse is skipped and reported; it never stops the others.
+   */
+  syncIntel(msg: IntelSync): IntelSyncResult {
+    const result: IntelSyncResult = { invalid: [] };
     if (msg.organisations) {
       this.policy = createReleasePolicy(orgGraphFromOrganisations(msg.organisations));
-      this.receives.clear();
+      this.released.clear();
     }
-    if (!msg.update) return;
+    if (!msg.update) return result;
+    // Ids without a version: a live indicator is forgotten, a tombstone kept (revocations travel
+    // as objects in `add`, dated by their `modified`).
     for (const id of msg.update.remove) {
-      if (this.meta.delete(id)) this.index.remove(id);
+      if (!this.meta.delete(id)) continue;
+      this.index.remove(id);
+      this.forgetReleased(id);
     }
     for (const { producerOrgId, object } of msg.update.add) {
       const id = String(object.id);
-      // The index keeps the newest version by `modified` and drops revoked ones itself.
-      const outcome = this.index.add(object as never);
+      let outcome: AddOutcome;
+      try {
+        outcome = this.index.add(object as never);
+      } catch (err) {
+        // PatternError: the producer's validation should have refused it; one bad indicator must
+        // not cost the node the rest of the update.
+        this.invalid++;
+        result.invalid.push({ id, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
       if (outcome.status === 'added' || outcome.status === 'replaced') {
         this.meta.set(id, { producer: producerOrgId, object });
-        if (this.receives.size > 0) for (const key of this.receives.keys()) if (key.startsWith(`${id}\n`)) this.receives.delete(key);
+        this.forgetReleased(id);
       } else if (outcome.status === 'revoked') {
-        if (this.meta.delete(id)) this.index.remove(id);
+        // Not index.remove: that would drop the tombstone the index just recorded.
+        if (this.meta.delete(id)) this.forgetReleased(id);
       }
     }
+    return result;
   }
 
-  /** Indicators of `event` that organisation `orgId` may receive, one hit per indicator. */
+  /**
+   * Indicators of `event` that organisation `orgId` may receive, one hit per indicator. Windowed
+   * (multi-observation) patterns are kept per organisation, so events of two organisations never
+   * complete one pattern together.
+   */
   match(orgId: string, event: IndicatorEvent, now: number = this.clock.now()): readonly IntelHit[] {
     if (this.meta.size === 0) return noHits;
-    const matches = this.index.matchEvent(event, now);
+    const matches = this.index.matchEvent(event, now, orgId);
     if (matches.length === 0) return noHits;
     const hits: IntelHit[] = [];
     for (const m of matches) {
       const meta = this.meta.get(m.indicatorId);
-      if (!meta || !this.mayReceive(m.indicatorId, meta, orgId) || hits.some((h) => h.indicatorId === m.indicatorId)) continue;
-      const o = meta.object;
+      if (!meta || hits.some((h) => h.indicatorId === m.indicatorId)) continue;
+      const o = this.releasedTo(m.indicatorId, meta, orgId);
+      if (o === null) continue;
       hits.push({
         indicatorId: m.indicatorId,
         field: m.field,
@@ -101,14 +140,20 @@ export class IntelMatcher {
     return hits;
   }
 
-  private mayReceive(indicatorId: string, meta: Meta, orgId: string): boolean {
-    if (meta.producer === orgId) return true;
+  /** The indicator as `orgId` may see it (the producer sees its own unchanged), or null. */
+  private releasedTo(indicatorId: string, meta: Meta, orgId: string): Record<string, unknown> | null {
+    if (meta.producer === orgId) return meta.object;
     const key = `${indicatorId}\n${orgId}`;
-    let ok = this.receives.get(key);
-    if (ok === undefined) {
-      ok = this.policy.mayReceive(meta.object, meta.producer, { kind: 'org', orgId });
-      this.receives.set(key, ok);
+    let o = this.released.get(key);
+    if (o === undefined) {
+      o = this.policy.release(meta.object, meta.producer, { kind: 'org', orgId });
+      this.released.set(key, o);
     }
-    return ok;
+    return o;
+  }
+
+  private forgetReleased(id: string): void {
+    if (this.released.size === 0) return;
+    for (const key of this.released.keys()) if (key.startsWith(`${id}\n`)) this.released.delete(key);
   }
 }

@@ -3,10 +3,11 @@ import { createReleasePolicy, orgGraphFromOrganisations, type ReleasePolicy } fr
 
 /**
  * The TLP release policy over the deployment's current organisations and their parents (AMBER
- * reaches a producer's clients, GREEN every member). Listing organisations is an authority read,
- * audited like every other; callers that decide per event keep the policy for a while.
+ * reaches a producer's clients, GREEN every member). The graph comes from `store.orgGraph()`, the
+ * store's unaudited system read of ids and parents: this runs per search and per export, and an
+ * authority read here would write an audit entry for every one of them while recording nothing a
+ * person did (docs/intel.md, "Who reads what").
  */
 export async function releasePolicyFor(store: Store): Promise<ReleasePolicy> {
-  const orgs = await store.scoped({ kind: 'authority', actor: 'system:intel', reason: 'TLP release policy: organisation graph' }).organisations.list();
-  return createReleasePolicy(orgGraphFromOrganisations(orgs));
+  return createReleasePolicy(orgGraphFromOrganisations(await store.orgGraph()));
 }

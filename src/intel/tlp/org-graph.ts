@@ -14,7 +14,7 @@ export interface OrgGraph {
 /**
  * An `OrgGraph` over a list of organisations (`Organisation` from the store fits).
  *
- * @example orgGraphFromOrganisations(await store.scoped({ kind: 'authority', actor, reason }).organisations.list())
+ * @example orgGraphFromOrganisations(await store.orgGraph())
  */
 export function orgGraphFromOrganisations(orgs: readonly { id: string; parentId: string | null }[]): OrgGraph {
   const parent = new Map<string, string | null>();

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/index.js';
 import { issueApiToken } from '../../governance/index.js';
-import { IndicatorBroadcast, IntelService, type IndicatorUpdate } from '../../intel/index.js';
+import { buildSimpleIndicator, IndicatorBroadcast, IntelService, type IndicatorUpdate } from '../../intel/index.js';
+import { TLP_MARKING_IDS } from '../../intel/tlp/index.js';
 import { createStore, orgScope, type Store } from '../../store/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
@@ -113,6 +114,31 @@ describe('indicator API', () => {
     const missing = await call('POST', '/api/v1/indicators/indicator--00000000-0000-4000-8000-000000000000/confirm', 'member-b:analyst');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('answers another member a GREEN indicator without its RED description; the named recipient gets it', async () => {
+    await store.scoped(orgScope('member-c')).organisations.create({ id: 'member-c', name: 'member-c' });
+    tokens['member-c:viewer'] = (await issueApiToken(store.scoped(orgScope('member-c')), { orgId: 'member-c', role: 'viewer', now: clock.now() })).token;
+    const secret = 'Seen first on our SCADA jump host';
+    const indicator = {
+      ...buildSimpleIndicator({ orgId: 'member-a', type: 'domain-name', value: 'jump.example', tlp: 'green' }, { clock, ids: randomIds }),
+      description: secret,
+      granular_markings: [{ marking_ref: TLP_MARKING_IDS.red, selectors: ['description'] }],
+      x_shieldwall_red_recipients: ['member-c'],
+    };
+    const post = await call('POST', '/api/v1/indicators', 'member-a:analyst', [indicator]);
+    expect(post.json()).toMatchObject({ accepted: [{ id: indicator.id, outcome: 'new' }], rejected: [] });
+    for (const url of ['/api/v1/indicators?value=jump.example', '/api/v1/indicators']) {
+      const other = await call('GET', url, 'member-b:viewer');
+      expect(other.statusCode, other.body).toBe(200);
+      expect((other.json() as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([indicator.id]);
+      expect(other.body).not.toContain('SCADA');
+      const named = await call('GET', url, 'member-c:viewer');
+      expect((named.json() as { items: { object: { description?: string } }[] }).items[0]!.object.description).toBe(secret);
+    }
+    const confirm = await call('POST', `/api/v1/indicators/${indicator.id}/confirm`, 'member-b:analyst');
+    expect(confirm.statusCode, confirm.body).toBe(200);
+    expect(confirm.body).not.toContain('SCADA');
   });
 
   it('documents the three endpoints in OpenAPI', async () => {

@@ -90,7 +90,7 @@ describe.runIf(haveData)('POST /api/v1/events with bad lines', () => {
     expect(logger.lines.at(-1)!.obj).toMatchObject({ code: 'JSON_INVALID', index: 0, sample: '{"broken": ' });
   });
 
-  it('refuses a JSON body with invalid UTF-8 whole, naming the byte and line', async () => {
+  it('refuses a JSON body with invalid UTF-8 whole, naming the byte and line, and logs it once for the caller', async () => {
     const lines = realLines().slice(0, 3).map((l) => l.toString());
     const text = `[\n${lines.join(',\n')}\n]`;
     const at = text.indexOf('\n', 2) + 5;
@@ -98,6 +98,10 @@ describe.runIf(haveData)('POST /api/v1/events with bad lines', () => {
     const res = await post(body, 'application/json');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'INVALID_JSON', details: { offset: Buffer.byteLength(text.slice(0, at)), line: 3 } } });
+    expect((await post(body, 'application/json')).statusCode).toBe(400);
+    // Logged once for the caller, with the start of the body as its sample.
+    expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'ingest body refused']]);
+    expect(logger.lines[0]!.obj).toMatchObject({ code: 'INVALID_JSON', remote: '192.0.2.10', bytes: body.length, sample: expect.stringMatching(/^\[\.\{/) });
     expect((await post(Buffer.from(text), 'application/json')).json()).toMatchObject({ accepted: 3, rejected: [] });
   });
 });

@@ -77,7 +77,7 @@ export function eventIngestRoutes(deps: EventIngestRoutesDeps) {
         if (!body || body.length === 0) throw new ShieldwallError('BAD_REQUEST', 'request body is empty');
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const json = type === 'application/json';
-        const { records, errors } = json ? splitJson(body) : splitLineRecords(body, maxLineBytes);
+        const { records, errors } = json ? splitJsonLogged(request, p, body) : splitLineRecords(body, maxLineBytes);
         const key = request.headers['idempotency-key'];
         const result = await deps.ingest.submit(p.orgId, 'http', records, {
           ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
@@ -91,14 +91,26 @@ export function eventIngestRoutes(deps: EventIngestRoutesDeps) {
 
     /** Logs a submission's rejects once a minute per caller, as the syslog inputs do per sender. */
     function logRejected(request: FastifyRequest, p: Principal, result: IngestResult, record: string | Uint8Array | Record<string, unknown> | undefined): void {
-      const admitted = logLimiter.admit(`${p.orgId}/${p.tokenId}@${request.ip}`);
-      if (!admitted) return;
       const first = result.rejected[0]!;
       const text = record === undefined || typeof record === 'string' || record instanceof Uint8Array ? record : JSON.stringify(record);
-      (deps.logger ?? request.log).warn({
-        input: 'http', org: p.orgId, token: p.tokenId, remote: request.ip, accepted: result.accepted, rejected: result.rejected.length,
-        index: first.index, code: first.code, error: first.message, sample: sample(text), suppressedSinceLast: admitted.suppressed,
-      }, 'ingest records rejected');
+      logOnce(request, p, { accepted: result.accepted, rejected: result.rejected.length, index: first.index, code: first.code, error: first.message, sample: sample(text) }, 'ingest records rejected');
+    }
+
+    /** splitJson, logging a body refused whole (400) under the same once-a-minute-per-caller rule. */
+    function splitJsonLogged(request: FastifyRequest, p: Principal, body: Buffer): Split {
+      try {
+        return splitJson(body);
+      } catch (err) {
+        const code = err instanceof ShieldwallError ? err.code : 'INTERNAL';
+        logOnce(request, p, { code, error: (err as Error).message, bytes: body.length, sample: sample(body) }, 'ingest body refused');
+        throw err;
+      }
+    }
+
+    function logOnce(request: FastifyRequest, p: Principal, fields: Record<string, unknown>, msg: string): void {
+      const admitted = logLimiter.admit(`${p.orgId}/${p.tokenId}@${request.ip}`);
+      if (!admitted) return;
+      (deps.logger ?? request.log).warn({ input: 'http', org: p.orgId, token: p.tokenId, remote: request.ip, ...fields, suppressedSinceLast: admitted.suppressed }, msg);
     }
   };
 }

@@ -12,7 +12,9 @@ function config() {
   return loadConfig({ env: { SHIELDWALL_DATA_DIR: dir, SHIELDWALL_PORT: '0' } });
 }
 
-describe('startNode', () => {
+// Each start loads the full SigmaHQ rule set in the detection workers: 15-30 s per start on a
+// loaded 2-core machine, so these multi-start tests get more than vitest's default 30 s.
+describe('startNode', { timeout: 120_000 }, () => {
   it('creates the admin token on first start only, and keeps data across restarts', async () => {
     const c = config();
     const first = await startNode(c, { logger: createLogger('silent') });

@@ -31,6 +31,13 @@ interface FieldIndex {
   hitStamp: Uint32Array | undefined;
 }
 
+/**
+ * Automata with more anchors than this are left as they are: extending process_creation's
+ * `CommandLine` (5.5 k anchors) to 10 k patterns doubled its first-event build and added ~30 MB
+ * of tables, for command lines that `includes` rescans cheaply anyway.
+ */
+const extendLimit = 1000;
+
 /** Values shorter than this are rescanned by `includes` (cheaper than the lookup). */
 const noteScanMinLength = 64;
 
@@ -114,7 +121,7 @@ export class RuleBucket {
       // A field scanned by an automaton anyway also finds the bucket's other `contains` literals
       // in that pass (a field searched natively stays so: a few `includes` beat any automaton).
       const patterns = subs.slice();
-      if (!dash && subs.length > nativeSearchLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
+      if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
       this.fields.push({

@@ -15,8 +15,8 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Chil
   });
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI to completion, with `input` (text or bytes) on stdin. */
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string | Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, env);
     let stdout = '';

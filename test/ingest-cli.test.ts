@@ -11,7 +11,7 @@ import { issueApiToken } from '../src/governance/index.js';
 import { loadRulePaths, readEvents } from '../src/hunt/index.js';
 import { createLogger, startNode, type Node } from '../src/server/runtime.js';
 import { orgScope } from '../src/store/index.js';
-import { root, runCli, spawnCli } from './cli-process.js';
+import { root, runCli } from './cli-process.js';
 
 const testdata = path.resolve(root, '../shared/testdata');
 const datasets = path.join(testdata, 'security-datasets/datasets');
@@ -34,19 +34,6 @@ detection:
 level: low
 `;
 
-/** Runs the CLI with binary stdin (runCli takes text). */
-function runCliWithBytes(args: string[], input: Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin!.end(input);
-  });
-}
 
 async function countEvents(file: string): Promise<number> {
   let n = 0;
@@ -132,7 +119,7 @@ describe.runIf(haveData)('shieldwall ingest and status against a running node', 
     expect((await stored()) - before).toBe(want);
 
     const array = gzipSync(JSON.stringify(readFileSync(eve, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as object), null, 2));
-    const piped = await runCliWithBytes(['ingest', '--to', node.address, '--token', token, '--format', 'json', '-'], array);
+    const piped = await runCli(['ingest', '--to', node.address, '--token', token, '--format', 'json', '-'], {}, array);
     expect(piped.code, piped.stderr).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ events: counts[0], accepted: counts[0], malformed: 0 });
   }, 60_000);

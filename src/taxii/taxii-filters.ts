@@ -1,19 +1,11 @@
 import { ShieldwallError } from '../errors/error-catalog.js';
-import { parseStixTimestamp, type VersionFilter } from '../store/index.js';
+import { parseStixTimestamp, type CollectionEntryQuery, type VersionFilter } from '../store/index.js';
 
 /** Largest page the server returns, whatever `limit` asks (clients page with `next` or `added_after`). */
 export const taxiiMaxPageSize = 1000;
 
-/** The query of a paginated TAXII endpoint, parsed. */
-export interface TaxiiFilters {
-  /** Entries added strictly after this (µs): the later of `added_after` and `next`. */
-  afterUs?: number;
-  limit: number;
-  ids?: string[];
-  types?: string[];
-  versions?: VersionFilter[];
-  specVersions?: string[];
-}
+/** The query of a paginated TAXII endpoint, parsed: exactly the store's collection-entry query. */
+export type TaxiiFilters = CollectionEntryQuery;
 
 const bad = (where: string, what: string) => new ShieldwallError('BAD_REQUEST', `${where}: ${what}`, { where: `query.${where}` });
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
-import type { PollTimer } from '../src/intel/feeds/index.js';
 import { createLogger, startNode } from '../src/server/runtime.js';
 import { createStore, orgScope } from '../src/store/index.js';
 import { root } from './cli-process.js';
+import { manualPollTimer } from '../src/intel/feeds/poll-timer-test-kit.js';
 
 // `shieldwall start` polls feed subscriptions on its own: a subscription stored beforehand is
 // polled on the node's first tick (driven here through an injected timer), and closing the node
@@ -29,18 +29,7 @@ describe('feed polling in a running node', () => {
     await setup.scoped(orgScope('cert-a')).feeds.create({ id: 'circl', orgId: 'cert-a', kind: 'misp-feed', url: feedExample, intervalS: 3600 });
     await setup.close();
 
-    const pending: { ms: number; fn: () => void }[] = [];
-    const timer: PollTimer = {
-      set: (ms, fn) => {
-        const entry = { ms, fn };
-        pending.push(entry);
-        return entry;
-      },
-      clear: (handle) => {
-        const at = pending.indexOf(handle as (typeof pending)[number]);
-        if (at >= 0) pending.splice(at, 1);
-      },
-    };
+    const { timer, pending } = manualPollTimer();
     const node = await startNode(config, { logger: createLogger('silent'), pollTimer: timer });
     try {
       expect(pending.map((p) => p.ms)).toEqual([0]);

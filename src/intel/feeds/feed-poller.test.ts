@@ -12,6 +12,7 @@ import { IntelService } from '../intel-service.js';
 import { FeedPoller, type FeedPollReport } from './feed-poller.js';
 import { FeedPollingService, type PollTimer } from './feed-polling-service.js';
 import { mispFeedSource } from './misp-feed-source.js';
+import { manualPollTimer } from './poll-timer-test-kit.js';
 
 const feedExample = fileURLToPath(new URL('../../../../shared/testdata/misp/feed-example/', import.meta.url));
 const t0 = Date.UTC(2026, 10, 26, 1, 0, 0);
@@ -93,18 +94,7 @@ describe('FeedPoller on a MISP feed directory', () => {
 describe('FeedPollingService', () => {
   it('polls due subscriptions on its ticks and stops cleanly', async () => {
     await subscribe(600);
-    const pending: { ms: number; fn: () => void }[] = [];
-    const timer: PollTimer = {
-      set: (ms, fn) => {
-        const entry = { ms, fn };
-        pending.push(entry);
-        return entry;
-      },
-      clear: (handle) => {
-        const at = pending.indexOf(handle as (typeof pending)[number]);
-        if (at >= 0) pending.splice(at, 1);
-      },
-    };
+    const { timer, pending } = manualPollTimer();
     const reports: string[] = [];
     const service = new FeedPollingService({ poller, store, clock, timer, tickMs: 10_000, onReport: (r) => reports.push(`${r.subscription}:${r.events}`) });
 

@@ -21,6 +21,7 @@ import { parseEvent, type NormalizedEvent } from '../src/ingest/parsers/index.js
 import { IndicatorIndex, scoEcsFields } from '../src/intel/match/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { taxiiBenchSection } from './taxii-bench-section.js';
+import { ndjsonGzFiles } from './ndjson-gz-files.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -102,16 +103,6 @@ function generator(seed: number): (i: number) => Generated {
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576);
 
-function listGz(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listGz(p));
-    else if (e.name.endsWith('.ndjson.gz')) out.push(p);
-  }
-  return out;
-}
-
 /** Real events: up to `max` Windows events, then every Suricata EVE line. */
 function realEvents(max: number): NormalizedEvent[] {
   const events: NormalizedEvent[] = [];
@@ -120,7 +111,7 @@ function realEvents(max: number): NormalizedEvent[] {
     const r = parseEvent(line, { receivedAt: Date.UTC(2026, 0, 1) });
     if (r.ok) events.push(r.value);
   };
-  for (const f of listGz(join(shared, 'testdata/security-datasets/datasets'))) {
+  for (const f of ndjsonGzFiles(join(shared, 'testdata/security-datasets/datasets'))) {
     if (events.length >= max) break;
     for (const line of gunzipSync(readFileSync(f)).toString('utf8').split('\n')) {
       if (events.length >= max) break;

@@ -6,22 +6,16 @@
  * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency, maxBytes}.
  * Output: one JSON line {sent, accepted, rejected, batches, retries, refused, startedAt, endedAt}.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { IngestClient, batchKey } from '../src/ingest/client/ingest-client.js';
+import { ndjsonGzFiles } from './ndjson-gz-files.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number; maxBytes: number };
 
-function ndjsonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((d) => (d.isDirectory() ? ndjsonFiles(join(dir, d.name)) : d.name.endsWith('.ndjson.gz') ? [join(dir, d.name)] : []));
-}
-
 const batches: { key: string; body: Buffer; count: number }[] = [];
 let total = 0;
-for (const file of ndjsonFiles(opts.dataDir)) {
+for (const file of ndjsonGzFiles(opts.dataDir)) {
   if (total >= opts.limit) break;
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
   let batch: string[] = [];

@@ -6,12 +6,13 @@
  *   (b) JSON.parse + normalizeEvent + Detector.process of every line.
  * With `--json` the last line is the result object (keys fixed by issue 3).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { eventTime } from '../src/hunt/event-time.js';
 import { loadRulePaths } from '../src/hunt/rule-loader.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
+import { ndjsonGzFiles } from './ndjson-gz-files.js';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -23,16 +24,6 @@ if (limitAt >= 0 && !(limit > 0)) {
 }
 const shared = resolve(process.cwd(), '../shared');
 const log = (s: string) => process.stderr.write(s + '\n');
-
-function listGz(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listGz(p));
-    else if (e.name.endsWith('.ndjson.gz')) out.push(p);
-  }
-  return out;
-}
 
 /**
  * Every line, held as (text, start, end) into one string per file rather than 736 k separate
@@ -85,7 +76,7 @@ const rulesFailed = loaded.errors.length + detector.errors.length;
 log(`rules: ${loaded.ruleSet.size} loaded, ${detector.correlations().length} correlations, ${rulesFailed} failed, ${loaded.files} files, ${loadMs.toFixed(0)} ms, RSS ${rssMb.toFixed(1)} MB (${rssBeforeMb.toFixed(1)} MB before loading rules)`);
 
 // --- events in memory ---------------------------------------------------------------------
-const lines = readLines(listGz(join(shared, 'testdata/security-datasets/datasets')), limit);
+const lines = readLines(ndjsonGzFiles(join(shared, 'testdata/security-datasets/datasets')), limit);
 log(`events: ${lines.count} lines in memory (${lines.text.length} files)`);
 
 function parseOnly(from: number, to: number): number {

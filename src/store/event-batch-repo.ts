@@ -1,5 +1,5 @@
 import { ShieldwallError } from '../errors/error-catalog.js';
-import { eventRow, insertChunk, toEvent } from './event-row.js';
+import { toEvent } from './event-row.js';
 import { assertWritable, auditAuthority, scopeOrgId, type RepoContext } from './repo-context.js';
 import type { EventRepo } from './store.js';
 
@@ -8,6 +8,7 @@ type BatchMethods = Pick<EventRepo, 'insertBatch' | 'pendingBatches' | 'batchEve
 /** The pending-batch half of the event repository (see EventRepo.insertBatch). */
 export function eventBatchMethods(ctx: RepoContext): BatchMethods {
   const { db, scope } = ctx;
+  const writer = ctx.eventBatchWriter;
   const confined = scopeOrgId(scope);
   const visible = (orgId: string) => confined === null || confined === orgId;
 
@@ -20,24 +21,7 @@ export function eventBatchMethods(ctx: RepoContext): BatchMethods {
         }
       });
       await auditAuthority(ctx, 'write.events', batch.batchId, { orgIds: [batch.orgId], count: events.length });
-      return db.transaction().execute(async (trx) => {
-        let inserted = 0;
-        for (let i = 0; i < events.length; i += insertChunk) {
-          const chunk = events.slice(i, i + insertChunk);
-          const result = await trx
-            .insertInto('events')
-            .values(chunk.map((e, j) => eventRow(e, batch.batchId, i + j)))
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-        }
-        await trx
-          .insertInto('ingest_batches')
-          .values({ org_id: batch.orgId, batch_id: batch.batchId, received_at: batch.receivedAt, event_count: events.length })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-        return inserted;
-      });
+      return writer.write(batch, events);
     },
 
     async pendingBatches(limit = 1000) {

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { randomIds, type IdGenerator } from '../shared/ids.js';
 import { alertRepo } from './alert-repo.js';
 import { auditRepo } from './audit-repo.js';
+import { kyselyEventBatchWriter, type EventBatchWriter } from './event-batch-writer.js';
 import { eventRepo } from './event-repo.js';
 import { feedSubscriptionRepo } from './feed-subscription-repo.js';
 import { intelRepos } from './intel-repos.js';
@@ -32,6 +33,8 @@ export interface KyselyStoreOptions {
    * would skip creating them.
    */
   schema?: string;
+  /** The adapter's writer of ingest batches (default: the portable Kysely writer). */
+  eventBatchWriter?: EventBatchWriter;
   /** Releases what the adapter opened after Kysely is destroyed. */
   onClose?: () => Promise<void>;
 }
@@ -63,6 +66,7 @@ export class KyselyStore implements Store {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly authorityChain: string;
+  private readonly eventBatchWriter: EventBatchWriter;
   private closed = false;
 
   constructor(private readonly options: KyselyStoreOptions) {
@@ -71,6 +75,7 @@ export class KyselyStore implements Store {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? randomIds;
     this.authorityChain = options.authorityChain ?? authorityAuditChain;
+    this.eventBatchWriter = options.eventBatchWriter ?? kyselyEventBatchWriter(this.db);
   }
 
   readonly auth = {
@@ -104,7 +109,9 @@ export class KyselyStore implements Store {
 
   scoped(scope: Scope): ScopedStore {
     checkScope(scope);
-    const ctx: RepoContext = { db: this.db, scope, clock: this.clock, ids: this.ids, authorityChain: this.authorityChain };
+    const ctx: RepoContext = {
+      db: this.db, scope, clock: this.clock, ids: this.ids, authorityChain: this.authorityChain, eventBatchWriter: this.eventBatchWriter,
+    };
     return {
       scope,
       organisations: organisationRepo(ctx),

@@ -3,6 +3,7 @@ import { ShieldwallError } from '../errors/error-catalog.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { appendAuditEntry } from './audit-chain.js';
+import type { EventBatchWriter } from './event-batch-writer.js';
 import type { Database } from './schema.js';
 import type { Scope } from './store.js';
 
@@ -14,6 +15,8 @@ export interface RepoContext {
   readonly ids: IdGenerator;
   /** Audit chain (organisation id) that receives the entries of authority-scope calls. */
   readonly authorityChain: string;
+  /** Writes ingest batches: the adapter's fast path, or the portable Kysely one. */
+  readonly eventBatchWriter: EventBatchWriter;
 }
 
 /** The organisation a scope is confined to, or null for an authority scope over all organisations. */

@@ -32,6 +32,16 @@ export function batchCases(ctx: ConformanceContext): void {
       expect((await events.get('j2'))?.data).toEqual({ a: 1 });
     });
 
+    it('stores nothing of a batch that fails half way, leaves no pending mark, and writes the next batch', async () => {
+      const events = as(ctx, 'org-a').events;
+      const bad = { ...event('org-a', 'bad', 2000), source: null as unknown as string };
+      await expect(events.insertBatch({ orgId: 'org-a', batchId: 'broken', receivedAt: 1 }, [event('org-a', 'good', 1000), bad])).rejects.toThrow();
+      expect(await events.get('good')).toBeNull();
+      expect(await events.pendingBatches()).toEqual([]);
+      expect(await events.insertBatch({ orgId: 'org-a', batchId: 'next', receivedAt: 2 }, [event('org-a', 'good', 1000)])).toBe(1);
+      expect((await events.batchEvents({ orgId: 'org-a', batchId: 'next' })).map((e) => e.id)).toEqual(['good']);
+    });
+
     it("keeps organisations' batches apart, and lets the authority see all", async () => {
       await as(ctx, 'org-a').events.insertBatch({ orgId: 'org-a', batchId: 'b', receivedAt: 1 }, [event('org-a', 'e', 1)]);
       await as(ctx, 'org-b').events.insertBatch({ orgId: 'org-b', batchId: 'b', receivedAt: 2 }, [event('org-b', 'e', 1)]);

@@ -8,6 +8,7 @@ import { KyselyStore, storeErrorReason } from '../kysely-store.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { openSqliteConnection } from './sqlite-driver.js';
+import { sqliteEventBatchWriter } from './sqlite-event-batch-writer.js';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -32,5 +33,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     throw new ShieldwallError('STORE_UNAVAILABLE', `cannot open ${location}: ${storeErrorReason(e)}`, { path: options.path }, { cause: e });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return new KyselyStore({ db, dialect: 'sqlite', location, clock: options.clock, ids: options.ids });
+  return new KyselyStore({
+    db, dialect: 'sqlite', location, clock: options.clock, ids: options.ids, eventBatchWriter: sqliteEventBatchWriter(db, connection),
+  });
 }

@@ -1,0 +1,70 @@
+import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
+import type { EventBatchWriter } from '../event-batch-writer.js';
+import type { Database } from '../schema.js';
+
+interface Statements {
+  begin: SqliteStatement;
+  insertEvent: SqliteStatement;
+  markBatch: SqliteStatement;
+  commit: SqliteStatement;
+  rollback: SqliteStatement;
+}
+
+function prepare(connection: SqliteDatabase): Statements {
+  return {
+    // IMMEDIATE takes the write lock at once, so a CLI process writing beside the node waits
+    // (busy_timeout) at the start instead of failing the batch half way.
+    begin: connection.prepare('begin immediate'),
+    insertEvent: connection.prepare(
+      'insert into events (org_id, id, time, received_at, source, product, category, service, message, data, batch_id, batch_seq) ' +
+        'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+    ),
+    markBatch: connection.prepare(
+      'insert into ingest_batches (org_id, batch_id, received_at, event_count) values (?, ?, ?, ?) on conflict do nothing',
+    ),
+    commit: connection.prepare('commit'),
+    rollback: connection.prepare('rollback'),
+  };
+}
+
+/**
+ * The SQLite writer of ingest batches: one cached prepared INSERT run per row inside one
+ * transaction. better-sqlite3 is synchronous, so a row costs one native call with no SQL text to
+ * build or parse: measured at a third less CPU per event than the portable writer's multi-row
+ * Kysely INSERTs (`npm run bench:store`). It holds Kysely's connection lock for the whole
+ * transaction, so no Kysely query can run on the connection between BEGIN and COMMIT.
+ */
+export function sqliteEventBatchWriter(db: Kysely<Database>, connection: SqliteDatabase): EventBatchWriter {
+  // Prepared on first use: the tables exist only once the store is migrated.
+  let statements: Statements | undefined;
+  return {
+    write(batch, events) {
+      return db.connection().execute(async () => {
+        const s = (statements ??= prepare(connection));
+        s.begin.run([]);
+        try {
+          let inserted = 0;
+          for (let i = 0; i < events.length; i++) {
+            const e = events[i]!;
+            const data = e.dataJson ?? JSON.stringify(e.data ?? {});
+            const params = [
+              e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
+              e.message ?? null, data, batch.batchId, i,
+            ];
+            inserted += Number(s.insertEvent.run(params).changes);
+          }
+          s.markBatch.run([batch.orgId, batch.batchId, batch.receivedAt, events.length]);
+          s.commit.run([]);
+          return inserted;
+        } catch (e) {
+          try {
+            s.rollback.run([]);
+          } catch {
+            // SQLite already rolled back (e.g. on SQLITE_FULL); the original error is the one to report.
+          }
+          throw e;
+        }
+      });
+    },
+  };
+}

@@ -40,6 +40,7 @@ describe('sqlite store', () => {
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('synchronous')).toBe(1);
     expect(await pragma('busy_timeout')).toBe(5000);
+    expect(await pragma('page_size')).toBe(32768);
     await second.close();
   });
 

@@ -34,13 +34,28 @@ export function eventBatchMethods(ctx: RepoContext): BatchMethods {
 
     async batchEvents(batch) {
       if (!visible(batch.orgId)) return [];
-      const rows = await db
-        .selectFrom('events')
-        .selectAll()
+      // The events are found by the sequence range the pending mark recorded (no per-event index
+      // on the batch id): a batch that is no longer pending has no range, so it reads as empty.
+      const mark = await db
+        .selectFrom('ingest_batches')
+        .select(['first_seq', 'last_seq'])
         .where('org_id', '=', batch.orgId)
         .where('batch_id', '=', batch.batchId)
-        .orderBy('batch_seq')
-        .execute();
+        .executeTakeFirst();
+      // Only the range in SQL: with `org_id` there too, SQLite without statistics prefers the
+      // (org_id, received_at) index and sorts the organisation's whole history. The range holds this
+      // batch's events, and on PostgreSQL maybe other writers' (interleaved sequences): filter here.
+      const inRange =
+        mark?.first_seq == null || mark.last_seq == null
+          ? []
+          : await db
+              .selectFrom('events')
+              .selectAll()
+              .where('seq', '>=', Number(mark.first_seq))
+              .where('seq', '<=', Number(mark.last_seq))
+              .orderBy('seq')
+              .execute();
+      const rows = inRange.filter((r) => r.org_id === batch.orgId && r.batch_id === batch.batchId);
       await auditAuthority(ctx, 'read.events', batch.batchId, { orgIds: [batch.orgId], count: rows.length });
       return rows.map(toEvent);
     },

@@ -12,7 +12,10 @@ export interface BatchHeader {
 
 /**
  * The hot write of the ingest path: a batch's events and its pending mark, in one transaction.
- * Events whose (org, id) is already stored are skipped, so a retried batch inserts nothing.
+ * Events whose (org, id) is already stored are skipped, so a retried batch inserts nothing. The
+ * mark records the lowest and highest `seq` of the events inserted (null, null when none was):
+ * `batchEvents` reads that range back. Other writers' events may fall inside the range on
+ * PostgreSQL, where sequences interleave across connections; readers filter on `batch_id` too.
  * Callers have checked scope and organisation and written the audit entry.
  *
  * A seam of its own because it is the one write whose cost is per event: the portable
@@ -30,18 +33,28 @@ export function kyselyEventBatchWriter(db: Kysely<Database>): EventBatchWriter {
     write(batch, events) {
       return db.transaction().execute(async (trx) => {
         let inserted = 0;
+        let first: number | null = null;
+        let last: number | null = null;
         for (let i = 0; i < events.length; i += insertChunk) {
           const chunk = events.slice(i, i + insertChunk);
-          const result = await trx
+          const rows = await trx
             .insertInto('events')
             .values(chunk.map((e, j) => eventRow(e, batch.batchId, i + j)))
             .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+            .returning('seq')
+            .execute();
+          for (const { seq } of rows) {
+            const n = Number(seq);
+            if (first === null || n < first) first = n;
+            if (last === null || n > last) last = n;
+          }
+          inserted += rows.length;
         }
         await trx
           .insertInto('ingest_batches')
-          .values({ org_id: batch.orgId, batch_id: batch.batchId, received_at: batch.receivedAt, event_count: events.length })
+          .values({
+            org_id: batch.orgId, batch_id: batch.batchId, received_at: batch.receivedAt, event_count: events.length, first_seq: first, last_seq: last,
+          })
           .onConflict((oc) => oc.doNothing())
           .execute();
         return inserted;

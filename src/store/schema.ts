@@ -34,6 +34,8 @@ export interface ApiTokensTable {
 }
 
 export interface EventsTable {
+  /** Order of arrival, assigned by the database (migration 0006): the rowid on SQLite, an identity on PostgreSQL. */
+  seq: ColumnType<number | string, never, never>;
   org_id: string;
   id: string;
   time: EpochMs;
@@ -81,6 +83,9 @@ export interface IngestBatchesTable {
   batch_id: string;
   received_at: EpochMs;
   event_count: number;
+  /** Sequence range of the events this batch inserted (migration 0006); null when it inserted none. */
+  first_seq: ColumnType<number | string | null, number | null | undefined, number | null>;
+  last_seq: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** All tables of the store (the intel tables of migration 0003 in intel-schema.ts). */

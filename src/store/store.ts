@@ -159,7 +159,7 @@ export interface EventRepo {
   insertBatch(batch: { orgId: string; batchId: string; receivedAt: number }, events: NewEvent[]): Promise<number>;
   /** Batches still pending detection, oldest first. */
   pendingBatches(limit?: number): Promise<PendingBatch[]>;
-  /** The events of one pending batch, in submission order. */
+  /** The events of one pending batch, in submission order; none once the batch is completed (or was never stored). */
   batchEvents(batch: { orgId: string; batchId: string }): Promise<StoredEvent[]>;
   /** Marks a batch as detected; returns false when it was not pending. */
   completeBatch(batch: { orgId: string; batchId: string }): Promise<boolean>;

@@ -3,6 +3,7 @@ import { initialMigration } from './0001-initial.js';
 import { ingestBatchesMigration } from './0002-ingest-batches.js';
 import { intelMigration } from './0003-intel.js';
 import { feedSubscriptionsMigration } from './0005-feed-subscriptions.js';
+import { eventSequenceMigration } from './0006-event-sequence.js';
 
 /**
  * Runs a migration in a transaction when Kysely has not opened one. Kysely wraps migrations only
@@ -24,6 +25,7 @@ export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0002_ingest_batches': atomic(ingestBatchesMigration),
   '0003_intel': atomic(intelMigration),
   '0005_feed_subscriptions': atomic(feedSubscriptionsMigration),
+  '0006_event_sequence': atomic(eventSequenceMigration),
 };
 
 /** Kysely provider over the static list. */

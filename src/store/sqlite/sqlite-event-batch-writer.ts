@@ -20,7 +20,7 @@ function prepare(connection: SqliteDatabase): Statements {
         'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
     ),
     markBatch: connection.prepare(
-      'insert into ingest_batches (org_id, batch_id, received_at, event_count) values (?, ?, ?, ?) on conflict do nothing',
+      'insert into ingest_batches (org_id, batch_id, received_at, event_count, first_seq, last_seq) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
     ),
     commit: connection.prepare('commit'),
     rollback: connection.prepare('rollback'),
@@ -44,6 +44,8 @@ export function sqliteEventBatchWriter(db: Kysely<Database>, connection: SqliteD
         s.begin.run([]);
         try {
           let inserted = 0;
+          let first: number | bigint | null = null;
+          let last: number | bigint | null = null;
           for (let i = 0; i < events.length; i++) {
             const e = events[i]!;
             const data = e.dataJson ?? JSON.stringify(e.data ?? {});
@@ -51,9 +53,14 @@ export function sqliteEventBatchWriter(db: Kysely<Database>, connection: SqliteD
               e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
               e.message ?? null, data, batch.batchId, i,
             ];
-            inserted += Number(s.insertEvent.run(params).changes);
+            const result = s.insertEvent.run(params);
+            if (result.changes === 0) continue;
+            // One writer holds the connection, so the rowids of this transaction only grow.
+            first ??= result.lastInsertRowid;
+            last = result.lastInsertRowid;
+            inserted++;
           }
-          s.markBatch.run([batch.orgId, batch.batchId, batch.receivedAt, events.length]);
+          s.markBatch.run([batch.orgId, batch.batchId, batch.receivedAt, events.length, first, last]);
           s.commit.run([]);
           return inserted;
         } catch (e) {

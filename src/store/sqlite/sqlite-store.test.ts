@@ -31,7 +31,7 @@ describe('sqlite store', () => {
     await first.close();
 
     const second = await createSqliteStore({ path });
-    expect(await second.migrate()).toEqual({ applied: [], current: '0005_feed_subscriptions' });
+    expect(await second.migrate()).toEqual({ applied: [], current: '0006_event_sequence' });
     expect((await second.scoped(orgScope('org-a')).organisations.get('org-a'))?.name).toBe('A');
     expect(await second.scoped(orgScope('org-a')).audit.verify()).toBeNull();
     const db = (second as KyselyStore).db;
@@ -42,6 +42,28 @@ describe('sqlite store', () => {
     expect(await pragma('busy_timeout')).toBe(5000);
     expect(await pragma('page_size')).toBe(32768);
     await second.close();
+  });
+
+  it('answers each event query from an index or a rowid range (EXPLAIN QUERY PLAN), never a scan of events', async () => {
+    const store = (await createSqliteStore({ path: join(tempDir(), 'plan.db') })) as KyselyStore;
+    await store.migrate();
+    const plan = async (query: string) =>
+      (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(store.db)).rows.map((r) => r.detail).join('; ');
+    // batchEvents: the sequence range of the pending mark, on the rowid itself.
+    expect(await plan(`select * from events where seq >= 1 and seq <= 9 order by seq`)).toMatch(
+      /^SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/,
+    );
+    // query: org scope, time range, field filters and text, newest first, straight off (org_id, time, id).
+    expect(
+      await plan(
+        `select * from events where org_id = 'a' and time >= 1 and time < 9 and source = 's' and lower(message) like '%x%' escape '\\' ` +
+          `and (time, id, org_id) < (5, 'i', 'a') order by time desc, id desc, org_id desc limit 101`,
+      ),
+    ).toMatch(/^SEARCH events USING INDEX events_org_time \(org_id=\? AND time>\? AND time<\?\)$/);
+    // Retention, org-scoped, and get by id.
+    expect(await plan(`delete from events where received_at < 9 and org_id = 'a'`)).toMatch(/USING (COVERING )?INDEX events_org_received/);
+    expect(await plan(`select * from events where id = 'x' and org_id = 'a'`)).toMatch(/USING INDEX sqlite_autoindex_events/);
+    await store.close();
   });
 
   it('answers ping with STORE_UNAVAILABLE once closed', async () => {

@@ -27,6 +27,18 @@ export interface EventBatchWriter {
   write(batch: BatchHeader, events: readonly NewEvent[]): Promise<number>;
 }
 
+/**
+ * Records a batch as pending with the sequence range of its inserted events; a retried batch
+ * keeps the mark (and range) of its first attempt.
+ */
+export async function markPending(trx: Kysely<Database>, batch: BatchHeader, count: number, first: number | null, last: number | null): Promise<void> {
+  await trx
+    .insertInto('ingest_batches')
+    .values({ org_id: batch.orgId, batch_id: batch.batchId, received_at: batch.receivedAt, event_count: count, first_seq: first, last_seq: last })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 /** The portable writer: multi-row Kysely INSERTs of `insertChunk` rows. */
 export function kyselyEventBatchWriter(db: Kysely<Database>): EventBatchWriter {
   return {
@@ -50,13 +62,7 @@ export function kyselyEventBatchWriter(db: Kysely<Database>): EventBatchWriter {
           }
           inserted += rows.length;
         }
-        await trx
-          .insertInto('ingest_batches')
-          .values({
-            org_id: batch.orgId, batch_id: batch.batchId, received_at: batch.receivedAt, event_count: events.length, first_seq: first, last_seq: last,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        await markPending(trx, batch, events.length, first, last);
         return inserted;
       });
     },

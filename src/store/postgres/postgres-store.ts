@@ -7,6 +7,7 @@ import type { IdGenerator } from '../../shared/ids.js';
 import { KyselyStore, storeErrorReason } from '../kysely-store.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { postgresEventBatchWriter } from './postgres-event-batch-writer.js';
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -70,5 +71,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore({ db, dialect: 'postgres', location, clock: options.clock, ids: options.ids, ...(schema ? { schema } : {}) });
+  return new KyselyStore({
+    db, dialect: 'postgres', location, clock: options.clock, ids: options.ids, eventBatchWriter: postgresEventBatchWriter(db), ...(schema ? { schema } : {}),
+  });
 }

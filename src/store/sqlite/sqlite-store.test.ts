@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { orgScope } from '../store.js';
 import { KyselyStore } from '../kysely-store.js';
 import { storeConformance } from '../store-conformance.js';
+import type { Database } from '../schema.js';
+import { openSqliteConnection } from './sqlite-driver.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -20,6 +22,11 @@ afterEach(() => {
 
 storeConformance('sqlite (file)', (env) => createSqliteStore({ path: join(tempDir(), 'nested', 'store.db'), ...env }));
 storeConformance('sqlite (:memory:)', (env) => createSqliteStore({ path: ':memory:', ...env }));
+// The portable Kysely batch writer, which no adapter uses today, stays held to the same contract.
+storeConformance('sqlite (:memory:, portable batch writer)', async (env) => {
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteConnection(':memory:') }) });
+  return new KyselyStore({ db, dialect: 'sqlite', location: 'SQLite in memory', ...env });
+});
 
 describe('sqlite store', () => {
   it('keeps its data across close and reopen, in WAL mode with foreign keys on', async () => {

@@ -32,6 +32,16 @@ export function batchCases(ctx: ConformanceContext): void {
       expect((await events.get('j2'))?.data).toEqual({ a: 1 });
     });
 
+    it("reads back only the events a batch inserted itself, not those an earlier batch stored", async () => {
+      const events = as(ctx, 'org-a').events;
+      await events.insertBatch({ orgId: 'org-a', batchId: 'first', receivedAt: 1 }, [event('org-a', 'x', 1), event('org-a', 'y', 2)]);
+      await as(ctx, 'org-b').events.insertBatch({ orgId: 'org-b', batchId: 'other', receivedAt: 1 }, [event('org-b', 'q', 1)]);
+      expect(await events.insertBatch({ orgId: 'org-a', batchId: 'second', receivedAt: 2 }, [event('org-a', 'y', 2), event('org-a', 'z', 3), event('org-a', 'w', 4)])).toBe(2);
+      expect((await events.batchEvents({ orgId: 'org-a', batchId: 'second' })).map((e) => e.id)).toEqual(['z', 'w']);
+      expect((await events.batchEvents({ orgId: 'org-a', batchId: 'first' })).map((e) => e.id)).toEqual(['x', 'y']);
+      expect((await as(ctx, authority).events.batchEvents({ orgId: 'org-b', batchId: 'other' })).map((e) => e.id)).toEqual(['q']);
+    });
+
     it('stores nothing of a batch that fails half way, leaves no pending mark, and writes the next batch', async () => {
       const events = as(ctx, 'org-a').events;
       const bad = { ...event('org-a', 'bad', 2000), source: null as unknown as string };

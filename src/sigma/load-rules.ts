@@ -15,12 +15,13 @@ export interface LoadedRuleTexts {
 /**
  * Parses and compiles already-read rule files (no I/O here) into one rule set. Every failing
  * document is reported in `errors` and skipped; correlation documents are returned untouched for
- * the correlation engine.
+ * the correlation engine. `files` is consumed once, in order: a generator that reads each file
+ * when asked keeps only one file's text alive at a time.
  * @example
  * const { ruleSet, correlations, errors } = loadRuleTexts([{ path: 'r.yml', text }]);
  */
 export function loadRuleTexts(
-  files: { path: string; text: string }[],
+  files: Iterable<{ path: string; text: string }>,
   opts: { placeholders?: Record<string, string[]> } = {},
 ): LoadedRuleTexts {
   const rules: SigmaRule[] = [];

@@ -66,6 +66,6 @@ export async function loadRulePaths(paths: readonly string[], opts: { placeholde
   const files: string[] = [];
   for (const root of paths) files.push(...listRuleFilesSync(root));
   const unique = [...new Set(files)];
-  const loaded = loadRuleTexts(readEach(unique), opts.placeholders ? { placeholders: opts.placeholders } : undefined);
+  const loaded = loadRuleTexts(readEach(unique), { keepRules: false, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
   return { ruleSet: loaded.ruleSet, correlations: loaded.correlations, errors: loaded.errors, files: unique.length };
 }

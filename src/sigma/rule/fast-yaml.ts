@@ -1,3 +1,4 @@
+import { detachString } from './detach-string.js';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './yaml-node.js';
 
 /** Thrown inside the fast reader when the text leaves its YAML subset; never escapes it. */
@@ -134,7 +135,7 @@ class FastYaml {
       if (seen.has(key)) fail();
       seen.add(key);
       const { node: value, next } = this.value(i, indent, t.slice(after), l.indent + after + 1, true);
-      node.entries.push({ key, keyLine: l.n, keyColumn: indent + 1, value } satisfies YEntry);
+      node.entries.push({ key: detachString(key), keyLine: l.n, keyColumn: indent + 1, value } satisfies YEntry);
       i = next;
     }
     return { node, next: i };
@@ -264,7 +265,7 @@ class FastYaml {
 }
 
 function scalar(value: YScalar['value'], quotedFlag: boolean, line: number, column: number): YScalar {
-  return { kind: 'scalar', value, quoted: quotedFlag, line, column };
+  return { kind: 'scalar', value: typeof value === 'string' ? detachString(value) : value, quoted: quotedFlag, line, column };
 }
 
 function isSeqItem(t: string): boolean {

@@ -3,6 +3,7 @@ import { parseCidr } from './cidr.js';
 import { base64, base64Offsets, bytesAsText, utf16, windashVariants } from './encodings.js';
 import { expandPlaceholders } from './expand-placeholders.js';
 import { ONE, STAR, mapLiterals, parseSigmaPattern, patternText, wrapPattern, type PatternPart } from './sigma-pattern.js';
+import { SigmaRegex } from './sigma-regex.js';
 import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from './value-test.js';
 
 /** A scalar detection value as YAML gives it. */
@@ -112,9 +113,9 @@ function numberOf(v: DetectionValue, key: string): number {
   return n;
 }
 
-function compileRegex(source: string, flagBits: number): RE2JS {
+function compileRegex(source: string, flagBits: number): SigmaRegex {
   try {
-    return RE2JS.compile(source, flagBits);
+    return new SigmaRegex(source, flagBits);
   } catch (e) {
     throw new Error(`invalid regular expression ${JSON.stringify(source)}: ${(e as Error).message}`);
   }

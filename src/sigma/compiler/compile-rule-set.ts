@@ -52,7 +52,11 @@ export class RuleSetBuilder {
   add(rule: SigmaRule): void {
     try {
       const detection = this.placeholders ? withPlaceholders(rule.detection, this.placeholders) : rule.detection;
-      const c: CompiledRule = { meta: rule.meta, detection, order: this.compiled.length, matches: compileDetection(detection), filters: [] };
+      const c: CompiledRule = { meta: rule.meta, detection, order: this.compiled.length, matches: () => false, filters: [] };
+      // The predicate's closures are built when the rule first meets a candidate event: most rules
+      // of a large set never see an event of their logsource, and the detection is already checked
+      // (conditions resolved, values built). The stand-in replaces itself.
+      c.matches = (view) => (c.matches = compileDetection(detection))(view);
       this.compiled.push(c);
     } catch (e) {
       this.errors.push({ path: rule.path, ...(rule.line ? { line: rule.line } : {}), ruleId: rule.meta.id, message: (e as Error).message });

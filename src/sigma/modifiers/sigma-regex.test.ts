@@ -14,6 +14,7 @@ describe('SigmaRegex', () => {
     ];
     for (const [source, flags, text, expected] of cases) {
       const re = new SigmaRegex(source, flags);
+      expect(re.flags()).toBe(RE2JS.compile(source, flags).flags());
       expect(re.test(text), source).toBe(expected);
       expect(re.test(text), source).toBe(RE2JS.compile(source, flags).test(text));
     }

@@ -16,13 +16,18 @@ export class SigmaRegex {
    */
   constructor(
     readonly source: string,
-    readonly flags: number,
+    private readonly flagBits: number,
   ) {
-    new RE2Set(RE2Set.UNANCHORED, flags).add(source);
+    new RE2Set(RE2Set.UNANCHORED, flagBits).add(source);
+  }
+
+  /** The `RE2JS` flag bits, as `RE2JS#flags()` gives them. */
+  flags(): number {
+    return this.flagBits;
   }
 
   /** Whether the pattern matches anywhere in `text`. */
   test(text: string): boolean {
-    return (this.compiled ??= RE2JS.compile(this.source, this.flags)).test(text);
+    return (this.compiled ??= RE2JS.compile(this.source, this.flagBits)).test(text);
   }
 }

@@ -31,4 +31,18 @@ describe.skipIf(!present)('every SigmaHQ rule shipped under content/sigma', () =
     // Placeholder rules load too (placeholders without values become wildcards).
     expect(out.rules.some((r) => r.path.startsWith('rules-placeholder'))).toBe(true);
   }, 60_000);
+
+  it('gives the same rule set without keeping the parsed rules (keepRules: false)', () => {
+    const files: { path: string; text: string }[] = [];
+    ruleFiles(join(root, 'rules/windows/process_creation'), files);
+    const kept = loadRuleTexts(files);
+    const dropped = loadRuleTexts(files, { keepRules: false });
+    expect(dropped.rules).toEqual([]);
+    expect(dropped.errors).toEqual(kept.errors);
+    expect(dropped.ruleSet.rules()).toEqual(kept.ruleSet.rules());
+    const event = { logsource: { product: 'windows', category: 'process_creation' }, fields: { Image: 'C:\\Windows\\System32\\sc.exe', CommandLine: 'sc stop WinDefend' } };
+    const ids = (m: { rule: { id: string } }[]) => m.map((x) => x.rule.id);
+    expect(ids(kept.ruleSet.match(event)).length).toBeGreaterThan(0);
+    expect(ids(dropped.ruleSet.match(event))).toEqual(ids(kept.ruleSet.match(event)));
+  });
 });

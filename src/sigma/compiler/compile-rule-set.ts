@@ -33,20 +33,42 @@ export interface CompileRuleSetInput {
  * cross-rule index built on first use, so an event only touches the rules that can match it.
  */
 export function compileRuleSet(input: CompileRuleSetInput): { ruleSet: RuleSet; errors: SigmaLoadError[] } {
-  const errors: SigmaLoadError[] = [];
-  const compiled: CompiledRule[] = [];
-  for (const rule of input.rules) {
+  const builder = new RuleSetBuilder(input.placeholders);
+  for (const rule of input.rules) builder.add(rule);
+  return { ruleSet: builder.build(input.filters ?? []), errors: builder.errors };
+}
+
+/**
+ * {@link compileRuleSet} one rule at a time, so a loader can drop each parsed rule (and the YAML
+ * it came from) as soon as it is compiled instead of holding thousands until the end.
+ */
+export class RuleSetBuilder {
+  /** Rules that failed to compile. */
+  readonly errors: SigmaLoadError[] = [];
+  private readonly compiled: CompiledRule[] = [];
+
+  constructor(private readonly placeholders?: Record<string, string[]>) {}
+
+  add(rule: SigmaRule): void {
     try {
-      const detection = input.placeholders ? withPlaceholders(rule.detection, input.placeholders) : rule.detection;
-      const c: CompiledRule = { meta: rule.meta, detection, order: compiled.length, matches: compileDetection(detection), filters: [] };
-      compiled.push(c);
+      const detection = this.placeholders ? withPlaceholders(rule.detection, this.placeholders) : rule.detection;
+      const c: CompiledRule = { meta: rule.meta, detection, order: this.compiled.length, matches: () => false, filters: [] };
+      // The predicate's closures are built when the rule first meets a candidate event: most rules
+      // of a large set never see an event of their logsource, and the detection is already checked
+      // (conditions resolved, values built). The stand-in replaces itself.
+      c.matches = (view) => (c.matches = compileDetection(detection))(view);
+      this.compiled.push(c);
     } catch (e) {
-      errors.push({ path: rule.path, ...(rule.line ? { line: rule.line } : {}), ruleId: rule.meta.id, message: (e as Error).message });
+      this.errors.push({ path: rule.path, ...(rule.line ? { line: rule.line } : {}), ruleId: rule.meta.id, message: (e as Error).message });
     }
   }
-  const placeholders = input.placeholders;
-  attachFilters(compiled, input.filters ?? [], placeholders ? (d) => withPlaceholders(d, placeholders) : undefined);
-  return { ruleSet: new IndexedRuleSet(compiled), errors };
+
+  /** The rule set of every rule added, with the meta-filters attached. Call once. */
+  build(filters: readonly SigmaFilter[]): RuleSet {
+    const placeholders = this.placeholders;
+    attachFilters(this.compiled, filters, placeholders ? (d) => withPlaceholders(d, placeholders) : undefined);
+    return new IndexedRuleSet(this.compiled);
+  }
 }
 
 function withPlaceholders(d: SigmaDetection, placeholders: Record<string, string[]>): SigmaDetection {

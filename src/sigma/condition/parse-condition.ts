@@ -27,7 +27,7 @@ export function parseCondition(text: string, identifiers: readonly string[]): Co
       pos++;
       items.push(parseAnd());
     }
-    return items.length === 1 ? items[0]! : { type: 'or', items };
+    return items.length === 1 ? items[0]! : { type: 'or', items: items.slice() }; // exact size, kept with the rule
   };
   const parseAnd = (): ConditionNode => {
     const items = [parseNot()];
@@ -35,7 +35,7 @@ export function parseCondition(text: string, identifiers: readonly string[]): Co
       pos++;
       items.push(parseNot());
     }
-    return items.length === 1 ? items[0]! : { type: 'and', items };
+    return items.length === 1 ? items[0]! : { type: 'and', items: items.slice() };
   };
   const parseNot = (): ConditionNode => {
     if (++depth > maxDepth) fail(`condition nests deeper than ${maxDepth} levels`, peek());
@@ -80,7 +80,7 @@ export function parseCondition(text: string, identifiers: readonly string[]): Co
     pos++;
     const names = target.text === 'them' ? identifiers.filter((n) => !n.startsWith('_')) : matching(target.text, identifiers);
     if (names.length === 0) fail(`"${target.text}" matches no search identifier`, target);
-    return { type: 'of', count, names };
+    return { type: 'of', count, names: names.slice() }; // `filter` over-allocates
   };
 
   const root = parseOr();

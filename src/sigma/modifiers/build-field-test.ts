@@ -3,6 +3,7 @@ import { parseCidr } from './cidr.js';
 import { base64, base64Offsets, bytesAsText, utf16, windashVariants } from './encodings.js';
 import { expandPlaceholders } from './expand-placeholders.js';
 import { ONE, STAR, mapLiterals, parseSigmaPattern, patternText, wrapPattern, type PatternPart } from './sigma-pattern.js';
+import { SigmaRegex } from './sigma-regex.js';
 import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from './value-test.js';
 
 /** A scalar detection value as YAML gives it. */
@@ -99,7 +100,9 @@ export function buildFieldTest(key: string, values: DetectionValue[], opts: Buil
       for (const w of stringValues(v, steps, expand, field === undefined, opts)) tests.push(toTest(w.parts, cased));
     }
   }
-  const out: FieldTest = { field, tests, all, neq };
+  // Exact-size copy: `push` leaves room for 16 more entries, and these arrays live as long as the
+  // rule set (a tenth of its memory for the SigmaHQ rules).
+  const out: FieldTest = { field, tests: tests.slice(), all, neq };
   if (expand) out.expand = { key, values };
   return out;
 }
@@ -110,9 +113,9 @@ function numberOf(v: DetectionValue, key: string): number {
   return n;
 }
 
-function compileRegex(source: string, flagBits: number): RE2JS {
+function compileRegex(source: string, flagBits: number): SigmaRegex {
   try {
-    return RE2JS.compile(source, flagBits);
+    return new SigmaRegex(source, flagBits);
   } catch (e) {
     throw new Error(`invalid regular expression ${JSON.stringify(source)}: ${(e as Error).message}`);
   }

@@ -1,6 +1,6 @@
-import type { RE2JS } from 're2js';
 import type { PatternPart } from './sigma-pattern.js';
 import type { CidrRange } from './cidr.js';
+import type { SigmaRegex } from './sigma-regex.js';
 
 /** Comparison operators of the numeric modifiers (and of the time-part modifiers). */
 export type NumericOp = 'lt' | 'lte' | 'gt' | 'gte' | 'eq';
@@ -17,7 +17,7 @@ export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 export type ValueTest =
   | { kind: 'eq' | 'startswith' | 'endswith' | 'contains'; text: string; cased: boolean; dash?: boolean }
   | { kind: 'glob'; parts: PatternPart[]; cased: boolean; dash?: boolean }
-  | { kind: 're'; re: RE2JS; source: string }
+  | { kind: 're'; re: SigmaRegex; source: string }
   | { kind: 'cidr'; range: CidrRange }
   | { kind: 'num'; op: NumericOp; value: number }
   | { kind: 'time'; part: TimePart; op: NumericOp; value: number }

@@ -53,6 +53,19 @@ description: first line
 `);
   });
 
+  it('reads quoted scalars with doubled quotes and escapes like the yaml package', () => {
+    agree(String.raw`a: 'it''s'
+b: "tab\tx \x41 \u00e9 \"q\" \\ end"
+c: ''
+d: ""
+e: 'a''''b'
+f: 'C:\Windows\*' # comment
+g: "\U0001F600 \\*"
+h: ['x''y', "z\"w"]
+'key''s': "\0\a\e\N"
+`);
+  });
+
   it('reads literal block scalars with every chomping mode', () => {
     agree('a: |\n    line1\n      indented\n\n    line3\n\nb: |-\n    x\n\nc: |+\n    y\n\nd: |2\n    z\n');
   });

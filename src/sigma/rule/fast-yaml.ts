@@ -1,3 +1,4 @@
+import { detachString } from './detach-string.js';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './yaml-node.js';
 
 /** Thrown inside the fast reader when the text leaves its YAML subset; never escapes it. */
@@ -134,7 +135,7 @@ class FastYaml {
       if (seen.has(key)) fail();
       seen.add(key);
       const { node: value, next } = this.value(i, indent, t.slice(after), l.indent + after + 1, true);
-      node.entries.push({ key, keyLine: l.n, keyColumn: indent + 1, value } satisfies YEntry);
+      node.entries.push({ key: detachString(key), keyLine: l.n, keyColumn: indent + 1, value } satisfies YEntry);
       i = next;
     }
     return { node, next: i };
@@ -264,7 +265,7 @@ class FastYaml {
 }
 
 function scalar(value: YScalar['value'], quotedFlag: boolean, line: number, column: number): YScalar {
-  return { kind: 'scalar', value, quoted: quotedFlag, line, column };
+  return { kind: 'scalar', value: typeof value === 'string' ? detachString(value) : value, quoted: quotedFlag, line, column };
 }
 
 function isSeqItem(t: string): boolean {
@@ -295,19 +296,25 @@ const escapes: Record<string, string> = {
 
 /** A one-line quoted scalar starting at `start`; `end` is the index after the closing quote. */
 function quoted(t: string, start: number): { value: string; end: number } {
-  const q = t[start];
+  const q = t.charCodeAt(start);
+  const single = q === 39; /* ' */
+  // Runs without escapes are sliced whole (`from` = start of the pending run) rather than
+  // appended character by character, which allocated a string per character.
   let out = '';
+  let from = start + 1;
   for (let i = start + 1; i < t.length; i++) {
-    const c = t[i]!;
+    const c = t.charCodeAt(i);
     if (c === q) {
-      if (q === "'" && t[i + 1] === "'") {
-        out += "'";
+      if (single && t.charCodeAt(i + 1) === 39) {
+        out += t.slice(from, i + 1);
         i++;
+        from = i + 1;
         continue;
       }
-      return { value: out, end: i + 1 };
+      return { value: out + t.slice(from, i), end: i + 1 };
     }
-    if (c === '\\' && q === '"') {
+    if (c === 92 /* \ */ && !single) {
+      out += t.slice(from, i);
       const e = t[++i];
       if (e === undefined) fail();
       const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
@@ -318,9 +325,8 @@ function quoted(t: string, start: number): { value: string; end: number } {
         i += hex;
       } else if (escapes[e!] !== undefined) out += escapes[e!];
       else fail();
-      continue;
+      from = i + 1;
     }
-    out += c;
   }
   return fail(); // unterminated on this line: multi-line quoted scalars go to the full parser
 }

@@ -72,7 +72,7 @@ function parseSearch(name: string, node: YNode, opts: BuildOptions): FieldTest[]
       else keywords.push(scalarValue(name, item));
     }
     if (keywords.length > 0) branches.push([buildAt('', keywords, node.line, node.column, opts)]);
-    return branches;
+    return branches.slice(); // exact size: these arrays live as long as the rule set
   }
   if (node.value !== null) return [[buildAt('', [scalarValue(name, node)], node.line, node.column, opts)]];
   throw new DetectionError(`search identifier "${name}" must be a map, a list or a keyword`, node.line, node.column);
@@ -89,7 +89,7 @@ function parseMap(name: string, map: YMap, opts: BuildOptions): FieldTest[] {
     tests.push(buildAt(e.key, values, e.keyLine, e.keyColumn, opts));
   }
   if (tests.length === 0) throw new DetectionError(`search identifier "${name}" is an empty map`, map.line, map.column);
-  return tests;
+  return tests.slice(); // exact size: `push` over-allocates and these arrays live as long as the rule set
 }
 
 function scalarValue(where: string, node: YNode): DetectionValue {

@@ -7,7 +7,11 @@ function str(v: unknown): string | undefined {
 }
 
 function strings(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(str).filter((s): s is string => s !== undefined);
+  if (Array.isArray(v)) {
+    // `map` allocates the exact size; `filter` over-allocates (kept per rule), so only when needed.
+    const out = v.map(str);
+    return out.includes(undefined) ? out.filter((s): s is string => s !== undefined) : (out as string[]);
+  }
   const s = str(v);
   return s === undefined ? [] : [s];
 }

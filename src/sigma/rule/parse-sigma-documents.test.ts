@@ -40,6 +40,19 @@ describe('parseSigmaDocuments', () => {
     expect(out.rules[0]!.line).toBe(1);
   });
 
+  it('gives the whole document as plain data in raw, from both YAML readers, unless raw: false', () => {
+    // The fast reader takes the usual layout; a flow map sends the same rule to the full parser.
+    const viaFlowMap = rule.replace('status: test', 'status: test\nfields: {a: 1}');
+    for (const text of [rule, viaFlowMap]) {
+      const r = parseSigmaDocuments(text, 'r.yml').rules[0]!;
+      expect(r.raw).toMatchObject({ title: 'Test Rule', level: 'HIGH', tags: ['attack.T1059'], detection: { selection: { 'Image|endswith': '\\cmd.exe' }, condition: 'selection' } });
+    }
+    expect(parseSigmaDocuments(viaFlowMap, 'r.yml').rules[0]!.raw.fields).toEqual({ a: 1 });
+    const lean = parseSigmaDocuments(rule, 'r.yml', { raw: false }).rules[0]!;
+    expect(lean.raw).toEqual({});
+    expect(lean.meta).toEqual(parseSigmaDocuments(rule, 'r.yml').rules[0]!.meta);
+  });
+
   it('sorts a multi-document file into rules, correlations and filters', () => {
     const text = `${rule}---
 title: Many

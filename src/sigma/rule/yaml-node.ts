@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type LineCounter } from 'yaml';
+import { detachString } from './detach-string.js';
 
 /**
  * A YAML node with its 1-based position: the small tree the rule parser reads. Produced by the
@@ -77,7 +78,7 @@ export function fromYamlPackage(node: unknown, lc: LineCounter): YNode {
     for (const pair of node.items) {
       const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
       const kp = keyRange ? lc.linePos(keyRange[0]) : pos;
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = detachString(isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
       entries.push({ key, keyLine: kp.line, keyColumn: kp.col, value: fromYamlPackage(pair.value, lc) });
     }
     return { kind: 'map', entries, line: pos.line, column: pos.col };
@@ -85,7 +86,7 @@ export function fromYamlPackage(node: unknown, lc: LineCounter): YNode {
   if (isSeq(node)) return { kind: 'seq', items: node.items.map((n) => fromYamlPackage(n, lc)), line: pos.line, column: pos.col };
   if (isScalar(node)) {
     const v = node.value;
-    const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    const value = typeof v === 'string' ? detachString(v) : v === null || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
     return { kind: 'scalar', value, quoted, line: pos.line, column: pos.col };
   }

@@ -9,6 +9,7 @@
  * Run: npm run bench:pipeline -- [--limit N] [--batch N] [--concurrency N] [--json]
  *        [--max-bytes N] [--db postgres://…] [--bus nats://…] [--profile DIR] [--syslog FRAMES]
  *        [--max-in-flight N] (the node's ingest.maxInFlight; default: the node's default)
+ *        [--from-source] (run the node from src/ under tsx instead of the compiled dist/)
  * With --syslog, a second phase replays real syslog TCP captures (bench/pipeline-syslog-driver.ts)
  * to the node's syslog TCP listener and reports its own events/s (not in the last line).
  * The last line is always {"events","events_per_sec","p50_ms","p99_ms","rss_mb","lost"}.
@@ -40,6 +41,7 @@ const maxBytes = Number(value('--max-bytes', busUrl.startsWith('nats') ? String(
 const syslogFrames = Number(value('--syslog', '0'));
 const maxInFlight = value('--max-in-flight', '');
 const asJson = flag('--json');
+const fromSource = flag('--from-source');
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(line + '\n');
 
 const root = process.cwd();
@@ -66,7 +68,10 @@ async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; t
   const started = Date.now();
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
   const syslogArgs = syslogFrames > 0 ? ['--syslog-tcp', '127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/bin.ts', 'start', '--port', '0', '--data-dir', home, ...syslogArgs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The node runs the compiled CLI, as in production (`npm run bench:pipeline` builds first): under
+  // tsx every isolate (main and each detection worker) also carries the transpiler, ~30 MB apiece.
+  const entry = fromSource ? ['--import', 'tsx', 'src/cli/bin.ts'] : ['bin/shieldwall.js'];
+  const child = spawn(process.execPath, [...prof, ...entry, 'start', '--port', '0', '--data-dir', home, ...syslogArgs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
   return new Promise((res, rej) => {

@@ -50,6 +50,11 @@ export class Pipeline {
       onQueued: (count) => this.detection.track(count),
       // NATS refuses messages over max_payload (1 MiB by default); stay well below it.
       maxMessageBytes: opts.bus.kind === 'nats' ? 768 * 1024 : Infinity,
+      engine: () => this.detection.currentEngine(),
+      // On the in-process bus this process's detection stage is the only consumer, so the parsed
+      // events can wait on the engine thread that made them; NATS carries whole batches (another
+      // node may detect them).
+      claimChecks: opts.bus.kind === 'memory' && opts.detect !== false,
     });
   }
 

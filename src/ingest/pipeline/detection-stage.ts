@@ -47,6 +47,30 @@ export class DetectionStage {
   track(count: number): void {
     this.pending = Math.max(0, this.pending + count);
     this.deps.metrics.inFlight.set(this.pending);
+    if (count < 0 && this.roomWaiters.size > 0) for (const w of [...this.roomWaiters]) w();
+  }
+
+  private readonly roomWaiters = new Set<() => void>();
+
+  /**
+   * Resolves true as soon as fewer than `limit` events are in flight, or false after `timeoutMs`:
+   * a submission waits briefly for room instead of idling its sender for a whole Retry-After.
+   */
+  waitForRoom(limit: number, timeoutMs: number): Promise<boolean> {
+    if (this.pending < limit) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (this.pending < limit) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.roomWaiters.add(check);
+    });
   }
 
   async start(opts: { maxInFlight?: number; ackWaitMs?: number } = {}): Promise<void> {

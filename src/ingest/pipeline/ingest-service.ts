@@ -48,6 +48,11 @@ export interface IngestServiceDeps {
   /** Events currently between acceptance and detection (from the detection stage). */
   inFlight: () => number;
   /**
+   * Waits (bounded) until fewer than `limit` events are in flight; true if there is room. Without
+   * it a full backlog is refused at once.
+   */
+  waitForRoom?: (limit: number) => Promise<boolean>;
+  /**
    * Told how many events enter the detection backlog (before they are published, so detection can
    * never finish them first), and a negative count when a publish failed (feeds `inFlight`).
    */
@@ -83,8 +88,8 @@ export class IngestService {
     opts: IngestSubmitOptions = {},
   ): Promise<IngestResult> {
     const { metrics, clock } = this.deps;
-    const backlog = this.deps.inFlight();
-    if (backlog >= this.deps.maxInFlight) {
+    if (this.deps.inFlight() >= this.deps.maxInFlight && !(await this.deps.waitForRoom?.(this.deps.maxInFlight))) {
+      const backlog = this.deps.inFlight();
       throw new ShieldwallError('RATE_LIMITED', `detection backlog is full (${backlog} events in flight); retry later`, {
         retryAfterSeconds: 1,
       });

@@ -85,6 +85,27 @@ describe('claim-checked batches (in-process bus)', () => {
     }
   });
 
+  it('detects a retried batch once: the retry keeps no hold and its check is de-duplicated on the bus', async () => {
+    const e = engine();
+    const p = pipeline(e);
+    await p.start();
+    try {
+      const first = await p.ingest.submit('org', 'http', records(6), { idempotencyKey: 'k' });
+      await drained(p);
+      const again = await p.ingest.submit('org', 'http', records(6), { idempotencyKey: 'k' });
+      expect(again.ids).toEqual(first.ids);
+      expect(e.heldEvents()).toBe(0);
+      expect(published).toHaveLength(2);
+      await new Promise((r) => setTimeout(r, 50));
+      const detected = await p.metrics.detected.get();
+      expect(detected.values.reduce((n, v) => n + v.value, 0)).toBe(6);
+      expect(await alertCount()).toBe(3);
+      expect(p.detection.fromStore).toBe(0);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('reads a batch from the store when its holder dropped it (bound reached) or was replaced (rules reload)', async () => {
     const first = engine(8);
     const p = pipeline(first);

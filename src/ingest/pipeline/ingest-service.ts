@@ -149,11 +149,13 @@ export class IngestService {
     try {
       const inserted = await this.deps.store.scoped(orgScope(orgId)).events.insertBatch({ orgId, batchId, receivedAt }, rows);
       fresh = inserted > 0 ? rows.length : 0;
+      // A retried batch stored before is already on the bus, unless its publish failed: publish
+      // its check again under the same msgId (the bus de-duplicates it), but without the hold,
+      // which the de-duplicated message could never claim; if it does get through, detection
+      // reads the batch from the store.
+      if (fresh === 0) engine.release(holder);
       this.deps.onQueued?.(fresh);
-      // A claim check is for this hold only: a retried batch's check must not be de-duplicated
-      // away, or its hold would never be detected nor released.
-      const msgId = `${batchId}:${holder.engine}.${holder.slot}.${holder.hold}`;
-      await this.deps.bus.publish(this.deps.subjects.ingest(orgId), encodeClaimCheck({ claim: holder, orgId, batchId, count: rows.length, receivedAt }), { msgId });
+      await this.deps.bus.publish(this.deps.subjects.ingest(orgId), encodeClaimCheck({ claim: holder, orgId, batchId, count: rows.length, receivedAt }), { msgId: batchId });
     } catch (err) {
       this.deps.onQueued?.(-fresh);
       engine.release(holder);

@@ -117,7 +117,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     ingest: {
       detect: true,
       detectionWorkers: Math.min(availableParallelism(), 4),
-      maxInFlight: 200_000,
+      // Each event in flight is held parsed on a detection thread (several KB), and the lag is
+      // about backlog / throughput: 20,000 keeps both in bounds on a small node.
+      maxInFlight: 20_000,
       retentionDays: 7,
       maxLineBytes: 64 * 1024,
       syslog: { udp: null, tcp: null, tls: null, org: 'authority', udpReceiveBufferBytes: 4 * 1024 * 1024 },

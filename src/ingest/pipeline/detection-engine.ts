@@ -1,7 +1,10 @@
 import type { Clock } from '../../shared/clock.js';
+import { randomIds, type IdGenerator } from '../../shared/ids.js';
 // The matcher alone, not the intel index: that also reaches the store, which worker threads never load.
 import { IntelMatcher, type IntelHit, type IntelSync } from '../../intel/service/intel-matcher.js';
 import { Detector, normalizeEvent, type Detection, type RawCorrelation, type RuleMeta, type RuleSet } from '../../sigma/index.js';
+import { HeldBatches, prepareBatch, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
+import type { ClaimCheck } from './claim-check.js';
 import type { EventBatch, PipelineEvent } from './pipeline-event.js';
 
 /** The compiled detection content an engine runs; swapped as a whole on reload. */
@@ -43,10 +46,25 @@ export interface BatchDetection {
  * Runs detection over batches; in this thread or in a pool of worker threads. A batch comes decoded
  * or as the JSON text of an EventBatch, as the bus delivered it: a worker engine then decodes it in
  * the worker, so the ingest thread never parses or copies the events as objects.
+ *
+ * The engine's threads also prepare submissions (`prepare`: parse, normalise, encode) and can keep
+ * the parsed events until the batch is detected (`detectHeld`), so an event is parsed once.
  */
 export interface DetectionEngine {
   /** Detects over one batch of `orgId`; throws when the batch names another organisation. */
   detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection>;
+  /**
+   * Parses, normalises and encodes a submission; with `hold`, keeps the parsed events on the thread
+   * that will detect the organisation's batches (`holder` in the answer).
+   */
+  prepare(req: PrepareRequest): Promise<PreparedBatch>;
+  /**
+   * Detects a held batch on the parsed events its holder kept (and lets them go). Undefined when
+   * this engine no longer holds it (another engine, a dropped batch): read it from the store.
+   */
+  detectHeld(claim: ClaimCheck): Promise<BatchDetection | undefined>;
+  /** Lets a held batch go that will never be detected from the hold (its insert or publish failed). */
+  release(holder: BatchHolder): void;
   /** Rules in force. */
   rules(): readonly RuleMeta[];
   /** Keeps the indicator matchers of every detection thread current (indicators, organisations). */
@@ -61,22 +79,68 @@ export interface DetectionEngine {
 export class InProcessDetectionEngine implements DetectionEngine {
   private readonly detectors = new Map<string, Detector>();
   private readonly intel: IntelMatcher;
+  private readonly held: HeldBatches;
+  private readonly ids: IdGenerator;
+  /** Tells this engine's holds from another's (a claim check outlives a rules reload). */
+  private readonly number = nextEngineNumber();
+  private nextHold = 1;
 
   constructor(
     private readonly content: DetectionContent,
     private readonly clock: Clock,
+    opts: { maxHeldEvents?: number; ids?: IdGenerator } = {},
   ) {
     this.intel = new IntelMatcher(clock);
+    this.held = new HeldBatches(opts.maxHeldEvents ?? DEFAULT_MAX_HELD_EVENTS);
+    this.ids = opts.ids ?? randomIds;
   }
 
   async detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection> {
     const decoded = typeof batch === 'string' ? (JSON.parse(batch) as EventBatch) : batch;
     if (decoded.orgId !== orgId) throw new Error(`batch ${decoded.batchId} belongs to organisation ${decoded.orgId}, not ${orgId}`);
-    const { events } = decoded;
+    return this.detectEvents(orgId, decoded.batchId, decoded.events);
+  }
+
+  async prepare(req: PrepareRequest): Promise<PreparedBatch> {
+    return this.prepareAs(req, 0, this.nextHold++);
+  }
+
+  /** {@link prepare} under a hold number chosen by the caller (a worker pool numbers its own). */
+  prepareAs(req: PrepareRequest, slot: number, hold: number): PreparedBatch {
+    return prepareBatch(req, this.ids, this.held, { engine: this.number, slot, hold });
+  }
+
+  async detectHeld(claim: ClaimCheck): Promise<BatchDetection | undefined> {
+    return claim.claim.engine === this.number ? this.detectHold(claim.orgId, claim.batchId, claim.claim.hold) : undefined;
+  }
+
+  /** Detects the batch held under `hold` (whatever engine number the claim names). */
+  detectHold(orgId: string, batchId: string, hold: number): BatchDetection | undefined {
+    const batch = this.held.take(hold);
+    if (!batch) return undefined;
+    if (batch.orgId !== orgId) throw new Error(`held batch ${batchId} belongs to organisation ${batch.orgId}, not ${orgId}`);
+    return this.detectEvents(orgId, batchId, batch.events);
+  }
+
+  release(holder: BatchHolder): void {
+    if (holder.engine === this.number) this.releaseHold(holder.hold);
+  }
+
+  /** Drops the batch held under `hold` (whatever engine number its holder names). */
+  releaseHold(hold: number): void {
+    this.held.take(hold);
+  }
+
+  /** Events held now (bounded by `maxHeldEvents`). */
+  heldEvents(): number {
+    return this.held.size();
+  }
+
+  private detectEvents(orgId: string, batchId: string, events: readonly PipelineEvent[]): BatchDetection {
     const intelHits: IntelBatchHit[] = [];
     return {
       orgId,
-      batchId: decoded.batchId,
+      batchId,
       count: events.length,
       receivedAt: events.map((e) => e.receivedAt),
       hits: detectBatch(this.detectorFor(orgId), events, { orgId, matcher: this.intel, hits: intelHits }),
@@ -102,6 +166,16 @@ export class InProcessDetectionEngine implements DetectionEngine {
     }
     return d;
   }
+}
+
+/** Events a detection thread keeps parsed for claim-checked batches, unless configured otherwise. */
+export const DEFAULT_MAX_HELD_EVENTS = 100_000;
+
+let engines = 0;
+
+/** A number for a new engine of this process (claim checks name the engine that holds a batch). */
+export function nextEngineNumber(): number {
+  return ++engines;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import type { Detection } from '../../sigma/index.js';
 import type { AlertedEvent, BatchDetection, DetectionEngine, IntelBatchHit } from './detection-engine.js';
+import { parseClaimCheck, type ClaimCheck } from './claim-check.js';
 import type { IngestMetrics } from './ingest-metrics.js';
+import { fromStored } from './ingest-service.js';
 import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
 export type { DetectionContent } from './detection-engine.js';
@@ -45,6 +47,30 @@ export class DetectionStage {
   track(count: number): void {
     this.pending = Math.max(0, this.pending + count);
     this.deps.metrics.inFlight.set(this.pending);
+    if (count < 0 && this.roomWaiters.size > 0) for (const w of [...this.roomWaiters]) w();
+  }
+
+  private readonly roomWaiters = new Set<() => void>();
+
+  /**
+   * Resolves true as soon as fewer than `limit` events are in flight, or false after `timeoutMs`:
+   * a submission waits briefly for room instead of idling its sender for a whole Retry-After.
+   */
+  waitForRoom(limit: number, timeoutMs: number): Promise<boolean> {
+    if (this.pending < limit) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (this.pending < limit) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.roomWaiters.add(check);
+    });
   }
 
   async start(opts: { maxInFlight?: number; ackWaitMs?: number } = {}): Promise<void> {
@@ -76,8 +102,15 @@ export class DetectionStage {
     await this.engine.close();
   }
 
+  /** The engine in force (it changes on a rules reload). */
+  currentEngine(): DetectionEngine {
+    return this.engine;
+  }
+
   private async handle(msg: BusMessage<string>): Promise<void> {
-    const result = await this.engine.detect(this.deps.subjects.orgOfIngest(msg.subject), msg.data);
+    const subjectOrg = this.deps.subjects.orgOfIngest(msg.subject);
+    const claim = parseClaimCheck(msg.data);
+    const result = claim ? await this.detectClaimed(subjectOrg, claim) : await this.engine.detect(subjectOrg, msg.data);
     const { orgId, batchId } = result;
     const alerts = this.toAlerts(result);
     if (alerts.length > 0) {
@@ -95,6 +128,23 @@ export class DetectionStage {
     this.deps.metrics.detected.inc({ stage: 'sigma' }, result.count);
     if (msg.deliveryCount === 1) this.track(-result.count);
   }
+
+  /**
+   * Detects a claim-checked batch on the events its holder kept; when that thread no longer holds
+   * them (rules reloaded, worker gone, batch dropped, a redelivery), reads the batch from the store.
+   */
+  private async detectClaimed(subjectOrg: string, claim: ClaimCheck): Promise<BatchDetection> {
+    const { orgId, batchId } = claim;
+    if (orgId !== subjectOrg) throw new Error(`batch ${batchId} belongs to organisation ${orgId}, not ${subjectOrg}`);
+    const held = await this.engine.detectHeld(claim);
+    if (held) return held;
+    this.fromStore++;
+    const stored = await this.deps.store.scoped(orgScope(orgId)).events.batchEvents({ orgId, batchId });
+    return this.engine.detect(orgId, { orgId, batchId, events: stored.map(fromStored) });
+  }
+
+  /** Claim-checked batches that had to be read from the store (their holder had let them go). */
+  fromStore = 0;
 
   /** Runs detection over events of one organisation and builds their alerts. */
   async detect(orgId: string, events: PipelineEvent[]): Promise<Alert[]> {

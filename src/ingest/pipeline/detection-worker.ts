@@ -3,16 +3,20 @@ import { loadRulePaths } from '../../hunt/rule-loader.js';
 import { systemClock } from '../../shared/clock.js';
 import { loadErrorLocation } from '../../sigma/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
-import type { WorkerIntelSync, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerMessage, WorkerReply } from './worker-protocol.js';
 
 /**
- * A detection worker thread: loads the rules itself (compiled rule sets cannot cross threads) and
- * answers detect requests in order.
+ * A detection worker thread: loads the rules itself (compiled rule sets cannot cross threads),
+ * prepares submissions (keeping their parsed events when asked) and answers requests in order.
  */
-const { rulePaths } = workerData as { rulePaths: string[] };
+const { rulePaths, slot, maxHeldEvents } = workerData as { rulePaths: string[]; slot: number; maxHeldEvents?: number };
 const port = parentPort!;
 const loaded = await loadRulePaths(rulePaths);
-const engine = new InProcessDetectionEngine({ ruleSet: loaded.ruleSet, correlations: loaded.correlations }, systemClock);
+const engine = new InProcessDetectionEngine(
+  { ruleSet: loaded.ruleSet, correlations: loaded.correlations },
+  systemClock,
+  maxHeldEvents === undefined ? {} : { maxHeldEvents },
+);
 port.postMessage({
   type: 'ready',
   rules: [...loaded.ruleSet.rules()],
@@ -20,11 +24,30 @@ port.postMessage({
   errors: loaded.errors.map((e) => ({ path: loadErrorLocation(e), message: e.message })),
 } satisfies WorkerReply);
 
-port.on('message', (req: WorkerRequest | WorkerIntelSync) => {
+port.on('message', (msg: WorkerMessage) => {
   // Messages are handled in order, so an indicator synced before a batch is matched in it.
-  if ('type' in req) return engine.syncIntel(req.sync);
-  engine
-    .detect(req.orgId, req.batch)
-    .then((result) => port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerReply))
-    .catch((err: unknown) => port.postMessage({ type: 'error', id: req.id, message: (err as Error).message } satisfies WorkerReply));
+  try {
+    if (!('type' in msg)) {
+      engine
+        .detect(msg.orgId, msg.batch)
+        .then((result) => port.postMessage({ type: 'result', id: msg.id, result } satisfies WorkerReply))
+        .catch((err: unknown) => port.postMessage({ type: 'error', id: msg.id, message: (err as Error).message } satisfies WorkerReply));
+      return;
+    }
+    switch (msg.type) {
+      case 'intel':
+        return engine.syncIntel(msg.sync);
+      case 'release':
+        return engine.releaseHold(msg.hold);
+      case 'prepare':
+        // The ids of the hold are the main thread's request ids: unique in this pool.
+        return port.postMessage({ type: 'prepared', id: msg.id, prepared: engine.prepareAs(msg.req, slot, msg.id) } satisfies WorkerReply);
+      case 'detect-held': {
+        const result = engine.detectHold(msg.orgId, msg.batchId, msg.hold);
+        return port.postMessage((result ? { type: 'result', id: msg.id, result } : { type: 'missing', id: msg.id }) satisfies WorkerReply);
+      }
+    }
+  } catch (err) {
+    if ('id' in msg) port.postMessage({ type: 'error', id: msg.id, message: (err as Error).message } satisfies WorkerReply);
+  }
 });

@@ -11,19 +11,19 @@ export interface EncodedEvent {
   id: string;
   /** The row to insert (`dataJson` = `{"format","raw","ecs"}`, as StoredEvent.data). */
   row: NewEvent;
-  /** The PipelineEvent as JSON, an element of the bus batch. */
+  /** The PipelineEvent as JSON, an element of the bus batch ('' when not asked for). */
   json: string;
 }
 
 /**
  * Encodes `e` around `rawJson`, which must be the JSON text of `e.raw` (the received line, or
- * `JSON.stringify(e.raw)`).
+ * `JSON.stringify(e.raw)`). Without `busJson` only the store row is built (a claim-checked batch).
  */
-export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string): EncodedEvent {
+export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, busJson = true): EncodedEvent {
   const format = JSON.stringify(e.sourceFormat);
   const ecs = JSON.stringify(e.ecs);
   const ls = e.logsource;
-  const json =
+  const json = !busJson ? '' :
     `{"id":${JSON.stringify(e.id)},"time":${e.time},"receivedAt":${e.receivedAt},"source":${JSON.stringify(e.source)},` +
     `"sourceFormat":${format},"message":${JSON.stringify(e.message)},"raw":${rawJson},"ecs":${ecs}` +
     `${ls ? `,"logsource":${JSON.stringify(ls)}` : ''}}`;

@@ -1,12 +1,15 @@
 import type { Bus } from '../../bus/index.js';
 import { ShieldwallError } from '../../errors/error-catalog.js';
-import { orgScope, type StoredEvent, type Store } from '../../store/index.js';
+import { orgScope, type NewEvent, type StoredEvent, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import type { EcsFields } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { encodeBatch, splitBySize } from './event-encoding.js';
-import { keyedBatchId, parseRecords, type ParseRequest } from './record-parsing.js';
+import { HeldBatches, prepareBatch, recordCount, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
+import { encodeClaimCheck } from './claim-check.js';
+import type { DetectionEngine } from './detection-engine.js';
+import { encodeBatch, splitBySize, type EncodedEvent } from './event-encoding.js';
+import { keyedBatchId } from './record-parsing.js';
 import type { PipelineEvent, PipelineSubjects } from './pipeline-event.js';
 
 /** What happened to one submitted batch. */
@@ -45,18 +48,35 @@ export interface IngestServiceDeps {
   /** Events currently between acceptance and detection (from the detection stage). */
   inFlight: () => number;
   /**
+   * Waits (bounded) until fewer than `limit` events are in flight; true if there is room. Without
+   * it a full backlog is refused at once.
+   */
+  waitForRoom?: (limit: number) => Promise<boolean>;
+  /**
    * Told how many events enter the detection backlog (before they are published, so detection can
    * never finish them first), and a negative count when a publish failed (feeds `inFlight`).
    */
   onQueued?: (count: number) => void;
   /** Largest bus message (NATS refuses payloads over its max_payload, 1 MiB by default). */
   maxMessageBytes?: number;
+  /**
+   * The detection engine in force, whose threads prepare each submission (parse, normalise,
+   * encode). Without it, submissions are prepared in this thread.
+   */
+  engine?: () => DetectionEngine;
+  /**
+   * Keep each batch's parsed events on the engine thread that prepared them and publish a claim
+   * check instead of the batch: only when this process's detection stage consumes the bus
+   * (the in-process bus). Needs `engine`.
+   */
+  claimChecks?: boolean;
 }
 
 /**
- * Accepts events from every input: parses and normalizes each record, stores the batch durably and
- * queues it for detection. The caller may acknowledge its sender once `submit` resolves: the events
- * are then in the store and on the bus, so a crash can no longer lose them.
+ * Accepts events from every input: has each submission parsed, normalised and encoded (on a
+ * detection thread when there is an engine), stores the batch durably and queues it for detection.
+ * The caller may acknowledge its sender once `submit` resolves: the events are then in the store
+ * and on the bus, so a crash can no longer lose them.
  */
 export class IngestService {
   constructor(private readonly deps: IngestServiceDeps) {}
@@ -68,8 +88,8 @@ export class IngestService {
     opts: IngestSubmitOptions = {},
   ): Promise<IngestResult> {
     const { metrics, clock } = this.deps;
-    const backlog = this.deps.inFlight();
-    if (backlog >= this.deps.maxInFlight) {
+    if (this.deps.inFlight() >= this.deps.maxInFlight && !(await this.deps.waitForRoom?.(this.deps.maxInFlight))) {
+      const backlog = this.deps.inFlight();
       throw new ShieldwallError('RATE_LIMITED', `detection backlog is full (${backlog} events in flight); retry later`, {
         retryAfterSeconds: 1,
       });
@@ -78,27 +98,78 @@ export class IngestService {
     const rejected = [...(opts.recordErrors ?? [])];
     for (const e of rejected) metrics.rejected.inc({ input, reason: e.code });
 
-    const req: ParseRequest = {
-      orgId, input, receivedAt, records,
+    const hold = this.deps.claimChecks === true && this.deps.engine !== undefined;
+    const req: PrepareRequest = {
+      orgId, input, receivedAt, records, hold, busJson: !hold,
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
       ...(opts.recordEcs ? { recordEcs: opts.recordEcs } : {}),
     };
-    const parsed = parseRecords(req, this.deps.ids);
-    const events = parsed.events;
+    // The injected generator makes the ids here, so a worker thread needs none (and tests stay
+    // deterministic); a record the parser gives an id leaves its one unused.
+    if (!opts.idempotencyKey) req.ids = Array.from({ length: recordCount(records) }, () => this.deps.ids.next());
+    const { engine, prepared } = await this.prepare(req);
+    const { rows } = prepared;
     // `records` is sparse (its holes are the records refused before submission and blank lines),
     // so its length would count those refusals twice: count what was parsed instead.
-    metrics.received.inc({ input }, events.length + parsed.rejected.length + rejected.length);
-    for (const r of parsed.rejected) {
+    metrics.received.inc({ input }, rows.length + prepared.rejected.length + rejected.length);
+    for (const r of prepared.rejected) {
       rejected.push(r);
       metrics.rejected.inc({ input, reason: r.code });
     }
-    for (const [format, n] of parsed.formats) metrics.parsed.inc({ input, format }, n);
+    for (const [format, n] of prepared.formats) metrics.parsed.inc({ input, format }, n);
     rejected.sort((a, b) => a.index - b.index);
-    if (events.length === 0) return { accepted: 0, rejected, ids: [] };
+    if (rows.length === 0) return { accepted: 0, rejected, ids: [] };
 
-    const scoped = this.deps.store.scoped(orgScope(orgId));
     const batchId = opts.idempotencyKey ? keyedBatchId(orgId, opts.idempotencyKey) : this.deps.ids.next();
-    const chunks = splitBySize(events, this.deps.maxMessageBytes ?? Infinity);
+    if (prepared.holder) await this.queueHeld(engine!, prepared.holder, { orgId, input, batchId, receivedAt }, rows);
+    else await this.queueBatches({ orgId, input, batchId, receivedAt }, prepared);
+    return { accepted: rows.length, rejected, ids: prepared.ids };
+  }
+
+  /** Prepares on the engine in force (again on the new one if a rules reload closed the first). */
+  private async prepare(req: PrepareRequest): Promise<{ engine?: DetectionEngine; prepared: PreparedBatch }> {
+    const engine = this.deps.engine?.();
+    if (!engine) return { prepared: prepareBatch(req, this.deps.ids, inlineHolds, { engine: 0, slot: 0, hold: 0 }) };
+    try {
+      return { engine, prepared: await engine.prepare(req) };
+    } catch (err) {
+      const current = this.deps.engine!();
+      if (current === engine) throw err;
+      return { engine: current, prepared: await current.prepare(req) };
+    }
+  }
+
+  /**
+   * Stores a batch whose events the engine holds and publishes its claim check. The hold is let go
+   * if either step fails: the sender is not acknowledged and will send the batch again.
+   */
+  private async queueHeld(engine: DetectionEngine, holder: BatchHolder, b: QueuedBatch, rows: NewEvent[]): Promise<void> {
+    const { orgId, batchId, receivedAt } = b;
+    let fresh = 0;
+    try {
+      const inserted = await this.deps.store.scoped(orgScope(orgId)).events.insertBatch({ orgId, batchId, receivedAt }, rows);
+      fresh = inserted > 0 ? rows.length : 0;
+      // A retried batch stored before is already on the bus, unless its publish failed: publish
+      // its check again under the same msgId (the bus de-duplicates it), but without the hold,
+      // which the de-duplicated message could never claim; if it does get through, detection
+      // reads the batch from the store.
+      if (fresh === 0) engine.release(holder);
+      this.deps.onQueued?.(fresh);
+      await this.deps.bus.publish(this.deps.subjects.ingest(orgId), encodeClaimCheck({ claim: holder, orgId, batchId, count: rows.length, receivedAt }), { msgId: batchId });
+    } catch (err) {
+      this.deps.onQueued?.(-fresh);
+      engine.release(holder);
+      throw err;
+    }
+    this.deps.metrics.queued.inc({ input: b.input }, fresh);
+  }
+
+  /** Stores and publishes a batch whole, split under the bus's message size. */
+  private async queueBatches(b: QueuedBatch, prepared: PreparedBatch): Promise<void> {
+    const { orgId, batchId, receivedAt } = b;
+    const scoped = this.deps.store.scoped(orgScope(orgId));
+    const encoded: EncodedEvent[] = prepared.rows.map((row, i) => ({ id: row.id, row, json: prepared.json[i]! }));
+    const chunks = splitBySize(encoded, this.deps.maxMessageBytes ?? Infinity);
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i]!;
       const id = chunks.length === 1 ? batchId : `${batchId}.${i}`;
@@ -113,11 +184,20 @@ export class IngestService {
         this.deps.onQueued?.(-fresh);
         throw err;
       }
-      metrics.queued.inc({ input }, fresh);
+      this.deps.metrics.queued.inc({ input: b.input }, fresh);
     }
-    return { accepted: events.length, rejected, ids: events.map((e) => e.id) };
   }
 }
+
+interface QueuedBatch {
+  orgId: string;
+  input: string;
+  batchId: string;
+  receivedAt: number;
+}
+
+/** Never holds anything: batches prepared in this thread are published whole. */
+const inlineHolds = new HeldBatches(0);
 
 /** The pipeline form of a stored event (for re-queuing batches after a crash). */
 export function fromStored(e: StoredEvent): PipelineEvent {

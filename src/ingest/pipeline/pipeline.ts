@@ -17,8 +17,13 @@ export interface PipelineOptions {
   registry: Registry;
   /** Detection in this thread or in worker threads. */
   engine: DetectionEngine;
-  /** Events in flight (accepted, not yet detected) above which inputs push back. Default 200,000. */
+  /** Events in flight (accepted, not yet detected) above which inputs push back. Default 20,000. */
   maxInFlight?: number;
+  /**
+   * How long a submission may wait for room in a full backlog before it is refused (default
+   * 500 ms): a sender then waits for detection to catch up instead of a whole Retry-After second.
+   */
+  admissionWaitMs?: number;
   /** Prefix of stream and subject names (default `shieldwall`). */
   namespace?: string;
   /** Run the detection consumer in this process (default true). */
@@ -45,11 +50,17 @@ export class Pipeline {
       ids: opts.ids,
       metrics: this.metrics,
       subjects: this.subjects,
-      maxInFlight: opts.maxInFlight ?? 200_000,
+      maxInFlight: opts.maxInFlight ?? 20_000,
       inFlight: () => this.detection.inFlight(),
+      waitForRoom: (limit) => this.detection.waitForRoom(limit, opts.admissionWaitMs ?? 500),
       onQueued: (count) => this.detection.track(count),
       // NATS refuses messages over max_payload (1 MiB by default); stay well below it.
       maxMessageBytes: opts.bus.kind === 'nats' ? 768 * 1024 : Infinity,
+      engine: () => this.detection.currentEngine(),
+      // On the in-process bus this process's detection stage is the only consumer, so the parsed
+      // events can wait on the engine thread that made them; NATS carries whole batches (another
+      // node may detect them).
+      claimChecks: opts.bus.kind === 'memory' && opts.detect !== false,
     });
   }
 

@@ -18,11 +18,18 @@ export interface ParseRequest {
    * `log.source.address`. Merged over what the parser found, since the input saw them first-hand.
    */
   recordEcs?: readonly (EcsFields | undefined)[];
+  /**
+   * Encode each event for a bus batch too (default true). False when the batch travels as a
+   * claim check and only the store row is needed: `EncodedEvent.json` is then empty.
+   */
+  busJson?: boolean;
 }
 
 /** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
 export interface ParsedRecords {
   events: EncodedEvent[];
+  /** The same events parsed (kept by a detection thread that will detect them). */
+  parsed: PipelineEvent[];
   rejected: { index: number; code: string; message: string }[];
   /** Events per source format (for the parsed metric). */
   formats: [string, number][];
@@ -32,6 +39,8 @@ export interface ParsedRecords {
 export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords {
   const { orgId, input, receivedAt, idempotencyKey } = req;
   const events: EncodedEvent[] = [];
+  const kept: PipelineEvent[] = [];
+  const busJson = req.busJson !== false;
   const rejected: ParsedRecords['rejected'] = [];
   const formats = new Map<string, number>();
   req.records.forEach((record, index) => {
@@ -48,9 +57,10 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords
     // alerts once; without one every record is a new event.
     const id = idempotencyKey ? digest(`${orgId}\0${idempotencyKey}\0${index}`) : (n.id ?? ids.next());
     const e = toPipelineEvent(id, n, input, receivedAt);
-    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw)));
+    kept.push(e);
+    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson));
   });
-  return { events, rejected, formats: [...formats] };
+  return { events, parsed: kept, rejected, formats: [...formats] };
 }
 
 /** The batch id of a submission with an idempotency key (the same on every retry). */

@@ -49,4 +49,39 @@ describe.runIf(haveData)('WorkerDetectionEngine', () => {
       await pool.close();
     }
   }, 60_000);
+
+  it('prepares submissions in the workers, detects the kept events once, and answers nothing for a released or taken batch', async () => {
+    const index = JSON.parse(readFileSync(path.join(regression, 'index.json'), 'utf8')) as { json_path: string | null }[];
+    const records: string[] = [];
+    for (const entry of index) {
+      if (!entry.json_path) continue;
+      for await (const r of readEvents(path.join(regression, entry.json_path))) records.push(JSON.stringify(r.raw));
+    }
+    const loaded = await loadRulePaths([rulesDir]);
+    const local = new InProcessDetectionEngine({ ruleSet: loaded.ruleSet, correlations: loaded.correlations }, systemClock);
+    const pool = await WorkerDetectionEngine.start({ size: 2, rulePaths: [rulesDir] });
+    try {
+      const ids = records.map((_, i) => `e${i}`);
+      const req = { orgId: 'org', input: 'http', receivedAt: 5, records, ids, hold: true, busJson: false };
+      const [mine, theirs] = [await local.prepare(req), await pool.prepare(req)];
+      expect(theirs.rows).toEqual(mine.rows);
+      expect(theirs.ids).toEqual(ids);
+      expect(theirs.holder).toMatchObject({ hold: expect.any(Number) });
+      const claim = (holder: typeof theirs.holder) => ({ claim: holder!, orgId: 'org', batchId: 'b', count: records.length, receivedAt: 5 });
+      const key = (h: { index: number; detection: { rule: { id: string } } }) => `${h.index}|${h.detection.rule.id}`;
+      const want = (await local.detectHeld(claim(mine.holder)))!.hits.map(key).sort();
+      expect(want.length).toBeGreaterThan(50);
+      const got = await pool.detectHeld(claim(theirs.holder));
+      expect(got!.hits.map(key).sort()).toEqual(want);
+      expect(got!.receivedAt.every((t) => t === 5)).toBe(true);
+      // Taken once: a redelivery reads the batch from the store.
+      expect(await pool.detectHeld(claim(theirs.holder))).toBeUndefined();
+      const released = await pool.prepare(req);
+      pool.release(released.holder!);
+      expect(await pool.detectHeld(claim(released.holder))).toBeUndefined();
+      await expect(pool.detectHeld({ ...claim(released.holder), orgId: 'other' })).resolves.toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -2,22 +2,27 @@ import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { IntelSync } from '../../intel/service/intel-matcher.js';
 import type { RuleMeta } from '../../sigma/index.js';
-import type { BatchDetection, DetectionEngine } from './detection-engine.js';
+import type { BatchHolder, PrepareRequest, PreparedBatch } from './batch-preparation.js';
+import type { ClaimCheck } from './claim-check.js';
+import { nextEngineNumber, type BatchDetection, type DetectionEngine } from './detection-engine.js';
 import type { EventBatch } from './pipeline-event.js';
-import type { WorkerIntelSync, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerMessage, WorkerReply } from './worker-protocol.js';
 import { startWorker } from './worker-script.js';
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (result: BatchDetection) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void }>;
   load: number;
+  /** Set once the thread exited: it holds nothing any more. */
+  exited: boolean;
 }
 
 /**
  * Detection on a pool of worker threads, so detection uses every core while the main thread
- * serves inputs and the store. With correlation rules loaded, an organisation's batches always go
- * to the same worker (its correlation state lives there); without them, each batch goes to the
- * least busy worker.
+ * serves inputs and the store. The same threads prepare submissions (parse, normalise, encode)
+ * and keep the parsed events of claim-checked batches until they are detected. With correlation
+ * rules loaded, an organisation's batches always go to the same worker (its correlation state
+ * lives there), and so are prepared there; without them, each goes to the least busy worker.
  */
 export class WorkerDetectionEngine implements DetectionEngine {
   private nextId = 1;
@@ -25,16 +30,21 @@ export class WorkerDetectionEngine implements DetectionEngine {
   /** Rule files that failed to load, as the first worker reported them. */
   errors: { path: string; message: string }[] = [];
   private byOrg = false;
+  private readonly number = nextEngineNumber();
 
   private constructor(private readonly slots: Slot[]) {}
 
-  /** Starts `size` workers, each loading the rules under `rulePaths`; resolves when all are ready. */
-  static async start(opts: { size: number; rulePaths: string[] }): Promise<WorkerDetectionEngine> {
+  /**
+   * Starts `size` workers, each loading the rules under `rulePaths`; resolves when all are ready.
+   * `maxHeldEvents` bounds the parsed events each worker keeps for claim-checked batches.
+   */
+  static async start(opts: { size: number; rulePaths: string[]; maxHeldEvents?: number }): Promise<WorkerDetectionEngine> {
     const slots: Slot[] = [];
     const ready: Promise<Extract<WorkerReply, { type: 'ready' }>>[] = [];
     for (let i = 0; i < opts.size; i++) {
-      const worker = startWorker('detection-worker', { rulePaths: opts.rulePaths });
-      const slot: Slot = { worker, pending: new Map(), load: 0 };
+      const held = opts.maxHeldEvents === undefined ? {} : { maxHeldEvents: opts.maxHeldEvents };
+      const worker = startWorker('detection-worker', { rulePaths: opts.rulePaths, slot: i, ...held });
+      const slot: Slot = { worker, pending: new Map(), load: 0, exited: false };
       slots.push(slot);
       ready.push(
         new Promise((resolve, reject) => {
@@ -45,10 +55,11 @@ export class WorkerDetectionEngine implements DetectionEngine {
             if (!waiter) return;
             slot.pending.delete(msg.id);
             slot.load--;
-            if (msg.type === 'result') waiter.resolve(msg.result);
-            else waiter.reject(new Error(`detection worker: ${msg.message}`));
+            if (msg.type === 'error') waiter.reject(new Error(`detection worker: ${msg.message}`));
+            else waiter.resolve(msg);
           });
           worker.on('exit', (code) => {
+            slot.exited = true;
             for (const w of slot.pending.values()) w.reject(new Error(`detection worker exited with code ${code}`));
             slot.pending.clear();
           });
@@ -69,14 +80,33 @@ export class WorkerDetectionEngine implements DetectionEngine {
   }
 
   /** A batch given as JSON text is copied to the worker as one string and decoded there. */
-  detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection> {
-    const slot = this.byOrg ? this.slots[orgIndex(orgId, this.slots.length)]! : this.leastBusy();
-    const id = this.nextId++;
-    slot.load++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, orgId, batch } satisfies WorkerRequest);
+  async detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection> {
+    const reply = await this.call(this.slotFor(orgId), (id) => ({ id, orgId, batch }));
+    return (reply as Extract<WorkerReply, { type: 'result' }>).result;
+  }
+
+  async prepare(req: PrepareRequest): Promise<PreparedBatch> {
+    const index = this.slots.indexOf(this.slotFor(req.orgId));
+    let hold = 0;
+    const reply = await this.call(this.slots[index]!, (id) => {
+      hold = id;
+      return { type: 'prepare', id, req };
     });
+    const { prepared } = reply as Extract<WorkerReply, { type: 'prepared' }>;
+    return prepared.holder ? { ...prepared, holder: { engine: this.number, slot: index, hold } } : prepared;
+  }
+
+  async detectHeld(claim: ClaimCheck): Promise<BatchDetection | undefined> {
+    const { engine, slot: index, hold } = claim.claim;
+    const slot = this.slots[index];
+    if (engine !== this.number || !slot || slot.exited) return undefined;
+    const reply = await this.call(slot, (id) => ({ type: 'detect-held', id, orgId: claim.orgId, batchId: claim.batchId, hold }));
+    return reply.type === 'result' ? reply.result : undefined;
+  }
+
+  release(holder: BatchHolder): void {
+    const slot = this.slots[holder.slot];
+    if (holder.engine === this.number && slot && !slot.exited) slot.worker.postMessage({ type: 'release', hold: holder.hold } satisfies WorkerMessage);
   }
 
   rules(): readonly RuleMeta[] {
@@ -85,11 +115,25 @@ export class WorkerDetectionEngine implements DetectionEngine {
 
   /** Every worker holds its own indicator matcher: each gets every sync. */
   syncIntel(sync: IntelSync): void {
-    for (const s of this.slots) s.worker.postMessage({ type: 'intel', sync } satisfies WorkerIntelSync);
+    for (const s of this.slots) s.worker.postMessage({ type: 'intel', sync } satisfies WorkerMessage);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private slotFor(orgId: string): Slot {
+    return this.byOrg ? this.slots[orgIndex(orgId, this.slots.length)]! : this.leastBusy();
+  }
+
+  private call(slot: Slot, message: (id: number) => WorkerMessage): Promise<WorkerReply> {
+    if (slot.exited) return Promise.reject(new Error('detection worker has exited'));
+    const id = this.nextId++;
+    slot.load++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage(message(id));
+    });
   }
 
   private leastBusy(): Slot {

@@ -1,0 +1,112 @@
+import type { NewEvent } from '../../store/index.js';
+import type { IdGenerator } from '../../shared/ids.js';
+import type { PipelineEvent } from './pipeline-event.js';
+import { parseRecords, type ParseRequest } from './record-parsing.js';
+
+/**
+ * One submission to prepare on a detection thread: parse, normalise and encode its records, and
+ * optionally keep the parsed events there until the batch is detected (a claim check).
+ */
+export interface PrepareRequest extends ParseRequest {
+  /**
+   * Ids for the events the records do not name (no idempotency key), used in order. Made by the
+   * caller's injected generator, so a worker thread needs none.
+   */
+  ids?: readonly string[];
+  /** Keep the parsed events where they were parsed, for {@link HeldBatches.take}. */
+  hold: boolean;
+}
+
+/** Where a prepared batch's parsed events are held: the engine, its thread and the hold number. */
+export interface BatchHolder {
+  engine: number;
+  slot: number;
+  hold: number;
+}
+
+/** What preparing a submission gave the ingest thread. */
+export interface PreparedBatch {
+  /** Store rows, in submission order. */
+  rows: NewEvent[];
+  /** Bus JSON of each event (`busJson`), else empty. */
+  json: string[];
+  ids: string[];
+  rejected: { index: number; code: string; message: string }[];
+  formats: [string, number][];
+  /** Set when the events are held (asked for, and at least one was accepted). */
+  holder?: BatchHolder;
+}
+
+/** A held batch: the parsed events of one prepared submission, waiting for detection. */
+export interface HeldBatch {
+  orgId: string;
+  events: PipelineEvent[];
+}
+
+/**
+ * The parsed batches a detection thread keeps between preparing and detecting them, bounded by
+ * events: beyond `maxEvents`, the oldest is dropped (its detection then reads it from the store).
+ */
+export class HeldBatches {
+  private readonly held = new Map<number, HeldBatch>();
+  private events = 0;
+
+  constructor(private readonly maxEvents: number) {}
+
+  /** Keeps `batch` under `hold`, dropping the oldest batches beyond the bound. */
+  put(hold: number, batch: HeldBatch): void {
+    this.held.set(hold, batch);
+    this.events += batch.events.length;
+    for (const [key, old] of this.held) {
+      if (this.events <= this.maxEvents || key === hold) break;
+      this.drop(key, old);
+    }
+  }
+
+  /** Removes and answers the batch held under `hold`, if still held. */
+  take(hold: number): HeldBatch | undefined {
+    const batch = this.held.get(hold);
+    if (batch) this.drop(hold, batch);
+    return batch;
+  }
+
+  /** Events held now. */
+  size(): number {
+    return this.events;
+  }
+
+  private drop(hold: number, batch: HeldBatch): void {
+    this.held.delete(hold);
+    this.events -= batch.events.length;
+  }
+}
+
+/**
+ * Prepares a submission (the same in a worker thread or inline): `parseRecords` with the caller's
+ * ids, and the parsed events kept in `held` under `holder.hold` when asked.
+ */
+export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held: HeldBatches, holder: BatchHolder): PreparedBatch {
+  const ids = req.ids;
+  let next = 0;
+  const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
+  const parsed = parseRecords(req, gen);
+  const rows: NewEvent[] = new Array(parsed.events.length);
+  const json: string[] = req.busJson === false ? [] : new Array(parsed.events.length);
+  const eventIds: string[] = new Array(parsed.events.length);
+  for (let i = 0; i < parsed.events.length; i++) {
+    const e = parsed.events[i]!;
+    rows[i] = e.row;
+    eventIds[i] = e.id;
+    if (req.busJson !== false) json[i] = e.json;
+  }
+  const keep = req.hold && parsed.parsed.length > 0;
+  if (keep) held.put(holder.hold, { orgId: req.orgId, events: parsed.parsed });
+  return { rows, json, ids: eventIds, rejected: parsed.rejected, formats: parsed.formats, ...(keep ? { holder } : {}) };
+}
+
+/** Counts the records of a sparse submission (holes are records refused before it, or blank lines). */
+export function recordCount(records: ParseRequest['records']): number {
+  let n = 0;
+  for (let i = 0; i < records.length; i++) if (i in records) n++;
+  return n;
+}

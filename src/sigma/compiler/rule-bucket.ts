@@ -29,7 +29,30 @@ interface FieldIndex {
    */
   patternOf: Map<string, number> | undefined;
   hitStamp: Uint32Array | undefined;
+  /**
+   * For a field probed only by exact values and a few native substrings: a conservative test on
+   * the raw (unfolded) value, so a long value that cannot fire is neither folded nor searched
+   * (see {@link rawRejects}). Undefined when the field has other probes.
+   */
+  quick: QuickReject | undefined;
+  /** The view slot of {@link field}, resolved on first use (a bucket sees one view). */
+  slot: number;
+  slotView: EventView | undefined;
 }
+
+/**
+ * One case-insensitive native regex of a field's substring anchors, plus any non-ASCII character:
+ * on ASCII text, `/x/i` finds exactly what `toLowerCase().includes(x)` finds (for folded `x`),
+ * and text with other characters is left to the exact path. Exact anchors cannot hold on a value
+ * longer than the longest of them (folding never shortens a text).
+ */
+interface QuickReject {
+  re: RegExp | undefined;
+  maxExact: number;
+}
+
+/** Values from this length on are tested by {@link QuickReject} before folding. */
+const quickMinLength = 64;
 
 /**
  * Automata with more anchors than this are left as they are: extending process_creation's
@@ -124,6 +147,13 @@ export class RuleBucket {
       if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
+      const quick: QuickReject | undefined =
+        ac === undefined && !dash && slot.base.size === 0
+          ? {
+              re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
+              maxExact: Math.max(0, ...[...slot.eq.keys()].map((k) => k.length)),
+            }
+          : undefined;
       this.fields.push({
         field,
         dash,
@@ -134,6 +164,9 @@ export class RuleBucket {
         subRules: [...slot.sub.values()],
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
         hitStamp: noted ? new Uint32Array(patterns.length) : undefined,
+        quick,
+        slot: -1,
+        slotView: undefined,
       });
     }
     if (keywordSources.length > 0) {
@@ -154,10 +187,15 @@ export class RuleBucket {
     found.length = 0;
     for (const i of this.always) this.mark(i);
     for (const fi of this.fields) {
-      const folded = fi.dash ? view.dashFolded(fi.field) : view.folded(fi.field);
+      if (fi.slotView !== view) {
+        fi.slotView = view;
+        fi.slot = view.slotOf(fi.field);
+      }
+      if (fi.quick !== undefined && rawRejects(fi.quick, view.get(fi.field))) continue;
+      const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
       if (folded !== undefined) {
         this.probe(fi, folded);
-        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.field, fi.patternOf, fi.hitStamp!, this.epoch);
+        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
       }
       else {
         const raw = view.get(fi.field);
@@ -272,6 +310,15 @@ function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<strin
     }
   }
   return out;
+}
+
+/** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
+function rawRejects(q: QuickReject, raw: unknown): boolean {
+  return typeof raw === 'string' && raw.length >= quickMinLength && raw.length > q.maxExact && (q.re === undefined || !q.re.test(raw));
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): AhoCorasick {

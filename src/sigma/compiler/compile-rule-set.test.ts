@@ -170,5 +170,10 @@ detection:
     // The Kelvin sign lower-cases to an ASCII `k`: still a hit.
     expect(ids(pad + '\u212AERNELBASE.dll+2c13c')).toEqual(['trace']);
     expect(ids('unknown')).toEqual(['exact']);
+    // Once most long values pass the raw test it is dropped: the answers stay the same.
+    for (let i = 0; i < 600; i++) expect(ids(`${pad}kernelbase.dll+${i}`)).toEqual(['trace']);
+    expect(ids(pad + 'C:\\Windows\\System32\\KERNELBASE.dll+2c13c')).toEqual(['trace']);
+    expect(ids(pad + 'C:\\Windows\\System32\\kernel32.dll+2c13c')).toEqual([]);
+    expect(ids('UNKNOWN')).toEqual(['exact']);
   });
 });

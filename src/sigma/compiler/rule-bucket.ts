@@ -49,7 +49,17 @@ interface FieldIndex {
 interface QuickReject {
   re: RegExp | undefined;
   maxExact: number;
+  /** Long values tested, and how many of them passed (were folded and probed anyway). */
+  tried: number;
+  passed: number;
 }
+
+/**
+ * After this many long values, a test that let most of them through is dropped: on a field whose
+ * anchors nearly every value holds (`kernelbase.dll+` in Sysmon 10 call traces) it only adds a
+ * scan. Dropping it changes speed, never the candidates.
+ */
+const quickTrial = 512;
 
 /** Values from this length on are tested by {@link QuickReject} before folding. */
 const quickMinLength = 64;
@@ -152,6 +162,8 @@ export class RuleBucket {
           ? {
               re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
               maxExact: Math.max(0, ...[...slot.eq.keys()].map((k) => k.length)),
+              tried: 0,
+              passed: 0,
             }
           : undefined;
       this.fields.push({
@@ -191,7 +203,7 @@ export class RuleBucket {
         fi.slotView = view;
         fi.slot = view.slotOf(fi.field);
       }
-      if (fi.quick !== undefined && rawRejects(fi.quick, view.get(fi.field))) continue;
+      if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) continue;
       const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
       if (folded !== undefined) {
         this.probe(fi, folded);
@@ -215,6 +227,20 @@ export class RuleBucket {
     const out: CompiledRule[] = new Array(found.length);
     for (let k = 0; k < found.length; k++) out[k] = this.rules[found[k]!]!;
     return out;
+  }
+
+  /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
+  private rawRejects(fi: FieldIndex, raw: unknown): boolean {
+    const q = fi.quick!;
+    if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= q.maxExact) return false;
+    if (q.re === undefined) return true;
+    const rejected = !q.re.test(raw);
+    if (q.tried < quickTrial) {
+      q.tried++;
+      if (!rejected) q.passed++;
+      if (q.tried === quickTrial && q.passed > quickTrial / 2) fi.quick = undefined;
+    }
+    return rejected;
   }
 
   private probe(fi: FieldIndex, folded: string): void {
@@ -312,10 +338,6 @@ function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<strin
   return out;
 }
 
-/** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
-function rawRejects(q: QuickReject, raw: unknown): boolean {
-  return typeof raw === 'string' && raw.length >= quickMinLength && raw.length > q.maxExact && (q.re === undefined || !q.re.test(raw));
-}
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -16,6 +16,12 @@ interface FieldIndex {
   exact: Map<string, number[]> | undefined;
   /** Folded last path component → rules anchored on it. */
   base: Map<string, number[]> | undefined;
+  /**
+   * Longest key of {@link exact} and of {@link base}: a longer text cannot be a key, and hashing
+   * it for the lookup costs a pass over it (a 500-character call trace, on every Sysmon 10 event).
+   */
+  maxExact: number;
+  maxBase: number;
   /** Substring anchors: one automaton for many, native search for a few. */
   ac: AhoCorasick | undefined;
   subs: string[];
@@ -161,7 +167,7 @@ export class RuleBucket {
         ac === undefined && !dash && slot.base.size === 0
           ? {
               re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
-              maxExact: Math.max(0, ...[...slot.eq.keys()].map((k) => k.length)),
+              maxExact: longestKey(slot.eq),
               tried: 0,
               passed: 0,
             }
@@ -171,6 +177,8 @@ export class RuleBucket {
         dash,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
         base: slot.base.size > 0 ? slot.base : undefined,
+        maxExact: longestKey(slot.eq),
+        maxBase: longestKey(slot.base),
         ac,
         subs,
         subRules: [...slot.sub.values()],
@@ -244,8 +252,11 @@ export class RuleBucket {
   }
 
   private probe(fi: FieldIndex, folded: string): void {
-    if (fi.exact) this.markAll(fi.exact.get(folded));
-    if (fi.base) this.markAll(fi.base.get(folded.slice(folded.lastIndexOf('\\') + 1)));
+    if (fi.exact && folded.length <= fi.maxExact) this.markAll(fi.exact.get(folded));
+    if (fi.base) {
+      const from = folded.lastIndexOf('\\') + 1;
+      if (folded.length - from <= fi.maxBase) this.markAll(fi.base.get(folded.slice(from)));
+    }
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
@@ -338,6 +349,12 @@ function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<strin
   return out;
 }
 
+
+function longestKey(m: Map<string, unknown>): number {
+  let n = 0;
+  for (const k of m.keys()) if (k.length > n) n = k.length;
+  return n;
+}
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -16,12 +16,19 @@ export const valueSetMinTests = 12;
  * vs?.has(folded) || vs?.rest.some(…)
  */
 export class ValueSet {
+  /** Longest exact value: a longer text is not looked up (hashing it is a pass over it). */
+  private readonly maxExact: number;
+
   private constructor(
     private readonly exact: ReadonlySet<string>,
     private readonly endsByBase: ReadonlyMap<string, readonly string[]>,
     /** Tests not indexed here: the caller evaluates them one by one. */
     readonly rest: readonly ValueTest[],
-  ) {}
+  ) {
+    let n = 0;
+    for (const v of exact) if (v.length > n) n = v.length;
+    this.maxExact = n;
+  }
 
   /** Indexes `tests`; undefined when fewer than {@link valueSetMinTests} of them are indexable. */
   static build(tests: readonly ValueTest[]): ValueSet | undefined {
@@ -54,7 +61,7 @@ export class ValueSet {
 
   /** Whether the folded scalar value equals or ends with one of the indexed values. */
   has(folded: string): boolean {
-    if (this.exact.has(folded)) return true;
+    if (folded.length <= this.maxExact && this.exact.has(folded)) return true;
     if (this.endsByBase.size === 0) return false;
     const ends = this.endsByBase.get(folded.slice(folded.lastIndexOf('\\') + 1));
     if (ends) for (let i = 0; i < ends.length; i++) if (folded.endsWith(ends[i]!)) return true;

@@ -2,6 +2,7 @@ import { cidrContains } from '../modifiers/cidr.js';
 import { globMatch } from '../modifiers/glob-match.js';
 import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from '../modifiers/value-test.js';
 import { scalarText, type EventView } from './event-view.js';
+import { RegexPrefilter } from './regex-prefilter.js';
 import { ValueSet, valueSetMinTests } from './value-set.js';
 
 /** Indexed values of the long OR-ed entries, built on their first evaluation (null: not worth it). */
@@ -98,7 +99,7 @@ export function testText(test: ValueTest, text: string, folded: string, view: Ev
     case 'glob':
       return globMatch(test.parts, test.cased ? text : folded);
     case 're':
-      return test.re.test(text);
+      return RegexPrefilter.of(test).mayMatch(text, folded) && test.re.test(text);
     case 'cidr':
       return cidrContains(test.range, text);
     case 'num': {

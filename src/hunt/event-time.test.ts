@@ -18,3 +18,21 @@ describe('eventTime', () => {
     expect(eventTime({ Event: 'not an object' })).toBeUndefined();
   });
 });
+
+describe('eventTime fast layouts', () => {
+  it('gives what the general parser gives, on the fixed layouts and around them', () => {
+    const general = (v: string): number | undefined => {
+      let text = v;
+      if (/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text)) text = text.replace(' ', 'T') + 'Z';
+      const ms = Date.parse(text);
+      return Number.isNaN(ms) ? undefined : ms;
+    };
+    const values = [
+      '2020-06-10T02:50:56.537Z', '2020-06-10T02:50:56Z', '2020-06-10T02:50:56.537', '2020-06-10 02:50:56.537', '2020-06-10 02:50:56',
+      '2020-02-29T23:59:59.999Z', '2021-02-30T00:00:00.000Z', '2020-12-31 23:59:59', '2020-13-01T00:00:00.000Z', '2020-01-01T24:00:00.000Z',
+      '2020-01-01T00:60:00Z', '0999-01-01T00:00:00Z', '2020-06-10 02:50:56Z', '2020-06-10T02:50:56.5Z', '2020-06-10T02:50:56+02:00',
+      '2020-06-10T02:50:56.53xZ', '2020/06/10 02:50:56', '2020-06-10T02:50', '2020-06-1aT02:50:56Z',
+    ];
+    for (const v of values) expect(eventTime({ '@timestamp': v }), v).toBe(general(v));
+  });
+});

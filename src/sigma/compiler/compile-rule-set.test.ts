@@ -141,4 +141,39 @@ detection:
     // Short values are rescanned rather than looked up: same answers.
     expect(ids('-encodedcommand hidden frombase64')).toEqual(['all']);
   });
+  it('finds substring anchors in long values whatever their case, non-ASCII folding included', () => {
+    const { ruleSet } = load(`title: Trace
+id: trace
+logsource:
+    product: windows
+    category: process_access
+detection:
+    sel:
+        CallTrace|contains: 'kernelbase.dll+'
+    condition: sel
+---
+title: Exact
+id: exact
+logsource:
+    product: windows
+    category: process_access
+detection:
+    sel:
+        CallTrace: 'UNKNOWN'
+    condition: sel
+`);
+    const logsource = { product: 'windows', category: 'process_access' };
+    const ids = (CallTrace: string) => ruleSet.match({ fields: { CallTrace }, logsource }).map((m) => m.rule.id);
+    const pad = 'C:\\Windows\\SYSTEM32\\ntdll.dll+9d234|'.repeat(3);
+    expect(ids(pad + 'C:\\Windows\\System32\\KERNELBASE.dll+2c13c|UNKNOWN(000)')).toEqual(['trace']);
+    expect(ids(pad + 'C:\\Windows\\System32\\kernel32.dll+2c13c|UNKNOWN(000)')).toEqual([]);
+    // The Kelvin sign lower-cases to an ASCII `k`: still a hit.
+    expect(ids(pad + '\u212AERNELBASE.dll+2c13c')).toEqual(['trace']);
+    expect(ids('unknown')).toEqual(['exact']);
+    // Once most long values pass the raw test it is dropped: the answers stay the same.
+    for (let i = 0; i < 600; i++) expect(ids(`${pad}kernelbase.dll+${i}`)).toEqual(['trace']);
+    expect(ids(pad + 'C:\\Windows\\System32\\KERNELBASE.dll+2c13c')).toEqual(['trace']);
+    expect(ids(pad + 'C:\\Windows\\System32\\kernel32.dll+2c13c')).toEqual([]);
+    expect(ids('UNKNOWN')).toEqual(['exact']);
+  });
 });

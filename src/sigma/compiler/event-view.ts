@@ -36,8 +36,11 @@ export class EventView {
     }
   }
 
-  /** Slot of a field name; names come from the compiled rules, so the table stays small. */
-  private slotOf(field: string): number {
+  /**
+   * Slot of a field name; names come from the compiled rules, so the table stays small. Callers
+   * that probe the same fields on every event keep the slot and use {@link foldedAt}.
+   */
+  slotOf(field: string): number {
     let s = this.slots.get(field);
     if (s === undefined) {
       s = this.slots.size;
@@ -75,7 +78,11 @@ export class EventView {
 
   /** Lower-cased string form of a scalar field (numbers and booleans as their text), cached. */
   folded(field: string): string | undefined {
-    const s = this.slotOf(field);
+    return this.foldedAt(this.slotOf(field), field);
+  }
+
+  /** {@link folded} for a field whose slot the caller already has. */
+  foldedAt(s: number, field: string): string | undefined {
     if (this.foldStamp[s] === this.epoch) return this.foldValue[s];
     const text = scalarText(this.get(field));
     const v = text === undefined ? undefined : text.toLowerCase();
@@ -86,9 +93,13 @@ export class EventView {
 
   /** {@link folded} with the windash dash characters turned into `-`, cached. */
   dashFolded(field: string): string | undefined {
-    const s = this.slotOf(field);
+    return this.dashFoldedAt(this.slotOf(field), field);
+  }
+
+  /** {@link dashFolded} for a field whose slot the caller already has. */
+  dashFoldedAt(s: number, field: string): string | undefined {
     if (this.dashStamp[s] === this.epoch) return this.dashValue[s];
-    const f = this.folded(field);
+    const f = this.foldedAt(s, field);
     const v = f === undefined ? undefined : normalizeDashes(f);
     this.dashStamp[s] = this.epoch;
     this.dashValue[s] = v;
@@ -96,11 +107,10 @@ export class EventView {
   }
 
   /**
-   * Records that the folded value of `field` was scanned for every pattern of `patterns` on this
+   * Records that the folded value of the field in slot `s` was scanned for every pattern of `patterns` on this
    * event: pattern k occurs in it iff `hits[k] === hitEpoch`.
    */
-  noteScan(field: string, patterns: Map<string, number>, hits: Uint32Array, hitEpoch: number): void {
-    const s = this.slotOf(field);
+  noteScan(s: number, patterns: Map<string, number>, hits: Uint32Array, hitEpoch: number): void {
     this.scanStamp[s] = this.epoch;
     this.scanPatterns[s] = patterns;
     this.scanHits[s] = hits;

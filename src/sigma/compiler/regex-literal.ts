@@ -8,9 +8,22 @@
  */
 export function requiredLiteral(source: string, minLength = 3): string | undefined {
   let best = '';
+  for (const run of requiredRuns(source) ?? []) if (run.length > best.length) best = run;
+  return best.length >= minLength ? best : undefined;
+}
+
+/**
+ * Every literal run that each match must contain (see {@link requiredLiteral}), or undefined on
+ * top-level alternation. Sources with constructs the scan does not model (`\\Q…\\E` quoting,
+ * POSIX classes such as `[[:alpha:]]`) give undefined too.
+ * @example requiredRuns('(?i)(set).*&&\\s?set') // ['&&', 'set']
+ */
+export function requiredRuns(source: string): string[] | undefined {
+  if (source.includes('\\Q') || source.includes('[:')) return undefined;
+  const runs: string[] = [];
   let run = '';
   const end = (): void => {
-    if (run.length > best.length) best = run;
+    if (run !== '') runs.push(run);
     run = '';
   };
   let depth = 0;
@@ -56,7 +69,7 @@ export function requiredLiteral(source: string, minLength = 3): string | undefin
     }
   }
   end();
-  return best.length >= minLength ? best : undefined;
+  return runs;
 }
 
 function skipClass(s: string, i: number): number {

@@ -16,6 +16,12 @@ interface FieldIndex {
   exact: Map<string, number[]> | undefined;
   /** Folded last path component → rules anchored on it. */
   base: Map<string, number[]> | undefined;
+  /**
+   * Longest key of {@link exact} and of {@link base}: a longer text cannot be a key, and hashing
+   * it for the lookup costs a pass over it (a 500-character call trace, on every Sysmon 10 event).
+   */
+  maxExact: number;
+  maxBase: number;
   /** Substring anchors: one automaton for many, native search for a few. */
   ac: AhoCorasick | undefined;
   subs: string[];
@@ -29,7 +35,40 @@ interface FieldIndex {
    */
   patternOf: Map<string, number> | undefined;
   hitStamp: Uint32Array | undefined;
+  /**
+   * For a field probed only by exact values and a few native substrings: a conservative test on
+   * the raw (unfolded) value, so a long value that cannot fire is neither folded nor searched
+   * (see {@link rawRejects}). Undefined when the field has other probes.
+   */
+  quick: QuickReject | undefined;
+  /** The view slot of {@link field}, resolved on first use (a bucket sees one view). */
+  slot: number;
+  slotView: EventView | undefined;
 }
+
+/**
+ * One case-insensitive native regex of a field's substring anchors, plus any non-ASCII character:
+ * on ASCII text, `/x/i` finds exactly what `toLowerCase().includes(x)` finds (for folded `x`),
+ * and text with other characters is left to the exact path. Exact anchors cannot hold on a value
+ * longer than the longest of them (folding never shortens a text).
+ */
+interface QuickReject {
+  re: RegExp | undefined;
+  maxExact: number;
+  /** Long values tested, and how many of them passed (were folded and probed anyway). */
+  tried: number;
+  passed: number;
+}
+
+/**
+ * After this many long values, a test that let most of them through is dropped: on a field whose
+ * anchors nearly every value holds (`kernelbase.dll+` in Sysmon 10 call traces) it only adds a
+ * scan. Dropping it changes speed, never the candidates.
+ */
+const quickTrial = 512;
+
+/** Values from this length on are tested by {@link QuickReject} before folding. */
+const quickMinLength = 64;
 
 /**
  * Automata with more anchors than this are left as they are: extending process_creation's
@@ -124,16 +163,30 @@ export class RuleBucket {
       if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
+      const quick: QuickReject | undefined =
+        ac === undefined && !dash && slot.base.size === 0
+          ? {
+              re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
+              maxExact: longestKey(slot.eq),
+              tried: 0,
+              passed: 0,
+            }
+          : undefined;
       this.fields.push({
         field,
         dash,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
         base: slot.base.size > 0 ? slot.base : undefined,
+        maxExact: longestKey(slot.eq),
+        maxBase: longestKey(slot.base),
         ac,
         subs,
         subRules: [...slot.sub.values()],
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
         hitStamp: noted ? new Uint32Array(patterns.length) : undefined,
+        quick,
+        slot: -1,
+        slotView: undefined,
       });
     }
     if (keywordSources.length > 0) {
@@ -154,10 +207,15 @@ export class RuleBucket {
     found.length = 0;
     for (const i of this.always) this.mark(i);
     for (const fi of this.fields) {
-      const folded = fi.dash ? view.dashFolded(fi.field) : view.folded(fi.field);
+      if (fi.slotView !== view) {
+        fi.slotView = view;
+        fi.slot = view.slotOf(fi.field);
+      }
+      if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) continue;
+      const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
       if (folded !== undefined) {
         this.probe(fi, folded);
-        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.field, fi.patternOf, fi.hitStamp!, this.epoch);
+        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
       }
       else {
         const raw = view.get(fi.field);
@@ -179,9 +237,26 @@ export class RuleBucket {
     return out;
   }
 
+  /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
+  private rawRejects(fi: FieldIndex, raw: unknown): boolean {
+    const q = fi.quick!;
+    if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= q.maxExact) return false;
+    if (q.re === undefined) return true;
+    const rejected = !q.re.test(raw);
+    if (q.tried < quickTrial) {
+      q.tried++;
+      if (!rejected) q.passed++;
+      if (q.tried === quickTrial && q.passed > quickTrial / 2) fi.quick = undefined;
+    }
+    return rejected;
+  }
+
   private probe(fi: FieldIndex, folded: string): void {
-    if (fi.exact) this.markAll(fi.exact.get(folded));
-    if (fi.base) this.markAll(fi.base.get(folded.slice(folded.lastIndexOf('\\') + 1)));
+    if (fi.exact && folded.length <= fi.maxExact) this.markAll(fi.exact.get(folded));
+    if (fi.base) {
+      const from = folded.lastIndexOf('\\') + 1;
+      if (folded.length - from <= fi.maxBase) this.markAll(fi.base.get(folded.slice(from)));
+    }
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
@@ -272,6 +347,17 @@ function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<strin
     }
   }
   return out;
+}
+
+
+function longestKey(m: Map<string, unknown>): number {
+  let n = 0;
+  for (const k of m.keys()) if (k.length > n) n = k.length;
+  return n;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): AhoCorasick {

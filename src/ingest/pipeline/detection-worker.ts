@@ -4,10 +4,12 @@ import { systemClock } from '../../shared/clock.js';
 import { loadErrorLocation } from '../../sigma/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
 import type { WorkerMessage, WorkerReply } from './worker-protocol.js';
+import { WorkerTaskQueue } from './worker-task-queue.js';
 
 /**
  * A detection worker thread: loads the rules itself (compiled rule sets cannot cross threads),
- * prepares submissions (keeping their parsed events when asked) and answers requests in order.
+ * prepares submissions (keeping their parsed events when asked) and detects batches, preparing
+ * first (see WorkerTaskQueue).
  */
 const { rulePaths, slot, maxHeldEvents } = workerData as { rulePaths: string[]; slot: number; maxHeldEvents?: number };
 const port = parentPort!;
@@ -24,8 +26,23 @@ port.postMessage({
   errors: loaded.errors.map((e) => ({ path: loadErrorLocation(e), message: e.message })),
 } satisfies WorkerReply);
 
+const tasks = new WorkerTaskQueue((drain) => setImmediate(drain));
+
 port.on('message', (msg: WorkerMessage) => {
-  // Messages are handled in order, so an indicator synced before a batch is matched in it.
+  if (!('type' in msg)) return tasks.pushBackground(() => run(msg));
+  switch (msg.type) {
+    // Applied on arrival: every batch after the sync sees it (earlier ones may too, which is harmless).
+    case 'intel':
+      return run(msg);
+    case 'prepare':
+      return tasks.pushUrgent(() => run(msg));
+    default:
+      // Releases and held detections keep their order relative to other detections.
+      return tasks.pushBackground(() => run(msg));
+  }
+});
+
+function run(msg: WorkerMessage): void {
   try {
     if (!('type' in msg)) {
       engine
@@ -50,4 +67,4 @@ port.on('message', (msg: WorkerMessage) => {
   } catch (err) {
     if ('id' in msg) port.postMessage({ type: 'error', id: msg.id, message: (err as Error).message } satisfies WorkerReply);
   }
-});
+}

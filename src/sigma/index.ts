@@ -7,7 +7,7 @@ export { parseSigmaDocuments, type ParsedSigmaDocuments } from './rule/parse-sig
 export { compileRuleSet, type CompileRuleSetInput, type RuleSet } from './compiler/compile-rule-set.js';
 export { loadRuleTexts, type LoadedRuleTexts } from './load-rules.js';
 export { loadErrorLocation } from './load-error-location.js';
-export { normalizeEvent, normalizeEventInPlace, categoryAliases, serviceAliases, logsourceMatches, ruleCategoriesFor, ruleServicesFor } from './logsource/index.js';
+export { normalizeEvent, normalizeEventInPlace, categoryAliases, serviceAliases, logsourceMatches, ruleCategoriesFor, ruleServicesFor, windowsLogsources } from './logsource/index.js';
 export { parseCondition } from './condition/parse-condition.js';
 export { ConditionError, type ConditionNode } from './condition/condition-node.js';
 export { AhoCorasick } from './compiler/aho-corasick.js';

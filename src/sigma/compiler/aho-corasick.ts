@@ -84,8 +84,12 @@ export class AhoCorasick {
       order.forEach((old, i) => (id[old] = i));
       const ch2: Map<number, number>[] = order.map((old) => new Map([...children[old]!].map(([c, t]) => [c, id[t]!])));
       const ends2 = order.map((old) => ends[old]!);
-      children.splice(0, n, ...ch2);
-      ends.splice(0, n, ...ends2);
+      // Element by element: spreading ~100k states into splice() overflows the call stack (the
+      // driver hash lists of `windows/sysmon/driver_load` reach that size).
+      for (let i = 0; i < n; i++) {
+        children[i] = ch2[i]!;
+        ends[i] = ends2[i]!;
+      }
     }
     this.childStart = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) this.childStart[s + 1] = this.childStart[s]! + children[s]!.size;

@@ -16,7 +16,7 @@
  */
 export { normalizeEvent, normalizeEventInPlace } from './normalize-event.js';
 export { categoryAliases, serviceAliases, logsourceMatches, ruleCategoriesFor, ruleServicesFor } from './logsource-aliases.js';
-export { classifyWindowsEvent, windowsPipelines, type WindowsClassification } from './windows-classifier.js';
+export { classifyWindowsEvent, windowsLogsources, windowsPipelines, type WindowsClassification } from './windows-classifier.js';
 export { windowsChannelServices, windowsProviderChannels } from './pipelines/windows-channel-services.js';
 export { ecsPipeline } from './pipelines/ecs-pipeline.js';
 export type { ChannelPipeline, EcsFieldMapping, EventClass, FieldDerivation, ValueConversion } from './pipelines/pipeline-types.js';

@@ -84,3 +84,20 @@ export function classifyWindowsEvent(channel: string | undefined, eventId: numbe
   if (typeof value !== 'string') return cls.base;
   return cls.byValue.map.get(value.toLowerCase()) ?? cls.base;
 }
+
+/**
+ * Every logsource {@link classifyWindowsEvent} can answer (distinct, frozen), e.g. to build the
+ * rule buckets of Windows events before the first event arrives.
+ */
+export function windowsLogsources(): readonly Logsource[] {
+  const seen = new Map<string, Logsource>([['windows', windowsOnly.logsource]]);
+  const add = (c: WindowsClassification) => seen.set(`${c.logsource.service ?? ''}\u0000${c.logsource.category ?? ''}`, c.logsource);
+  for (const entry of new Set(channels.values())) {
+    add(entry.base);
+    for (const cls of entry.events.values()) {
+      add(cls.base);
+      for (const c of cls.byValue?.map.values() ?? []) add(c);
+    }
+  }
+  return [...seen.values()];
+}

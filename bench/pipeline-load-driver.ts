@@ -3,7 +3,8 @@
  * loop with the node. Reads the Security-Datasets events, gzips them into NDJSON batches BEFORE
  * the clock starts, then posts them through IngestClient with several requests in flight
  * (Idempotency-Key per batch, 429 Retry-After honoured).
- * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency, maxBytes}.
+ * Input (argv[2], JSON): {url, token, dataDir, limit, batch, concurrency, maxBytes, keyPrefix?}; the key prefix
+ * makes a warm-up pass over the same events new events (other idempotency keys, so other ids).
  * Output: one JSON line {sent, accepted, rejected, batches, retries, refused, startedAt, endedAt}.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { IngestClient, batchKey } from '../src/ingest/client/ingest-client.js';
 import { ndjsonGzFiles } from './ndjson-gz-files.js';
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number; maxBytes: number };
+const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; dataDir: string; limit: number; batch: number; concurrency: number; maxBytes: number; keyPrefix?: string };
 
 const batches: { key: string; body: Buffer; count: number }[] = [];
 let total = 0;
@@ -23,7 +24,7 @@ for (const file of ndjsonGzFiles(opts.dataDir)) {
   const flush = () => {
     if (batch.length === 0) return;
     const text = batch.join('\n');
-    batches.push({ key: batchKey(file, batches.length, text), body: gzipSync(text, { level: 1 }), count: batch.length });
+    batches.push({ key: (opts.keyPrefix ?? '') + batchKey(file, batches.length, text), body: gzipSync(text, { level: 1 }), count: batch.length });
     batch = [];
     bytes = 0;
   };

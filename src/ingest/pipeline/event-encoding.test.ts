@@ -9,7 +9,6 @@ const event = (message: string | null, ecs: EcsFields): PipelineEvent => ({
 
 /** What encodeEvent must equal: every part through JSON.stringify. */
 function expected(e: PipelineEvent): { json: string; dataJson: string } {
-  const rawJson = JSON.stringify(e.raw);
   return {
     json: JSON.stringify({ id: e.id, time: e.time, receivedAt: e.receivedAt, source: e.source, sourceFormat: e.sourceFormat, message: e.message, raw: e.raw, ecs: e.ecs }),
     dataJson: JSON.stringify({ format: e.sourceFormat, raw: e.raw, ecs: e.ecs }),

@@ -38,22 +38,31 @@ export function parseEve(input: string | Record<string, unknown>): ParseResult<N
     return fail('EVE_BAD_EVENT', `EVE field 'timestamp' must be an ISO 8601 time, got ${typeof timestamp === 'string' ? `'${timestamp}'` : kindOf(timestamp)}`, { field: 'timestamp' });
   }
   const mapping = categories[eventType] ?? { category: ['network'], type: ['protocol'] };
-  const ecs: EcsFields = assignDefined({}, {
+  // Set one by one rather than assignDefined over a literal: this runs once per EVE record.
+  const ecs: EcsFields = {
     '@timestamp': new Date(time).toISOString(),
     'event.kind': eventType === 'alert' ? 'alert' : eventType === 'stats' ? 'metric' : 'event',
     'event.category': mapping.category,
     'event.type': mapping.type,
     'event.module': 'suricata',
     'event.dataset': `suricata.${eventType}`,
-    'source.ip': toText(obj['src_ip']),
-    'source.port': toPort(obj['src_port']),
-    'destination.ip': toText(obj['dest_ip']),
-    'destination.port': toPort(obj['dest_port']),
-    'network.transport': toTransport(obj['proto']),
-    'network.protocol': toText(obj['app_proto'])?.toLowerCase(),
-    'network.community_id': toText(obj['community_id']),
-    'network.direction': toText(obj['direction']),
-  });
+  };
+  const sourceIp = toText(obj['src_ip']);
+  if (sourceIp !== undefined) ecs['source.ip'] = sourceIp;
+  const sourcePort = toPort(obj['src_port']);
+  if (sourcePort !== undefined) ecs['source.port'] = sourcePort;
+  const destinationIp = toText(obj['dest_ip']);
+  if (destinationIp !== undefined) ecs['destination.ip'] = destinationIp;
+  const destinationPort = toPort(obj['dest_port']);
+  if (destinationPort !== undefined) ecs['destination.port'] = destinationPort;
+  const transport = toTransport(obj['proto']);
+  if (transport !== undefined) ecs['network.transport'] = transport;
+  const protocol = toText(obj['app_proto'])?.toLowerCase();
+  if (protocol !== undefined) ecs['network.protocol'] = protocol;
+  const communityId = toText(obj['community_id']);
+  if (communityId !== undefined) ecs['network.community_id'] = communityId;
+  const direction = toText(obj['direction']);
+  if (direction !== undefined) ecs['network.direction'] = direction;
   let message: string | undefined;
   const alert = childRecord(obj, 'alert');
   if (eventType === 'alert' && alert !== undefined) {

@@ -1,5 +1,6 @@
 import { childRecord, isRecord } from './json-record.js';
 import { parseIsoTime } from './timestamps.js';
+import { WindowsData } from './windows-data.js';
 
 /** The Windows event shapes Shieldwall reads. */
 export type WindowsLayout = 'evtx' | 'winlogbeat' | 'winlogbeat6' | 'azure' | 'flat';
@@ -14,8 +15,8 @@ export interface WindowsView {
   recordId: string | undefined;
   time: number | undefined;
   message: string | undefined;
-  /** EventData fields by lower-cased name. */
-  data: Map<string, unknown>;
+  /** The EventData fields the normaliser reads, by lower-cased name. */
+  data: WindowsData;
 }
 
 /**
@@ -69,7 +70,7 @@ function evtxView(obj: Record<string, unknown>): WindowsView {
     recordId: str(system['EventRecordID']),
     time: timeOf(attr(system['TimeCreated'], 'SystemTime')),
     message: undefined,
-    data: lowerMap(data ?? {}),
+    data: new WindowsData(data ?? {}),
   };
 }
 
@@ -85,7 +86,7 @@ function winlogbeatView(obj: Record<string, unknown>): WindowsView {
     recordId: str(winlog['record_id']),
     time: timeOf(obj['@timestamp']),
     message: str(obj['message']),
-    data: lowerMap(childRecord(winlog, 'event_data') ?? {}),
+    data: new WindowsData(childRecord(winlog, 'event_data') ?? {}),
   };
 }
 
@@ -99,7 +100,7 @@ function winlogbeat6View(obj: Record<string, unknown>): WindowsView {
     recordId: str(obj['record_number']),
     time: timeOf(obj['@timestamp']),
     message: str(obj['message']),
-    data: lowerMap(childRecord(obj, 'event_data') ?? {}),
+    data: new WindowsData(childRecord(obj, 'event_data') ?? {}),
   };
 }
 
@@ -120,12 +121,12 @@ function azureView(obj: Record<string, unknown>): WindowsView {
     recordId: str(obj['EventRecordId']),
     time: timeOf(obj['TimeGenerated']),
     message: str(obj['RenderedDescription'] ?? obj['Activity']),
-    data: lowerMap(data),
+    data: new WindowsData(data),
   };
 }
 
 function flatView(obj: Record<string, unknown>): WindowsView {
-  const data = lowerMap(obj);
+  const data = new WindowsData(obj);
   return {
     layout: 'flat',
     eventId: toNumber(obj['EventID']),
@@ -137,14 +138,6 @@ function flatView(obj: Record<string, unknown>): WindowsView {
     message: str(data.get('message')),
     data,
   };
-}
-
-function lowerMap(obj: Record<string, unknown>): Map<string, unknown> {
-  const map = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(obj)) {
-    if (k !== '#attributes') map.set(k.toLowerCase(), v);
-  }
-  return map;
 }
 
 const xmlDataRe = /<Data Name=["']([^"']+)["']\s*(?:\/>|>([\s\S]*?)<\/Data>)/g;

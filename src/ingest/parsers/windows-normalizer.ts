@@ -2,6 +2,7 @@ import { assignDefined, baseName, toInt, toPort, toText, toTransport, type EcsFi
 import { childRecord } from './json-record.js';
 import type { NormalizedEvent } from './normalized-event.js';
 import { fail, ok, type ParseResult } from './parse-result.js';
+import type { WindowsData, WindowsDataField } from './windows-data.js';
 import { detectWindowsLayout, windowsView, type WindowsView } from './windows-layout.js';
 
 /** ECS category/type for the common Sysmon and Security event ids. */
@@ -47,13 +48,7 @@ export function normalizeWindows(obj: Record<string, unknown>, receivedAt: numbe
 }
 
 function windowsEcs(v: WindowsView, eventId: number, time: number): EcsFields {
-  const d = (...names: string[]): string | undefined => {
-    for (const n of names) {
-      const t = toText(v.data.get(n));
-      if (t !== undefined) return t;
-    }
-    return undefined;
-  };
+  const data = v.data;
   const provider = v.provider ?? '';
   const isSysmon = /sysmon/i.test(provider) || /sysmon/i.test(v.channel ?? '');
   const isSecurity = /security-auditing/i.test(provider) || v.channel?.toLowerCase() === 'security';
@@ -61,62 +56,89 @@ function windowsEcs(v: WindowsView, eventId: number, time: number): EcsFields {
   const kinds = isSysmon ? sysmonKinds[eventId] : isSecurity ? securityKinds[eventId] : undefined;
   // Security 4688 names the new process New*, and its ProcessId/ParentProcessName is the creator.
   const is4688 = isSecurity && eventId === 4688;
-  const executable = is4688 ? d('newprocessname') : d('image', 'processname');
-  const parentExecutable = is4688 ? d('parentprocessname') : d('parentimage');
-  const [userDomain, userName] = splitUser(d('user')) ?? accountOf(d);
-  const filePath = d('targetfilename', 'imageloaded');
-  const ecs: EcsFields = assignDefined({}, {
-    '@timestamp': new Date(time).toISOString(),
-    message: v.message,
-    'event.kind': 'event',
-    'event.category': kinds?.[0],
-    'event.type': kinds?.[1],
-    'event.code': String(eventId),
-    'event.provider': v.provider,
-    'event.module': module,
-    'event.outcome': isSecurity && eventId === 4624 ? 'success' : isSecurity && eventId === 4625 ? 'failure' : undefined,
-    'host.name': v.computer,
-    'winlog.channel': v.channel,
-    'winlog.event_id': String(eventId),
-    'winlog.record_id': v.recordId,
-    'winlog.provider_name': v.provider,
-    'user.name': userName,
-    'user.domain': userDomain,
-    'process.pid': toInt(v.data.get(is4688 ? 'newprocessid' : 'processid')),
-    'process.executable': executable,
-    'process.name': executable === undefined ? undefined : baseName(executable),
-    'process.command_line': d('commandline'),
-    'process.parent.pid': toInt(v.data.get(is4688 ? 'processid' : 'parentprocessid')),
-    'process.parent.executable': parentExecutable,
-    'process.parent.name': parentExecutable === undefined ? undefined : baseName(parentExecutable),
-    'process.parent.command_line': d('parentcommandline'),
-    'source.ip': d('sourceip', 'ipaddress', 'sourceaddress'),
-    'source.port': toPort(v.data.get('sourceport') ?? v.data.get('ipport')),
-    'destination.ip': d('destinationip', 'destaddress'),
-    'destination.port': toPort(v.data.get('destinationport') ?? v.data.get('destport')),
-    'destination.domain': d('destinationhostname'),
-    'network.transport': toTransport(v.data.get('protocol')),
-    'dns.question.name': d('queryname'),
-    'file.path': filePath,
-    'file.name': filePath === undefined ? undefined : baseName(filePath),
-    'registry.path': d('targetobject'),
-  });
-  if (ecs['source.ip'] === '-') delete ecs['source.ip'];
-  const hashes = d('hashes', 'hash');
+  const executable = is4688 ? text(data, 'newprocessname') : text(data, 'image', 'processname');
+  const parentExecutable = is4688 ? text(data, 'parentprocessname') : text(data, 'parentimage');
+  const [userDomain, userName] = splitUser(text(data, 'user')) ?? accountOf(data);
+  const filePath = text(data, 'targetfilename', 'imageloaded');
+  const code = String(eventId);
+  // Set one by one, skipping undefined, instead of assignDefined over a literal of every field:
+  // this runs once per Windows event, and the literal was a second object as large as the result.
+  // The order is the ECS JSON's key order, which the stored form shows.
+  const ecs: EcsFields = { '@timestamp': new Date(time).toISOString() };
+  if (v.message !== undefined) ecs.message = v.message;
+  ecs['event.kind'] = 'event';
+  if (kinds !== undefined) {
+    ecs['event.category'] = kinds[0];
+    ecs['event.type'] = kinds[1];
+  }
+  ecs['event.code'] = code;
+  if (v.provider !== undefined) ecs['event.provider'] = v.provider;
+  ecs['event.module'] = module;
+  if (isSecurity && eventId === 4624) ecs['event.outcome'] = 'success';
+  else if (isSecurity && eventId === 4625) ecs['event.outcome'] = 'failure';
+  if (v.computer !== undefined) ecs['host.name'] = v.computer;
+  if (v.channel !== undefined) ecs['winlog.channel'] = v.channel;
+  ecs['winlog.event_id'] = code;
+  if (v.recordId !== undefined) ecs['winlog.record_id'] = v.recordId;
+  if (v.provider !== undefined) ecs['winlog.provider_name'] = v.provider;
+  if (userName !== undefined) ecs['user.name'] = userName;
+  if (userDomain !== undefined) ecs['user.domain'] = userDomain;
+  const pid = toInt(data.get(is4688 ? 'newprocessid' : 'processid'));
+  if (pid !== undefined) ecs['process.pid'] = pid;
+  if (executable !== undefined) {
+    ecs['process.executable'] = executable;
+    ecs['process.name'] = baseName(executable);
+  }
+  const commandLine = text(data, 'commandline');
+  if (commandLine !== undefined) ecs['process.command_line'] = commandLine;
+  const parentPid = toInt(data.get(is4688 ? 'processid' : 'parentprocessid'));
+  if (parentPid !== undefined) ecs['process.parent.pid'] = parentPid;
+  if (parentExecutable !== undefined) {
+    ecs['process.parent.executable'] = parentExecutable;
+    ecs['process.parent.name'] = baseName(parentExecutable);
+  }
+  const parentCommandLine = text(data, 'parentcommandline');
+  if (parentCommandLine !== undefined) ecs['process.parent.command_line'] = parentCommandLine;
+  const sourceIp = text(data, 'sourceip', 'ipaddress', 'sourceaddress');
+  if (sourceIp !== undefined && sourceIp !== '-') ecs['source.ip'] = sourceIp;
+  const sourcePort = toPort(data.get('sourceport') ?? data.get('ipport'));
+  if (sourcePort !== undefined) ecs['source.port'] = sourcePort;
+  const destinationIp = text(data, 'destinationip', 'destaddress');
+  if (destinationIp !== undefined) ecs['destination.ip'] = destinationIp;
+  const destinationPort = toPort(data.get('destinationport') ?? data.get('destport'));
+  if (destinationPort !== undefined) ecs['destination.port'] = destinationPort;
+  const destinationDomain = text(data, 'destinationhostname');
+  if (destinationDomain !== undefined) ecs['destination.domain'] = destinationDomain;
+  const transport = toTransport(data.get('protocol'));
+  if (transport !== undefined) ecs['network.transport'] = transport;
+  const query = text(data, 'queryname');
+  if (query !== undefined) ecs['dns.question.name'] = query;
+  if (filePath !== undefined) {
+    ecs['file.path'] = filePath;
+    ecs['file.name'] = baseName(filePath);
+  }
+  const registryPath = text(data, 'targetobject');
+  if (registryPath !== undefined) ecs['registry.path'] = registryPath;
+  const hashes = text(data, 'hashes', 'hash');
   if (hashes !== undefined) assignHashes(hashes, eventId === 1 && isSysmon ? 'process' : 'file', ecs);
   return ecs;
 }
 
+/** The first of the named fields that has a text value (fixed arity: no rest array per call). */
+function text(data: WindowsData, a: WindowsDataField, b?: WindowsDataField, c?: WindowsDataField): string | undefined {
+  return toText(data.get(a)) ?? (b === undefined ? undefined : toText(data.get(b)) ?? (c === undefined ? undefined : toText(data.get(c))));
+}
+
 /** Security events name Target, then Subject accounts; NXLog adds the record's AccountName/Domain. */
-const accountFields: readonly (readonly [string, string])[] = [
+const accountFields: readonly (readonly [WindowsDataField, WindowsDataField])[] = [
   ['targetusername', 'targetdomainname'], ['subjectusername', 'subjectdomainname'], ['accountname', 'domain'],
 ];
 
 /** The first account that has a name, with the domain of the same account. */
-function accountOf(d: (...names: string[]) => string | undefined): [string | undefined, string | undefined] {
+function accountOf(data: WindowsData): [string | undefined, string | undefined] {
   for (const [name, domain] of accountFields) {
-    const n = d(name);
-    if (n !== undefined) return [d(domain), n];
+    const n = text(data, name);
+    if (n !== undefined) return [text(data, domain), n];
   }
   return [undefined, undefined];
 }

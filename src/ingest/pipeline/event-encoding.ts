@@ -22,10 +22,13 @@ export interface EncodedEvent {
 export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, busJson = true): EncodedEvent {
   const format = JSON.stringify(e.sourceFormat);
   const ecs = JSON.stringify(e.ecs);
+  // The message is usually the event's longest text and ECS `message` too: take its JSON from the
+  // ECS text rather than escaping it twice.
+  const message = (e.message !== null && e.ecs.message === e.message ? messageJsonIn(ecs) : undefined) ?? JSON.stringify(e.message);
   const ls = e.logsource;
   const json = !busJson ? '' :
     `{"id":${JSON.stringify(e.id)},"time":${e.time},"receivedAt":${e.receivedAt},"source":${JSON.stringify(e.source)},` +
-    `"sourceFormat":${format},"message":${JSON.stringify(e.message)},"raw":${rawJson},"ecs":${ecs}` +
+    `"sourceFormat":${format},"message":${message},"raw":${rawJson},"ecs":${ecs}` +
     `${ls ? `,"logsource":${JSON.stringify(ls)}` : ''}}`;
   const row: NewEvent = {
     id: e.id,
@@ -40,6 +43,27 @@ export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, bu
     dataJson: `{"format":${format},"raw":${rawJson},"ecs":${ecs}}`,
   };
   return { id: e.id, row, json };
+}
+
+/**
+ * The JSON text of the `message` value in `ecsJson`, the JSON.stringify of flat ECS fields (values
+ * are strings, numbers and string arrays), as a slice of it. Inside a JSON string every `"` is
+ * escaped, so the first `"message":` after `{` or `,` is the key, and the value ends at the first
+ * `"` preceded by an even number of backslashes.
+ */
+function messageJsonIn(ecsJson: string): string | undefined {
+  let start = ecsJson.startsWith('{"message":"') ? 11 : ecsJson.indexOf(',"message":"');
+  if (start < 0) return undefined;
+  if (start !== 11) start += 11;
+  let at = start + 1;
+  for (;;) {
+    const quote = ecsJson.indexOf('"', at);
+    if (quote < 0) return undefined;
+    let slashes = 0;
+    while (ecsJson.charCodeAt(quote - 1 - slashes) === 0x5c /* \\ */) slashes++;
+    if (slashes % 2 === 0) return ecsJson.slice(start, quote + 1);
+    at = quote + 1;
+  }
 }
 
 /** The bus message of a batch (an EventBatch as JSON), assembled from encoded events. */

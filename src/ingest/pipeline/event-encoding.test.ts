@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { EcsFields } from '../parsers/index.js';
+import { encodeEvent } from './event-encoding.js';
+import type { PipelineEvent } from './pipeline-event.js';
+
+const event = (message: string | null, ecs: EcsFields): PipelineEvent => ({
+  id: 'e1', time: 1, receivedAt: 2, source: 'in', sourceFormat: 'windows', message, raw: { m: message }, ecs,
+});
+
+/** What encodeEvent must equal: every part through JSON.stringify. */
+function expected(e: PipelineEvent): { json: string; dataJson: string } {
+  return {
+    json: JSON.stringify({ id: e.id, time: e.time, receivedAt: e.receivedAt, source: e.source, sourceFormat: e.sourceFormat, message: e.message, raw: e.raw, ecs: e.ecs }),
+    dataJson: JSON.stringify({ format: e.sourceFormat, raw: e.raw, ecs: e.ecs }),
+  };
+}
+
+describe('encodeEvent', () => {
+  const messages = [
+    'plain', 'say "hi"', 'ends with a backslash \\', 'C:\\dir\\"x\\\\"', 'line\r\nnext\ttab \u0001', '"', '\\', '', 'ünïcødé ✓ "q"',
+  ];
+  for (const m of messages) {
+    it(`gives JSON.stringify's text for the message ${JSON.stringify(m)}`, () => {
+      for (const ecs of [
+        { '@timestamp': 't', message: m, 'event.code': '1' },
+        { message: m },
+        { 'user.name': 'message', 'process.command_line': `x,"message":"${m}`, message: m, 'event.code': '"message":' },
+      ] as EcsFields[]) {
+        const e = event(m, ecs);
+        const out = encodeEvent('org', e, JSON.stringify(e.raw));
+        expect(out.json).toBe(expected(e).json);
+        expect(out.row.dataJson).toBe(expected(e).dataJson);
+        expect(JSON.parse(out.json)).toMatchObject({ message: m, ecs: { message: m } });
+      }
+    });
+  }
+
+  it('encodes a message that ECS does not carry, or carries differently', () => {
+    for (const e of [event('m', { 'event.code': '1' }), event('m', { message: 'other' }), event(null, { message: 'x' })]) {
+      const out = encodeEvent('org', e, JSON.stringify(e.raw));
+      expect(out.json).toBe(expected(e).json);
+      expect(out.row.dataJson).toBe(expected(e).dataJson);
+    }
+  });
+});

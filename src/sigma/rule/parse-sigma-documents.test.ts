@@ -140,4 +140,35 @@ ${rule}`;
     const nested = '[' .repeat(100_000);
     expect(parseSigmaDocuments(nested, 'n.yml').errors.length).toBeGreaterThan(0);
   });
+
+  it('expands YAML aliases to their anchored node (they used to read as null)', () => {
+    const text = `title: Aliased
+logsource:
+    product: windows
+detection:
+    first: &sel
+        Image|endswith: '\\whoami.exe'
+    second: *sel
+    condition: second
+`;
+    const out = parseSigmaDocuments(text, 'alias.yml');
+    expect(out.errors).toEqual([]);
+    const second = out.rules[0]!.detection.searches.get('second')!;
+    expect(second.branches[0]![0]!).toMatchObject({ field: 'Image' });
+    expect(out.rules[0]!.raw).toMatchObject({ detection: { second: { 'Image|endswith': '\\whoami.exe' } } });
+  });
+
+  it('refuses a YAML alias bomb with an error instead of expanding it', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${prev}`).join(',')}]`);
+    }
+    const bomb = `title: Bomb\nlogsource:\n    product: x\n${levels.join('\n')}\ndetection:\n    sel:\n        f: *i\n    condition: sel\n`;
+    const started = Date.now();
+    const out = parseSigmaDocuments(bomb, 'bomb.yml');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(out.rules).toEqual([]);
+    expect(out.errors[0]?.message).toMatch(/alias expansions/);
+  });
 });

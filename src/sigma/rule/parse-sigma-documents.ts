@@ -60,7 +60,7 @@ function parseText(text: string, path: string, opts: ParseSigmaOptions, out: Par
       out.errors.push({ path, line: p.line, column: p.col, message: `YAML: ${firstError.message.split('\n')[0]}` });
       continue;
     }
-    parseOne(doc.contents === null ? null : fromYamlPackage(doc.contents, lc), path, opts, out);
+    parseOne(doc.contents === null ? null : fromYamlPackage(doc.contents, lc, doc), path, opts, out);
   }
 }
 

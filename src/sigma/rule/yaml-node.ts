@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type LineCounter } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { detachString } from './detach-string.js';
 
 /**
@@ -66,11 +66,22 @@ export function entryOf(node: YNode | null | undefined, key: string): YNode | un
   return undefined;
 }
 
+/** Alias expansions allowed per document: a few suffice for any rule, a "billion laughs" needs millions. */
+const maxAliasExpansions = 10_000;
+
 /**
  * Converts a node of the `yaml` package. Values that are not plain data (dates with a custom
- * schema, binary, sets) become their string form; Sigma documents never use them.
+ * schema, binary, sets) become their string form; Sigma documents never use them. An alias
+ * (`*name`) is replaced by a copy of its anchored node when `doc` is given, at most
+ * {@link maxAliasExpansions} times per document (then it throws: the file fails to load).
  */
-export function fromYamlPackage(node: unknown, lc: LineCounter): YNode {
+export function fromYamlPackage(node: unknown, lc: LineCounter, doc?: Document, budget = { aliases: 0 }): YNode {
+  if (isAlias(node) && doc) {
+    if (++budget.aliases > maxAliasExpansions) throw new Error(`more than ${maxAliasExpansions} YAML alias expansions in one document`);
+    const target = node.resolve(doc);
+    if (target === undefined) throw new Error(`YAML alias *${node.source} names no anchor`);
+    return fromYamlPackage(target, lc, doc, budget);
+  }
   const range = (node as { range?: [number, number, number] } | null)?.range;
   const pos = range ? lc.linePos(range[0]) : { line: 0, col: 0 };
   if (isMap(node)) {
@@ -79,11 +90,11 @@ export function fromYamlPackage(node: unknown, lc: LineCounter): YNode {
       const keyRange = (pair.key as { range?: [number, number, number] } | null)?.range;
       const kp = keyRange ? lc.linePos(keyRange[0]) : pos;
       const key = detachString(isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
-      entries.push({ key, keyLine: kp.line, keyColumn: kp.col, value: fromYamlPackage(pair.value, lc) });
+      entries.push({ key, keyLine: kp.line, keyColumn: kp.col, value: fromYamlPackage(pair.value, lc, doc, budget) });
     }
     return { kind: 'map', entries, line: pos.line, column: pos.col };
   }
-  if (isSeq(node)) return { kind: 'seq', items: node.items.map((n) => fromYamlPackage(n, lc)), line: pos.line, column: pos.col };
+  if (isSeq(node)) return { kind: 'seq', items: node.items.map((n) => fromYamlPackage(n, lc, doc, budget)), line: pos.line, column: pos.col };
   if (isScalar(node)) {
     const v = node.value;
     const value = typeof v === 'string' ? detachString(v) : v === null || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);

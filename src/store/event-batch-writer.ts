@@ -39,32 +39,47 @@ export async function markPending(trx: Kysely<Database>, batch: BatchHeader, cou
     .execute();
 }
 
+/**
+ * Writes a batch in one transaction as INSERTs of at most `insertChunk` rows, each answering the
+ * `seq` of the rows it inserted, then the pending mark with their range. `insert` gets a chunk and
+ * the position of its first event in the batch (its `batch_seq`).
+ */
+export function writeInChunks(
+  db: Kysely<Database>,
+  batch: BatchHeader,
+  events: readonly NewEvent[],
+  insert: (trx: Kysely<Database>, chunk: readonly NewEvent[], offset: number) => Promise<readonly { seq: number | string }[]>,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let inserted = 0;
+    let first: number | null = null;
+    let last: number | null = null;
+    for (let i = 0; i < events.length; i += insertChunk) {
+      const rows = await insert(trx, events.slice(i, i + insertChunk), i);
+      for (const { seq } of rows) {
+        const n = Number(seq);
+        if (first === null || n < first) first = n;
+        if (last === null || n > last) last = n;
+      }
+      inserted += rows.length;
+    }
+    await markPending(trx, batch, events.length, first, last);
+    return inserted;
+  });
+}
+
 /** The portable writer: multi-row Kysely INSERTs of `insertChunk` rows. */
 export function kyselyEventBatchWriter(db: Kysely<Database>): EventBatchWriter {
   return {
     write(batch, events) {
-      return db.transaction().execute(async (trx) => {
-        let inserted = 0;
-        let first: number | null = null;
-        let last: number | null = null;
-        for (let i = 0; i < events.length; i += insertChunk) {
-          const chunk = events.slice(i, i + insertChunk);
-          const rows = await trx
-            .insertInto('events')
-            .values(chunk.map((e, j) => eventRow(e, batch.batchId, i + j)))
-            .onConflict((oc) => oc.doNothing())
-            .returning('seq')
-            .execute();
-          for (const { seq } of rows) {
-            const n = Number(seq);
-            if (first === null || n < first) first = n;
-            if (last === null || n > last) last = n;
-          }
-          inserted += rows.length;
-        }
-        await markPending(trx, batch, events.length, first, last);
-        return inserted;
-      });
+      return writeInChunks(db, batch, events, (trx, chunk, offset) =>
+        trx
+          .insertInto('events')
+          .values(chunk.map((e, j) => eventRow(e, batch.batchId, offset + j)))
+          .onConflict((oc) => oc.doNothing())
+          .returning('seq')
+          .execute(),
+      );
     },
   };
 }

@@ -8,6 +8,17 @@ import type { NewEvent, StoredEvent } from './store.js';
  */
 export const insertChunk = 500;
 
+/** The columns a batch writer fills, in the order of {@link eventValues}. */
+export const eventColumns = ['org_id', 'id', 'time', 'received_at', 'source', 'product', 'category', 'service', 'message', 'data', 'batch_id', 'batch_seq'] as const;
+
+/** The values of a new event's row in {@link eventColumns} order, for a driver's positional parameters. */
+export function eventValues(e: NewEvent, batchId: string, batchSeq: number): unknown[] {
+  return [
+    e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
+    e.message ?? null, e.dataJson ?? JSON.stringify(e.data ?? {}), batchId, batchSeq,
+  ];
+}
+
 /** The row of a new event (its `dataJson` stored as is), with its batch and position when batched. */
 export function eventRow(e: NewEvent, batchId: string | null = null, batchSeq: number | null = null) {
   return {

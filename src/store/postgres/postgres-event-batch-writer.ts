@@ -1,15 +1,13 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import { markPending, type EventBatchWriter } from '../event-batch-writer.js';
-import { insertChunk } from '../event-row.js';
+import { writeInChunks, type EventBatchWriter } from '../event-batch-writer.js';
+import { eventColumns, eventValues } from '../event-row.js';
 import type { Database } from '../schema.js';
-
-const columns = ['org_id', 'id', 'time', 'received_at', 'source', 'product', 'category', 'service', 'message', 'data', 'batch_id', 'batch_seq'];
 
 /** The INSERT of `rows` events with numbered parameters, built once per row count. */
 function insertText(rows: number): string {
   const tuples: string[] = [];
-  for (let r = 0, p = 1; r < rows; r++) tuples.push(`(${columns.map(() => `$${p++}`).join(', ')})`);
-  return `insert into events (${columns.join(', ')}) values ${tuples.join(', ')} on conflict do nothing returning seq`;
+  for (let r = 0, p = 1; r < rows; r++) tuples.push(`(${eventColumns.map(() => `$${p++}`).join(', ')})`);
+  return `insert into events (${eventColumns.join(', ')}) values ${tuples.join(', ')} on conflict do nothing returning seq`;
 }
 
 /**
@@ -28,38 +26,10 @@ export function postgresEventBatchWriter(db: Kysely<Database>): EventBatchWriter
   };
   return {
     write(batch, events) {
-      return db.transaction().execute(async (trx) => {
-        let inserted = 0;
-        let first: number | null = null;
-        let last: number | null = null;
-        for (let i = 0; i < events.length; i += insertChunk) {
-          const n = Math.min(insertChunk, events.length - i);
-          const params: unknown[] = new Array(n * columns.length);
-          for (let j = 0, p = 0; j < n; j++) {
-            const e = events[i + j]!;
-            params[p++] = e.orgId;
-            params[p++] = e.id;
-            params[p++] = e.time;
-            params[p++] = e.receivedAt;
-            params[p++] = e.source;
-            params[p++] = e.product ?? null;
-            params[p++] = e.category ?? null;
-            params[p++] = e.service ?? null;
-            params[p++] = e.message ?? null;
-            params[p++] = e.dataJson ?? JSON.stringify(e.data ?? {});
-            params[p++] = batch.batchId;
-            params[p++] = i + j;
-          }
-          const result = await trx.executeQuery<{ seq: string | number }>(CompiledQuery.raw(textFor(n), params));
-          for (const { seq } of result.rows) {
-            const s = Number(seq);
-            if (first === null || s < first) first = s;
-            if (last === null || s > last) last = s;
-          }
-          inserted += result.rows.length;
-        }
-        await markPending(trx, batch, events.length, first, last);
-        return inserted;
+      return writeInChunks(db, batch, events, async (trx, chunk, offset) => {
+        const params: unknown[] = [];
+        for (let j = 0; j < chunk.length; j++) params.push(...eventValues(chunk[j]!, batch.batchId, offset + j));
+        return (await trx.executeQuery<{ seq: string | number }>(CompiledQuery.raw(textFor(chunk.length), params))).rows;
       });
     },
   };

@@ -1,5 +1,6 @@
 import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
 import type { EventBatchWriter } from '../event-batch-writer.js';
+import { eventColumns, eventValues } from '../event-row.js';
 import type { Database } from '../schema.js';
 
 interface Statements {
@@ -16,8 +17,7 @@ function prepare(connection: SqliteDatabase): Statements {
     // (busy_timeout) at the start instead of failing the batch half way.
     begin: connection.prepare('begin immediate'),
     insertEvent: connection.prepare(
-      'insert into events (org_id, id, time, received_at, source, product, category, service, message, data, batch_id, batch_seq) ' +
-        'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+      `insert into events (${eventColumns.join(', ')}) values (${eventColumns.map(() => '?').join(', ')}) on conflict do nothing`,
     ),
     markBatch: connection.prepare(
       'insert into ingest_batches (org_id, batch_id, received_at, event_count, first_seq, last_seq) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
@@ -47,13 +47,7 @@ export function sqliteEventBatchWriter(db: Kysely<Database>, connection: SqliteD
           let first: number | bigint | null = null;
           let last: number | bigint | null = null;
           for (let i = 0; i < events.length; i++) {
-            const e = events[i]!;
-            const data = e.dataJson ?? JSON.stringify(e.data ?? {});
-            const params = [
-              e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
-              e.message ?? null, data, batch.batchId, i,
-            ];
-            const result = s.insertEvent.run(params);
+            const result = s.insertEvent.run(eventValues(events[i]!, batch.batchId, i));
             if (result.changes === 0) continue;
             // One writer holds the connection, so the rowids of this transaction only grow.
             first ??= result.lastInsertRowid;

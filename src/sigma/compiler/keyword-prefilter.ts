@@ -1,3 +1,5 @@
+import { escapeRegex } from './escape-regex.js';
+
 /** Most needles that need a case-insensitive search; past it the prefilter saves nothing. */
 const maxCasedNeedles = 6;
 /** Length of the substrings tried as case-insensitive needles. */
@@ -41,7 +43,7 @@ export class KeywordPrefilter {
     }
     const cased = coverCased(rest, dashed);
     if (!cased) return undefined;
-    const source = cased.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+    const source = cased.map(escapeRegex).join('|');
     return new KeywordPrefilter([...plain], cased.length > 0 ? new RegExp(source, 'i') : undefined);
   }
 

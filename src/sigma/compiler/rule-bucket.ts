@@ -4,6 +4,7 @@ import { scalarText, type EventView } from './event-view.js';
 import { normalizeDashes } from '../modifiers/value-test.js';
 import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
+import { escapeRegex } from './escape-regex.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -54,7 +55,6 @@ interface FieldIndex {
  */
 interface QuickReject {
   re: RegExp | undefined;
-  maxExact: number;
   /** Long values tested, and how many of them passed (were folded and probed anyway). */
   tried: number;
   passed: number;
@@ -145,7 +145,7 @@ export class RuleBucket {
       const field = dash ? name.slice(0, -DASHED.length) : name;
       if (field === KEYWORDS) {
         for (const [p, rulesOf] of slot.sub) {
-          const escaped = p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+          const escaped = escapeRegex(p);
           // Windash keywords: a `-` stands for any of the five dash characters.
           keywordSources.push(dash ? escaped.replace(/-/g, '[-/\u2013\u2014\u2015]') : escaped);
           keywordLiterals.push(p);
@@ -167,7 +167,6 @@ export class RuleBucket {
         ac === undefined && !dash && slot.base.size === 0
           ? {
               re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
-              maxExact: longestKey(slot.eq),
               tried: 0,
               passed: 0,
             }
@@ -240,7 +239,7 @@ export class RuleBucket {
   /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
   private rawRejects(fi: FieldIndex, raw: unknown): boolean {
     const q = fi.quick!;
-    if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= q.maxExact) return false;
+    if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= fi.maxExact) return false;
     if (q.re === undefined) return true;
     const rejected = !q.re.test(raw);
     if (q.tried < quickTrial) {
@@ -354,10 +353,6 @@ function longestKey(m: Map<string, unknown>): number {
   let n = 0;
   for (const k of m.keys()) if (k.length > n) n = k.length;
   return n;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): AhoCorasick {

@@ -1,7 +1,7 @@
 import { cidrContains } from '../modifiers/cidr.js';
 import { globMatch } from '../modifiers/glob-match.js';
 import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from '../modifiers/value-test.js';
-import { scalarText, type EventView } from './event-view.js';
+import { noteScanMinLength, scalarText, type EventView } from './event-view.js';
 import { RegexPrefilter } from './regex-prefilter.js';
 import { ValueSet, valueSetMinTests } from './value-set.js';
 
@@ -74,7 +74,7 @@ function testValue(test: ValueTest, raw: unknown, field: string, view: EventView
   if (isDash(test)) return testText(test, normalizeDashes(s), view.dashFolded(field)!, view);
   const folded = view.folded(field)!;
   // A long value the index already scanned with this literal among its patterns: look it up.
-  if (test.kind === 'contains' && !test.cased && folded.length >= 64) {
+  if (test.kind === 'contains' && !test.cased && folded.length >= noteScanMinLength) {
     const known = view.scannedContains(field, test.text);
     if (known !== undefined) return known;
   }

@@ -1,6 +1,12 @@
 import { normalizeDashes } from '../modifiers/value-test.js';
 
 /**
+ * Folded values from this length on have their automaton scans noted ({@link EventView.noteScan});
+ * shorter ones are rescanned by `includes`, which is cheaper than the lookup.
+ */
+export const noteScanMinLength = 64;
+
+/**
  * Per-event access to field values for the matchers, reused across events so matching allocates
  * almost nothing: field values are case-folded at most once per field per event.
  */

@@ -1,6 +1,6 @@
 import { AhoCorasick } from './aho-corasick.js';
 import type { CompiledRule } from './compile-rule.js';
-import { scalarText, type EventView } from './event-view.js';
+import { noteScanMinLength, scalarText, type EventView } from './event-view.js';
 import { normalizeDashes } from '../modifiers/value-test.js';
 import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
@@ -76,9 +76,6 @@ const quickMinLength = 64;
  * of tables, for command lines that `includes` rescans cheaply anyway.
  */
 const extendLimit = 1000;
-
-/** Values shorter than this are rescanned by `includes` (cheaper than the lookup). */
-const noteScanMinLength = 64;
 
 type Slot = Record<Anchor['kind'], Map<string, number[]>>;
 

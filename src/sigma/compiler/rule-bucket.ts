@@ -3,7 +3,7 @@ import type { CompiledRule } from './compile-rule.js';
 import { noteScanMinLength, scalarText, type EventView } from './event-view.js';
 import { normalizeDashes } from '../modifiers/value-test.js';
 import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
-import { KeywordPrefilter } from './keyword-prefilter.js';
+import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
@@ -86,19 +86,8 @@ type Slot = Record<Anchor['kind'], Map<string, number[]>>;
  */
 export class RuleBucket {
   private readonly fields: FieldIndex[] = [];
-  /**
-   * Keyword searches look into every value of the event, long messages included, so their
-   * anchors run as one native case-insensitive regex of escaped literals (no quantifiers: linear),
-   * several times faster than scanning each value in JavaScript. A hit makes every
-   * keyword-anchored rule a candidate.
-   */
-  private keywordRegex: RegExp | undefined;
-  /** Needles that rule out most values before {@link keywordRegex} runs (see KeywordPrefilter). */
-  private keywordPrefilter: KeywordPrefilter | undefined;
-  private keywordRules: number[] = [];
-  private keywordMinLength = 0;
-  /** Whether a keyword literal could occur in a number's text, so numbers need scanning too. */
-  private keywordNumeric = false;
+  /** Keyword (field-less) anchors of the bucket's rules, checked over every value of an event. */
+  private readonly keywords: KeywordMatcher | undefined;
   /** Rules without a usable anchor: evaluated on every event of the bucket. */
   private readonly always: number[] = [];
   private readonly stamp: Uint32Array;
@@ -133,24 +122,12 @@ export class RuleBucket {
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    const keywordSources: string[] = [];
-    const keywordLiterals: string[] = [];
-    let keywordDashed = false;
-    const keywordRules = new Set<number>();
+    const keywordAnchors: { literal: string; dash: boolean; rules: number[] }[] = [];
     for (const [name, slot] of byField) {
       const dash = name.endsWith(DASHED);
       const field = dash ? name.slice(0, -DASHED.length) : name;
       if (field === KEYWORDS) {
-        for (const [p, rulesOf] of slot.sub) {
-          const escaped = escapeRegex(p);
-          // Windash keywords: a `-` stands for any of the five dash characters.
-          keywordSources.push(dash ? escaped.replace(/-/g, '[-/\u2013\u2014\u2015]') : escaped);
-          keywordLiterals.push(p);
-          if (dash) keywordDashed = true;
-          for (const r of rulesOf) keywordRules.add(r);
-          this.keywordMinLength = Math.min(this.keywordMinLength || Infinity, p.length);
-          if (/^[-+0-9.e]+$/.test(p)) this.keywordNumeric = true;
-        }
+        for (const [literal, rulesOf] of slot.sub) keywordAnchors.push({ literal, dash, rules: rulesOf });
         continue;
       }
       const subs = [...slot.sub.keys()];
@@ -185,11 +162,7 @@ export class RuleBucket {
         slotView: undefined,
       });
     }
-    if (keywordSources.length > 0) {
-      this.keywordRegex = new RegExp(keywordSources.join('|'), 'i');
-      this.keywordPrefilter = KeywordPrefilter.build(keywordLiterals, keywordDashed);
-      this.keywordRules = [...keywordRules].sort((a, b) => a - b);
-    }
+    this.keywords = KeywordMatcher.build(keywordAnchors);
   }
 
   /** Rules worth evaluating on the current event, in rule-set order. */
@@ -224,9 +197,7 @@ export class RuleBucket {
         }
       }
     }
-    if (this.keywordRegex && this.keywordsMayMatch(this.keywordRegex, view.fieldsObject())) {
-      for (const i of this.keywordRules) this.mark(i);
-    }
+    if (this.keywords !== undefined && this.keywords.mayMatch(view.fieldsObject())) this.markAll(this.keywords.rules);
     if (found.length > 1) found.sort((a, b) => a - b);
     const out: CompiledRule[] = new Array(found.length);
     for (let k = 0; k < found.length; k++) out[k] = this.rules[found[k]!]!;
@@ -271,48 +242,7 @@ export class RuleBucket {
     }
   }
 
-  /**
-   * One regex call over all the event's texts joined by newlines: a single native scan beats a
-   * call per value. Joining cannot hide a hit; a hit spanning two values only adds a candidate,
-   * which the full evaluation then rejects. The prefilter first rules out events none of whose
-   * values holds a needle, without collecting or joining anything.
-   */
-  private keywordsMayMatch(re: RegExp, fields: Record<string, unknown>): boolean {
-    if (this.keywordPrefilter && !this.anyNeedle(fields, 0)) return false;
-    const texts = this.texts;
-    texts.length = 0;
-    collectTexts(fields, texts, 0, this.keywordMinLength, this.keywordNumeric);
-    return texts.length > 0 && re.test(texts.length === 1 ? texts[0]! : texts.join('\n'));
-  }
-
-  /**
-   * Whether some value (the ones {@link collectTexts} would take) passes the prefilter. Strings,
-   * nearly all values of a flat event, are tested in the loop rather than through a call each.
-   */
-  private anyNeedle(v: unknown, depth: number): boolean {
-    if (typeof v === 'string') return v.length >= this.keywordMinLength && this.keywordPrefilter!.mayMatch(v);
-    if (v === null || typeof v !== 'object') {
-      return this.keywordNumeric && (typeof v === 'number' || typeof v === 'boolean') && this.keywordPrefilter!.mayMatch(String(v));
-    }
-    if (depth >= 8) return false;
-    const min = this.keywordMinLength;
-    const prefilter = this.keywordPrefilter!;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (this.anyNeedle(v[i], depth + 1)) return true;
-      return false;
-    }
-    for (const k in v) {
-      const x = (v as Record<string, unknown>)[k];
-      if (typeof x === 'string') {
-        if (x.length >= min && prefilter.mayMatch(x)) return true;
-      } else if (x !== null && typeof x === 'object' ? this.anyNeedle(x, depth + 1) : this.keywordNumeric && this.anyNeedle(x, depth + 1)) return true;
-    }
-    return false;
-  }
-
-  private readonly texts: string[] = [];
-
-  private markAll(list: number[] | undefined): void {
+  private markAll(list: readonly number[] | undefined): void {
     if (list) for (let k = 0; k < list.length; k++) this.mark(list[k]!);
   }
 
@@ -357,14 +287,4 @@ function sharedAutomaton(cache: Map<string, AhoCorasick>, patterns: string[]): A
   let ac = cache.get(key);
   if (!ac) cache.set(key, (ac = new AhoCorasick(patterns)));
   return ac;
-}
-
-function collectTexts(v: unknown, out: string[], depth: number, minLength: number, numbers: boolean): void {
-  if (typeof v === 'string') {
-    if (v.length >= minLength) out.push(v);
-  } else if (v !== null && typeof v === 'object') {
-    if (depth >= 8) return;
-    if (Array.isArray(v)) for (const x of v) collectTexts(x, out, depth + 1, minLength, numbers);
-    else for (const k in v) collectTexts((v as Record<string, unknown>)[k], out, depth + 1, minLength, numbers);
-  } else if (numbers && (typeof v === 'number' || typeof v === 'boolean')) out.push(String(v));
 }

@@ -1,15 +1,10 @@
 import { copyEventData } from './copy-event-data.js';
 import { parseEmbeddedEventData } from './embedded-event-data.js';
 import { foldFieldName } from './field-name-folder.js';
-import { fillFields, type FieldAliases } from './fill-fields.js';
+import { fillFields } from './fill-fields.js';
+import { flatSystemAliases } from './flat-system-aliases.js';
+import { recoverSysmonEventType } from './recover-sysmon-event-type.js';
 
-// NXLog (Security-Datasets), Azure Monitor/Sentinel `Event`/`SecurityEvent`/`WindowsEvent` tables.
-const flatSystemAliases: FieldAliases = [
-  ['Channel', ['EventLog']],
-  ['Provider_Name', ['SourceName', 'EventSourceName', 'Source', 'Provider']],
-  ['Computer', ['Hostname']],
-  ['EventRecordID', ['RecordNumber']],
-];
 
 /**
  * Turns a flat Windows record (NXLog/Logstash as in Security-Datasets, Azure Monitor exports, or
@@ -116,20 +111,4 @@ function keyInfo(key: string): KeyInfo {
     if (keyInfos.size < 20_000) keyInfos.set(key, info);
   }
   return info;
-}
-
-// NXLog's own severity field is also called EventType; some Security-Datasets sets let it
-// overwrite Sysmon's (CreateKey, SetValue…), which decides the registry category.
-const nxlogSeverities = new Set(['INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'AUDIT_SUCCESS', 'AUDIT_FAILURE']);
-const registryEventIds = new Set<unknown>([12, 13, 14, '12', '13', '14']);
-const renderedEventType = /(?:^|\n)EventType: (\w+)/;
-
-/** Puts Sysmon's registry EventType back from the rendered message when NXLog overwrote it. */
-function recoverSysmonEventType(fields: Record<string, unknown>): void {
-  if (!registryEventIds.has(fields['EventID'])) return;
-  const type = fields['EventType'];
-  const message = fields['Message'];
-  if ((type !== undefined && !(typeof type === 'string' && nxlogSeverities.has(type))) || typeof message !== 'string') return;
-  const m = renderedEventType.exec(message);
-  if (m) fields['EventType'] = m[1];
 }

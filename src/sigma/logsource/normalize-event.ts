@@ -1,10 +1,13 @@
 import type { Logsource, SigmaEvent } from '../sigma-types.js';
 import { applyDerivations } from './apply-derivations.js';
 import { applyEcsCategoryMappings, flattenEcsEvent, isEcsWindowsEvent } from './ecs-event.js';
+import { FlatShapePlans } from './flat-shape-plans.js';
+import type { FlatShapePlan } from './flat-shape-plan.js';
 import { flattenEvtxEvent } from './flatten-evtx-event.js';
 import { flattenFlatEvent } from './flatten-flat-event.js';
 import { flattenWinlogbeatLegacyEvent } from './flatten-winlogbeat-event.js';
 import { windowsProviderChannels } from './pipelines/windows-channel-services.js';
+import { recoverSysmonEventType } from './recover-sysmon-event-type.js';
 import { classifyWindowsEvent } from './windows-classifier.js';
 
 const providerChannels = new Map(windowsProviderChannels.map(([p, c]) => [p.toLowerCase(), c]));
@@ -78,7 +81,33 @@ function explicitLogsource(v: unknown): Logsource | undefined {
  * //     logsource: { product: 'windows', service: 'sysmon', category: 'process_creation' } }
  */
 export function normalizeEvent(raw: Record<string, unknown>): SigmaEvent {
-  return normalize(raw, false);
+  const plan = flatShapes.lookup(raw);
+  return plan === undefined ? normalize(raw, false) : normalizePlanned(plan, flatShapes.values);
+}
+
+/**
+ * Flat records are built by their shape's compiled plan instead of a copy walked by
+ * `flattenFlatEvent`: the copy alone (object spread, whose clone cache is megamorphic across the
+ * shapes of many exporters) cost about as much as the rest of the normalisation.
+ */
+const flatShapes = new FlatShapePlans();
+
+/** The flat path of {@link normalize}, from a plan: the same steps, the same order, named reads. */
+function normalizePlanned(plan: FlatShapePlan, values: readonly unknown[]): SigmaEvent {
+  const fields = plan.build(values);
+  recoverSysmonEventType(fields);
+  const id = plan.eventIdIndex < 0 ? undefined : eventIdOf(values[plan.eventIdIndex]);
+  if (id !== undefined) fields['EventID'] = id;
+  const channelValue = plan.channelIndex < 0 ? undefined : values[plan.channelIndex];
+  let channel = typeof channelValue === 'string' ? channelValue : undefined;
+  if (channel === undefined && plan.providerIndex >= 0) {
+    const provider = values[plan.providerIndex];
+    if (typeof provider === 'string') channel = providerChannels.get(provider.toLowerCase());
+  }
+  if (channel === undefined && id === undefined) return { fields, logsource: noLogsource };
+  const cls = classifyWindowsEvent(channel, id, fields);
+  if (cls.derive.length > 0) applyDerivations(fields, cls.derive);
+  return { fields, logsource: cls.logsource };
 }
 
 /**

@@ -37,6 +37,15 @@ export const maxPlanKeys = 128;
 
 let codegen = true;
 
+/**
+ * Whether `raw` has a key of another layout (evtx_dump, ECS, Winlogbeat 6) or an explicit
+ * `logsource`: one look per key, where remembering its key sequence would cost a join.
+ */
+export function isOtherLayout(raw: Record<string, unknown>): boolean {
+  for (const key of layoutKeys) if (raw[key] !== undefined) return true;
+  return false;
+}
+
 /** Whether `flattenFlatEvent` treats value `v` as a usable system-field source (a scalar). */
 export function usable(v: unknown): boolean {
   return v !== undefined && v !== null && typeof v !== 'object';

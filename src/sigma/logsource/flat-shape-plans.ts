@@ -1,4 +1,4 @@
-import { compileFlatShapePlan, maxPlanKeys, usable, type FlatShapePlan } from './flat-shape-plan.js';
+import { compileFlatShapePlan, isOtherLayout, maxPlanKeys, usable, type FlatShapePlan } from './flat-shape-plan.js';
 
 /** A trie node: the key sequence from the root is a prefix of a known shape. */
 interface ShapeNode {
@@ -21,7 +21,8 @@ function shapeNode(): ShapeNode {
  *
  * Records of ~9,500 key sequences in Security-Datasets, most of them seen once: a shape gets a
  * plan (generated code, and trie nodes) only the second time it is seen, which keeps 857 shapes
- * serving 98.7 % of the records. Hostile input (random keys) is bounded by the plan and node caps
+ * serving 98.7 % of the records. Records of the other layouts are never remembered: Winlogbeat 6
+ * wrote its keys in a random order (8,502 records, 8,502 key sequences). Hostile input (random keys) is bounded by the plan and node caps
  * and by the size of the set of shapes seen once, which is emptied when full; past the caps
  * records simply take the general path.
  */
@@ -70,7 +71,7 @@ export class FlatShapePlans {
 
   /** An unknown shape: remembered the first time, planned the second. */
   private miss(raw: Record<string, unknown>): undefined {
-    if (this.plans >= this.maxPlans) return undefined;
+    if (this.plans >= this.maxPlans || isOtherLayout(raw)) return undefined;
     const keys = Object.keys(raw);
     if (keys.length > maxPlanKeys || this.nodes + keys.length > this.maxNodes) return undefined;
     const signature = keys.join('\u0000');

@@ -35,7 +35,7 @@ export class FlatShapePlans {
   private readonly seenOnce = new Set<string>();
 
   constructor(
-    private readonly maxPlans = 4096,
+    private readonly maxPlans = 2048,
     private readonly maxNodes = 65_536,
     private readonly maxSeenOnce = 8192,
   ) {}

@@ -95,9 +95,11 @@ const flatShapes = new FlatShapePlans();
 /** The flat path of {@link normalize}, from a plan: the same steps, the same order, named reads. */
 function normalizePlanned(plan: FlatShapePlan, values: readonly unknown[]): SigmaEvent {
   const fields = plan.build(values);
-  recoverSysmonEventType(fields);
-  const id = plan.eventIdIndex < 0 ? undefined : eventIdOf(values[plan.eventIdIndex]);
-  if (id !== undefined) fields['EventID'] = id;
+  const rawId = plan.eventIdIndex < 0 ? undefined : values[plan.eventIdIndex];
+  recoverSysmonEventType(fields, rawId);
+  const id = eventIdOf(rawId);
+  // Most exporters already wrote a number: then there is nothing to store.
+  if (id !== undefined && id !== rawId) fields['EventID'] = id;
   const channelValue = plan.channelIndex < 0 ? undefined : values[plan.channelIndex];
   let channel = typeof channelValue === 'string' ? channelValue : undefined;
   if (channel === undefined && plan.providerIndex >= 0) {

@@ -35,4 +35,23 @@ describe('eventTime fast layouts', () => {
     ];
     for (const v of values) expect(eventTime({ '@timestamp': v }), v).toBe(general(v));
   });
+
+  it('gives what the general parser gives on every day 1–31 of every month, leap years and centuries included', () => {
+    const general = (v: string): number | undefined => {
+      const ms = Date.parse(v.endsWith('Z') ? v : v.replace(' ', 'T') + 'Z');
+      return Number.isNaN(ms) ? undefined : ms;
+    };
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const wrong: string[] = [];
+    for (const year of [1000, 1600, 1700, 1900, 1969, 1970, 1999, 2000, 2020, 2021, 2024, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 32; day++) {
+          for (const v of [`${pad(year, 4)}-${pad(month)}-${pad(day)}T23:59:58.999Z`, `${pad(year, 4)}-${pad(month)}-${pad(day)} 00:00:01`]) {
+            if (eventTime({ '@timestamp': v }) !== general(v)) wrong.push(v);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });

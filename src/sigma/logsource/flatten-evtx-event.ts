@@ -1,5 +1,23 @@
 import { copyEventData, copyUserData } from './copy-event-data.js';
 
+// `Provider` + `Name` → `Provider_Name`, remembered: a concatenated key is a new string that each
+// store had to look up in V8's string table. Capped like foldFieldName's memo (hostile input).
+const attributeFields = new Map<string, Map<string, string>>();
+let attributeFieldCount = 0;
+
+function attributeField(element: string, attribute: string): string {
+  let byAttribute = attributeFields.get(element);
+  const known = byAttribute?.get(attribute);
+  if (known !== undefined) return known;
+  const name = `${element}_${attribute}`;
+  if (attributeFieldCount < 10_000) {
+    if (byAttribute === undefined) attributeFields.set(element, (byAttribute = new Map()));
+    byAttribute.set(attribute, name);
+    attributeFieldCount++;
+  }
+  return name;
+}
+
 /**
  * Flattens the evtx_dump layout `{Event:{System, EventData|UserData}}` (the regression `.json`
  * files, and what the hunt reader makes of rendered `.evtx` records) into Sigma fields.
@@ -26,10 +44,10 @@ export function flattenEvtxEvent(event: Record<string, unknown>): Record<string,
       if (element['#text'] !== undefined) fields[key] = element['#text'];
       const attributes = element['#attributes'];
       if (attributes !== null && typeof attributes === 'object') {
-        for (const name in attributes as Record<string, unknown>) fields[`${key}_${name}`] = (attributes as Record<string, unknown>)[name];
+        for (const name in attributes as Record<string, unknown>) fields[attributeField(key, name)] = (attributes as Record<string, unknown>)[name];
       }
       // xmltodict (python-evtx exports) writes attributes as `@Name` keys of the element.
-      for (const name in element) if (name.startsWith('@')) fields[`${key}_${name.slice(1)}`] = element[name];
+      for (const name in element) if (name.startsWith('@')) fields[attributeField(key, name.slice(1))] = element[name];
     }
   }
   // Where an EventData name collides with a System leaf, the data wins: rules about the event's

@@ -40,6 +40,13 @@ describe('FlatShapePlans', () => {
     expect(fields).toMatchObject({ Provider_Name: 'Microsoft-Windows-Sysmon', Computer: 'WS6', EventRecordID: 7, ProcessId: 42, ProcessName: 'a.exe', EventType: 'SetValue' });
   });
 
+  it('leaves an EventData string to the general path, which parses it', () => {
+    const plans = new FlatShapePlans();
+    const withData = (data: unknown) => ({ EventID: 4688, Channel: 'Security', EventData: data });
+    expect(viaPlan(plans, () => withData({ NewProcessName: 'C:\\a.exe' }))).toEqual(general(withData({ NewProcessName: 'C:\\a.exe' })));
+    expect(plans.lookup(withData('<EventData><Data Name="NewProcessName">C:\\b.exe</Data></EventData>'))).toBeUndefined();
+  });
+
   it('plans a shape only from its second sighting', () => {
     const plans = new FlatShapePlans();
     expect(plans.lookup(nxlog())).toBeUndefined();

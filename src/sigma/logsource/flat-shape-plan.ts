@@ -9,7 +9,8 @@ import { flattenFlatEvent } from './flatten-flat-event.js';
  * (before `recoverSysmonEventType`, which still reads the result).
  *
  * A plan holds only while the values that steer `flattenFlatEvent` look as they did when it was
- * compiled: see {@link FlatShapePlan.accepts}.
+ * compiled: `FlatShapePlans.lookup` checks `guard` and `dataIndex` before it returns one.
+ * (Putting those checks into the generated code measured no faster: 1.005–1.07× the time.)
  */
 export interface FlatShapePlan {
   /** The fields object; `values` are the record's values in its key order. */

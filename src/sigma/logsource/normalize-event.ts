@@ -92,7 +92,7 @@ export function normalizeEvent(raw: Record<string, unknown>): SigmaEvent {
  */
 const flatShapes = new FlatShapePlans();
 
-/** The flat path of {@link normalize}, from a plan: the same steps, the same order, named reads. */
+/** The flat path of {@link normalize} from a plan: the same steps in the same order, reading the values the lookup collected. */
 function normalizePlanned(plan: FlatShapePlan, values: readonly unknown[]): SigmaEvent {
   const fields = plan.build(values);
   const rawId = plan.eventIdIndex < 0 ? undefined : values[plan.eventIdIndex];

@@ -2,6 +2,7 @@ import type { ConditionNode } from '../condition/condition-node.js';
 import type { FieldTest, ValueTest } from '../modifiers/value-test.js';
 import type { SigmaDetection } from '../rule/sigma-rule.js';
 import type { MatchedSelection, RuleMeta } from '../sigma-types.js';
+import { compileFieldTest } from './compile-field-test.js';
 import { evaluateFieldTest } from './evaluate-field-test.js';
 import type { EventView } from './event-view.js';
 import type { Anchor } from './rule-anchors.js';
@@ -33,14 +34,7 @@ export function compileDetection(detection: SigmaDetection): EventPredicate {
       // The entries of a branch are ANDed and side-effect free: the cheap ones run first, so a
       // hash-sized test usually rejects the event before a substring scan or a regex runs.
       const tests = written.slice().sort((a, b) => testCost(a) - testCost(b));
-      if (tests.length === 1) {
-        const t = tests[0]!;
-        return (v) => evaluateFieldTest(t, v);
-      }
-      return (v) => {
-        for (let i = 0; i < tests.length; i++) if (!evaluateFieldTest(tests[i]!, v)) return false;
-        return true;
-      };
+      return allOf(tests.map(compileFieldTest));
     });
     searches.set(name, branches.length === 1 ? branches[0]! : anyOf(branches));
   }
@@ -59,18 +53,50 @@ const valueCost: Record<ValueTest['kind'], number> = {
   null: 1, exists: 1, eq: 1, num: 2, startswith: 2, endswith: 2, contains: 4, glob: 6, cidr: 6, time: 8, fieldref: 8, re: 20,
 };
 
+// One, two and three operands get their own closures: most ANDs and ORs of Sigma rules are that
+// small, and a direct call is cheaper than a loop over an array of functions.
 function anyOf(ps: EventPredicate[]): EventPredicate {
-  return (v) => {
-    for (let i = 0; i < ps.length; i++) if (ps[i]!(v)) return true;
-    return false;
-  };
+  switch (ps.length) {
+    case 0:
+      return () => false;
+    case 1:
+      return ps[0]!;
+    case 2: {
+      const [a, b] = ps as [EventPredicate, EventPredicate];
+      return (v) => a(v) || b(v);
+    }
+    case 3: {
+      const [a, b, c] = ps as [EventPredicate, EventPredicate, EventPredicate];
+      return (v) => a(v) || b(v) || c(v);
+    }
+    default:
+      return (v) => {
+        for (let i = 0; i < ps.length; i++) if (ps[i]!(v)) return true;
+        return false;
+      };
+  }
 }
 
 function allOf(ps: EventPredicate[]): EventPredicate {
-  return (v) => {
-    for (let i = 0; i < ps.length; i++) if (!ps[i]!(v)) return false;
-    return true;
-  };
+  switch (ps.length) {
+    case 0:
+      return () => true;
+    case 1:
+      return ps[0]!;
+    case 2: {
+      const [a, b] = ps as [EventPredicate, EventPredicate];
+      return (v) => a(v) && b(v);
+    }
+    case 3: {
+      const [a, b, c] = ps as [EventPredicate, EventPredicate, EventPredicate];
+      return (v) => a(v) && b(v) && c(v);
+    }
+    default:
+      return (v) => {
+        for (let i = 0; i < ps.length; i++) if (!ps[i]!(v)) return false;
+        return true;
+      };
+  }
 }
 
 function compileCondition(node: ConditionNode, searches: Map<string, EventPredicate>): EventPredicate {

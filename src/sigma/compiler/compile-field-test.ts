@@ -1,4 +1,4 @@
-import { cidrContains } from '../modifiers/cidr.js';
+import { inCidr, ipAddress, type CidrRange } from '../modifiers/cidr.js';
 import { globMatch } from '../modifiers/glob-match.js';
 import type { PatternPart } from '../modifiers/sigma-pattern.js';
 import { normalizeDashes, type FieldTest, type ValueTest } from '../modifiers/value-test.js';
@@ -119,8 +119,15 @@ function anyOf(checks: TextCheck[]): TextCheck {
  */
 function checksOf(tests: readonly ValueTest[], slot: FieldSlot, all: boolean): TextCheck[] {
   const groups = new Map<string, StringGroup>();
-  const out: { order: number; test?: ValueTest; group?: StringGroup }[] = [];
+  const out: { order: number; test?: ValueTest; group?: StringGroup; ranges?: CidrRange[] }[] = [];
+  let ranges: CidrRange[] | undefined;
   for (const v of tests) {
+    if (v.kind === 'cidr') {
+      // One parse of the address for all the ranges of the entry.
+      if (ranges) ranges.push(v.range);
+      else out.push({ order: kindOrder.cidr, ranges: (ranges = [v.range]) });
+      continue;
+    }
     if (v.kind === 'eq' || v.kind === 'startswith' || v.kind === 'endswith' || v.kind === 'contains') {
       const side: Side = v.dash === true ? (v.cased ? 'dashRaw' : 'dashFolded') : v.cased ? 'raw' : 'folded';
       const key = `${v.kind} ${side}`;
@@ -135,7 +142,7 @@ function checksOf(tests: readonly ValueTest[], slot: FieldSlot, all: boolean): T
   }
   // Stable: equal kinds keep the order written.
   out.sort((a, b) => a.order - b.order);
-  return out.map((c) => (c.group ? stringCheck(c.group, slot, all) : otherCheck(c.test!, slot)));
+  return out.map((c) => (c.group ? stringCheck(c.group, slot, all) : c.ranges ? cidrCheck(c.ranges, all) : otherCheck(c.test!, slot)));
 }
 
 interface StringGroup {
@@ -225,6 +232,16 @@ function foldedContains(texts: string[], slot: FieldSlot, all: boolean): TextChe
   };
 }
 
+/** The value's address in any of the ranges (all of them with `all`); a non-address in none. */
+function cidrCheck(ranges: CidrRange[], all: boolean): TextCheck {
+  return (s) => {
+    const a = ipAddress(s);
+    if (a === undefined) return false;
+    for (let i = 0; i < ranges.length; i++) if (inCidr(ranges[i]!, a) !== all) return !all;
+    return all;
+  };
+}
+
 function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
   switch (v.kind) {
     case 'null':
@@ -244,14 +261,10 @@ function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
       if (!pre.readsFolded()) return (s) => pre.mayMatch(s, s) && re.test(s);
       return (s, view) => pre.mayMatch(s, slot.folded(view)) && re.test(s);
     }
-    case 'cidr': {
-      const range = v.range;
-      return (s) => cidrContains(range, s);
-    }
     case 'fieldref':
       return (s, view) => testText(v, s, slot.folded(view), view);
     default:
-      // num, time: read the text as written.
+      // num, time (cidr is grouped): read the text as written.
       return (s, view) => testText(v, s, s, view);
   }
 }

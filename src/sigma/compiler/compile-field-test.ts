@@ -5,6 +5,7 @@ import { normalizeDashes, type FieldTest, type ValueTest } from '../modifiers/va
 import { evaluateFieldTest, testText } from './evaluate-field-test.js';
 import { noteScanMinLength, type EventView } from './event-view.js';
 import { RegexPrefilter } from './regex-prefilter.js';
+import { RegexWindow } from './regex-window.js';
 import { ValueSet, valueSetMinTests } from './value-set.js';
 
 /** A compiled field entry: whether it holds on the view's current event. */
@@ -258,8 +259,10 @@ function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
     case 're': {
       const pre = RegexPrefilter.of(v);
       const re = v.re;
-      if (!pre.readsFolded()) return (s) => pre.mayMatch(s, s) && re.test(s);
-      return (s, view) => pre.mayMatch(s, slot.folded(view)) && re.test(s);
+      const win = RegexWindow.of(v.source);
+      const run = win ? (s: string) => win.test(s, (w) => re.test(w)) : (s: string) => re.test(s);
+      if (!pre.readsFolded()) return (s) => pre.mayMatch(s, s) && run(s);
+      return (s, view) => pre.mayMatch(s, slot.folded(view)) && run(s);
     }
     case 'fieldref':
       return (s, view) => testText(v, s, slot.folded(view), view);

@@ -9,7 +9,10 @@ import { normalizeEvent } from '../logsource/normalize-event.js';
 import { buildFieldTest, type DetectionValue } from '../modifiers/build-field-test.js';
 import type { FieldTest } from '../modifiers/value-test.js';
 import type { SigmaEvent } from '../sigma-types.js';
+import type { ConditionNode } from '../condition/condition-node.js';
+import type { SigmaDetection } from '../rule/sigma-rule.js';
 import { compileFieldTest } from './compile-field-test.js';
+import { explainMatch } from './compile-rule.js';
 import { evaluateFieldTest } from './evaluate-field-test.js';
 import { EventView } from './event-view.js';
 
@@ -123,10 +126,11 @@ function walk(dir: string, re: RegExp, out: string[]): string[] {
 }
 
 describe.skipIf(!present)('compileFieldTest on the SigmaHQ rules and real events', () => {
-  it('answers as evaluateFieldTest for every field entry of every rule of the event logsource', () => {
+  it('answers as evaluateFieldTest for every field entry of every rule of the event logsource, and explainMatch as before', () => {
     const files = walk(rulesRoot, /\.ya?ml$/, []).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
     const all = loadRuleTexts(files);
     const rules = all.rules.map((r) => ({
+      detection: r.detection,
       logsource: r.meta.logsource,
       tests: [...r.detection.searches.values()].flatMap((s) => s.branches.flat()).map((t) => ({ t, p: compileFieldTest(t) })),
     }));
@@ -149,9 +153,33 @@ describe.skipIf(!present)('compileFieldTest on the SigmaHQ rules and real events
           compared++;
           if (want) held++;
         }
+        expect(explainMatch(r.detection, view)).toEqual(explainOneByOne(r.detection, view));
       }
     }
     console.log(`compiled vs reference field entries: ${compared} answers compared on ${events.length} events, ${held} true`);
     expect(held).toBeGreaterThan(1000);
   }, 120_000);
 });
+
+/** explainMatch as it was before its branches were compiled: the reference. */
+function explainOneByOne(detection: SigmaDetection, view: EventView): { selection: string; fields: string[] }[] {
+  const positive = (node: ConditionNode, name: string, negated: boolean): boolean => {
+    switch (node.type) {
+      case 'id':
+        return node.name === name && !negated;
+      case 'not':
+        return positive(node.item, name, !negated);
+      case 'of':
+        return !negated && node.names.includes(name);
+      default:
+        return node.items.some((n) => positive(n, name, negated));
+    }
+  };
+  const out: { selection: string; fields: string[] }[] = [];
+  for (const [name, s] of detection.searches) {
+    if (!positive(detection.condition, name, false)) continue;
+    const tests = s.branches.find((b) => b.every((t) => evaluateFieldTest(t, view)));
+    if (tests) out.push({ selection: name, fields: tests.filter((t) => t.field !== undefined).map((t) => t.field!) });
+  }
+  return out;
+}

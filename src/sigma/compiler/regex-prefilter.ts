@@ -41,6 +41,11 @@ export class RegexPrefilter {
     return folded.length === 0 ? RegexPrefilter.none : new RegexPrefilter([], folded);
   }
 
+  /** Whether {@link mayMatch} reads its `folded` argument (a caller can skip folding otherwise). */
+  readsFolded(): boolean {
+    return this.folded.length > 0;
+  }
+
   /** False when the regex surely cannot match `text` (`folded` is its lower-cased form). */
   mayMatch(text: string, folded: string): boolean {
     const cased = this.cased;

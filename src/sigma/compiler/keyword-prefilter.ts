@@ -1,4 +1,4 @@
-import { escapeRegex } from './escape-regex.js';
+import { isAscii, keywordSource } from './keyword-source.js';
 
 /** Most needles that need a case-insensitive search; past it the prefilter saves nothing. */
 const maxCasedNeedles = 6;
@@ -14,8 +14,9 @@ const casedNeedleLength = 4;
  * included; on Security-Datasets the one-regex scan of all values cost more than the whole
  * `JSON.parse` of the line, while literals with a punctuation run (`sekurlsa::`, `lsadump::`) are
  * ruled out by `includes('::')` at memchr speed. Needles are either ASCII punctuation runs (no
- * case to fold: plain `includes`) or, for literals without one, short substrings matched by one
- * small case-insensitive regex of escaped text (no quantifiers: linear).
+ * case to fold: plain `includes`) or, for literals without one, short ASCII substrings matched by
+ * one small case-insensitive regex of escaped text (no quantifiers: linear; see keywordSource for
+ * the two non-ASCII characters that fold to ASCII letters).
  *
  * @example
  * const p = KeywordPrefilter.build(['sekurlsa::', 'lsadump::', 'mimidrv.sys'], false);
@@ -43,7 +44,7 @@ export class KeywordPrefilter {
     }
     const cased = coverCased(rest, dashed);
     if (!cased) return undefined;
-    const source = cased.map(escapeRegex).join('|');
+    const source = cased.map((g) => keywordSource(g, false)).join('|');
     return new KeywordPrefilter([...plain], cased.length > 0 ? new RegExp(source, 'i') : undefined);
   }
 
@@ -89,7 +90,8 @@ function coverCased(literals: readonly string[], dashed: boolean): string[] | un
       const seen = new Set<string>();
       for (let i = 0; i + casedNeedleLength <= lit.length; i++) {
         const g = lit.slice(i, i + casedNeedleLength);
-        if (seen.has(g) || (dashed && /[-/]/.test(g))) continue;
+        // Only ASCII needles: `/i` and `toLowerCase()` disagree on some other characters.
+        if (seen.has(g) || (dashed && /[-/]/.test(g)) || !isAscii(g)) continue;
         seen.add(g);
         counts.set(g, (counts.get(g) ?? 0) + 1);
       }

@@ -122,22 +122,23 @@ function vmHwmMb(pid: number): number {
 }
 
 /** CPU seconds (user, system) a process or thread has used so far (a process: all its threads). */
-function cpuSeconds(pid: number, tid?: number): { user: number; system: number } {
+function cpuSeconds(pid: number, tid?: number): { user: number; system: number; faults: number } {
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
+  return { user: Number(f[11]) / 100, system: Number(f[12]) / 100, faults: Number(f[7]) };
 }
 
 /** CPU seconds of each thread of a process (`main`, or `name:tid`: workers, V8 helpers, libuv pool). */
-function threadCpu(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
+function threadCpu(pid: number): Map<string, { user: number; system: number; faults: number }> {
+  const byName = new Map<string, { user: number; system: number; faults: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       const key = Number(tid) === pid ? 'main' : `${name}:${tid}`;
       const c = cpuSeconds(pid, Number(tid));
-      byName.set(key, (byName.get(key) ?? 0) + c.user + c.system);
+      const had = byName.get(key) ?? { user: 0, system: 0, faults: 0 };
+      byName.set(key, { user: had.user + c.user, system: had.system + c.system, faults: had.faults + c.faults });
     } catch {
       // The thread ended between listing and reading.
     }
@@ -211,7 +212,15 @@ const cpuUser = cpuAfter.user - cpuBefore.user;
 const cpuSystem = cpuAfter.system - cpuBefore.system;
 log(`node CPU during the run: ${cpuUser.toFixed(1)} s user + ${cpuSystem.toFixed(1)} s system = ${Math.round(((cpuUser + cpuSystem) * 1e6) / Math.max(1, detected))} µs per event (all threads), main thread ${Math.round(((mainAfter.user - mainBefore.user + mainAfter.system - mainBefore.system) * 1e6) / Math.max(1, detected))} µs per event; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const mb = (name: string) => Math.round(sum(final, name) / 2 ** 20);
-log(`node CPU by thread (µs per event): ${[...threadsAfter].map(([name, after]) => [name, Math.round(((after - (threadsBefore.get(name) ?? 0)) * 1e6) / Math.max(1, detected))] as const).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([n, us]) => `${n} ${us}`).join(', ')}`);
+// Per thread: user + system µs per event (system time is where SQLite's writes, page faults and
+// thread wake-ups show), and minor page faults per event (pages the kernel had to map and zero).
+const perEvent = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, detected));
+const byThread = [...threadsAfter].map(([name, after]) => {
+  const before = threadsBefore.get(name) ?? { user: 0, system: 0, faults: 0 };
+  const faults = (after.faults - before.faults) / Math.max(1, detected);
+  return { name, user: perEvent(after.user - before.user), system: perEvent(after.system - before.system), faults };
+});
+log(`node CPU by thread (µs per event, user+system): ${byThread.filter((t) => t.user + t.system > 0).sort((a, b) => b.user + b.system - (a.user + a.system)).slice(0, 10).map((t) => `${t.name} ${t.user + t.system} (${t.user}+${t.system}, ${t.faults.toFixed(1)} faults)`).join(', ')}`);
 log(`detection: ${detected} events, ${alerts} alerts; node RSS now ${mb('shieldwall_process_resident_memory_bytes')} MB (main thread heap ${mb('shieldwall_nodejs_heap_size_used_bytes')} MB used of ${mb('shieldwall_nodejs_heap_size_total_bytes')} MB, external ${mb('shieldwall_nodejs_external_memory_bytes')} MB), peak ${rssMb} MB`);
 
 let syslogStored = 0;

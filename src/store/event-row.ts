@@ -40,7 +40,15 @@ export function toEvent(row: Selectable<EventsTable>): StoredEvent {
     category: row.category,
     service: row.service,
     message: row.message,
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    data: withEcsMessage(JSON.parse(row.data) as Record<string, unknown>, row.message),
   };
+}
+
+/** Puts the message back where the stored data has `messageColumnRef` (key order kept). */
+function withEcsMessage(data: Record<string, unknown>, message: string | null): Record<string, unknown> {
+  const ecs = data['ecs'] as Record<string, unknown> | undefined;
+  const ref = ecs?.['message'] as Record<string, unknown> | undefined;
+  if (message !== null && typeof ref === 'object' && ref !== null && ref['$column'] === 'message') ecs!['message'] = message;
+  return data;
 }
 

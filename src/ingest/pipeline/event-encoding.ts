@@ -1,5 +1,5 @@
 import { JsonText } from '../../bus/index.js';
-import type { NewEvent } from '../../store/index.js';
+import { messageColumnRef, type NewEvent } from '../../store/index.js';
 import type { PipelineEvent } from './pipeline-event.js';
 
 /**
@@ -9,7 +9,10 @@ import type { PipelineEvent } from './pipeline-event.js';
  */
 export interface EncodedEvent {
   id: string;
-  /** The row to insert (`dataJson` = `{"format","raw","ecs"}`, as StoredEvent.data). */
+  /**
+   * The row to insert (`dataJson` = `{"format","raw","ecs"}`, as StoredEvent.data, with
+   * `ecs.message` as `messageColumnRef` when it is the row's `message`).
+   */
   row: NewEvent;
   /** The PipelineEvent as JSON, an element of the bus batch ('' when not asked for). */
   json: string;
@@ -24,7 +27,8 @@ export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, bu
   const ecs = JSON.stringify(e.ecs);
   // The message is usually the event's longest text and ECS `message` too: take its JSON from the
   // ECS text rather than escaping it twice.
-  const message = (e.message !== null && e.ecs.message === e.message ? messageJsonIn(ecs) : undefined) ?? JSON.stringify(e.message);
+  const at = e.message !== null && e.ecs.message === e.message ? messageJsonAt(ecs) : undefined;
+  const message = at ? ecs.slice(at.start, at.end) : JSON.stringify(e.message);
   const ls = e.logsource;
   const json = !busJson ? '' :
     `{"id":${JSON.stringify(e.id)},"time":${e.time},"receivedAt":${e.receivedAt},"source":${JSON.stringify(e.source)},` +
@@ -40,18 +44,19 @@ export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, bu
     category: ls?.category ?? null,
     service: ls?.service ?? null,
     message: e.message,
-    dataJson: `{"format":${format},"raw":${rawJson},"ecs":${ecs}}`,
+    // The row's `message` column holds the message: ECS refers to it instead of a second copy.
+    dataJson: `{"format":${format},"raw":${rawJson},"ecs":${at ? ecs.slice(0, at.start) + messageColumnRef + ecs.slice(at.end) : ecs}}`,
   };
   return { id: e.id, row, json };
 }
 
 /**
- * The JSON text of the `message` value in `ecsJson`, the JSON.stringify of flat ECS fields (values
- * are strings, numbers and string arrays), as a slice of it. Inside a JSON string every `"` is
- * escaped, so the first `"message":` after `{` or `,` is the key, and the value ends at the first
- * `"` preceded by an even number of backslashes.
+ * Where the JSON text of the `message` value is in `ecsJson`, the JSON.stringify of flat ECS fields
+ * (values are strings, numbers and string arrays). Inside a JSON string every `"` is escaped, so
+ * the first `"message":` after `{` or `,` is the key, and the value ends at the first `"` preceded
+ * by an even number of backslashes.
  */
-function messageJsonIn(ecsJson: string): string | undefined {
+function messageJsonAt(ecsJson: string): { start: number; end: number } | undefined {
   let start = ecsJson.startsWith('{"message":"') ? 11 : ecsJson.indexOf(',"message":"');
   if (start < 0) return undefined;
   if (start !== 11) start += 11;
@@ -61,7 +66,7 @@ function messageJsonIn(ecsJson: string): string | undefined {
     if (quote < 0) return undefined;
     let slashes = 0;
     while (ecsJson.charCodeAt(quote - 1 - slashes) === 0x5c /* \\ */) slashes++;
-    if (slashes % 2 === 0) return ecsJson.slice(start, quote + 1);
+    if (slashes % 2 === 0) return { start, end: quote + 1 };
     at = quote + 1;
   }
 }

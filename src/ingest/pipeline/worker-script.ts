@@ -1,17 +1,19 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * Starts the worker thread whose entry is `name` (`detection-worker`, `parse-worker`) beside this
  * file. From source (tsx, vitest) the entry is TypeScript and the worker needs the tsx loader,
- * which worker threads do not inherit; from dist it is plain JS.
+ * which worker threads do not inherit; from dist it is plain JS. `resourceLimits` sizes the
+ * worker's V8 heap.
  */
-export function startWorker(name: string, workerData: unknown): Worker {
+export function startWorker(name: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
   const here = new URL(import.meta.url);
   const fromSource = here.pathname.endsWith('.ts');
   const script = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, here);
-  return fromSource ? new Worker(tsxBootstrap(script), { eval: true, workerData }) : new Worker(script, { workerData });
+  const limits = resourceLimits ? { resourceLimits } : {};
+  return fromSource ? new Worker(tsxBootstrap(script), { eval: true, workerData, ...limits }) : new Worker(script, { workerData, ...limits });
 }
 
 /** Registers the tsx loader in the worker before importing the TypeScript entry. */

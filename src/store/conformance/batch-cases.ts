@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageColumnRef } from '../store.js';
 import { as, authority, event, expectCode, type ConformanceContext } from './fixtures.js';
 
 /** Pending ingest batches: stored atomically with their events, listed, read back in order, completed. */
@@ -30,6 +31,23 @@ export function batchCases(ctx: ConformanceContext): void {
       expect((await events.get('j1'))?.data).toEqual({ format: 'json', raw: { k: 'Straße ✓', n: [1, null] }, ecs: {} });
       expect((await events.batchEvents({ orgId: 'org-a', batchId: 'bj' }))[0]?.data).toEqual(JSON.parse(text));
       expect((await events.get('j2'))?.data).toEqual({ a: 1 });
+    });
+
+    it('gives ecs.message back in its place where dataJson refers to the message column, on every read', async () => {
+      const events = as(ctx, 'org-a').events;
+      const { data: _ignored, ...first } = event('org-a', 'r1', 1000);
+      const ref = `{"format":"windows","raw":{"Message":"a \\"b\\""},"ecs":{"@timestamp":"t","message":${messageColumnRef},"event.code":"1"}}`;
+      const full = { format: 'windows', raw: { Message: 'a "b"' }, ecs: { '@timestamp': 't', message: 'a "b"', 'event.code': '1' } };
+      await events.insertBatch({ orgId: 'org-a', batchId: 'br', receivedAt: 1 }, [
+        { ...first, message: 'a "b"', dataJson: ref },
+        // Without a message column value there is nothing to put back: the data reads as stored.
+        { ...first, id: 'r2', message: null, dataJson: ref },
+      ]);
+      const r1 = (await events.get('r1'))!.data;
+      expect(JSON.stringify(r1)).toBe(JSON.stringify(full));
+      expect(JSON.stringify((await events.batchEvents({ orgId: 'org-a', batchId: 'br' }))[0]!.data)).toBe(JSON.stringify(full));
+      expect(JSON.stringify((await events.query({ text: 'b' })).items.find((e) => e.id === 'r1')?.data)).toBe(JSON.stringify(full));
+      expect(((await events.get('r2'))!.data['ecs'] as Record<string, unknown>)['message']).toEqual({ $column: 'message' });
     });
 
     it("reads back only the events a batch inserted itself, not those an earlier batch stored", async () => {

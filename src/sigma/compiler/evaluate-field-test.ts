@@ -3,10 +3,6 @@ import { globMatch } from '../modifiers/glob-match.js';
 import { normalizeDashes, type FieldTest, type NumericOp, type TimePart, type ValueTest } from '../modifiers/value-test.js';
 import { noteScanMinLength, scalarText, type EventView } from './event-view.js';
 import { RegexPrefilter } from './regex-prefilter.js';
-import { ValueSet, valueSetMinTests } from './value-set.js';
-
-/** Indexed values of the long OR-ed entries, built on their first evaluation (null: not worth it). */
-const valueSets = new WeakMap<FieldTest, ValueSet | null>();
 
 /**
  * Evaluates one compiled field entry on the current event: values OR-ed (AND with `all`),
@@ -21,27 +17,12 @@ export function evaluateFieldTest(t: FieldTest, view: EventView): boolean {
   if (t.all) {
     result = true;
     for (let i = 0; i < tests.length; i++) if (!testValue(tests[i]!, raw, field, view)) { result = false; break; }
-  } else if (tests.length >= valueSetMinTests && typeof raw !== 'object' && raw !== undefined) {
-    result = anyValue(t, raw, field, view);
   } else {
     result = false;
     for (let i = 0; i < tests.length; i++) if (testValue(tests[i]!, raw, field, view)) { result = true; break; }
   }
   if (t.neq) return raw !== undefined && raw !== null && !result;
   return result;
-}
-
-/** The OR of a long entry's values on a scalar value, through its {@link ValueSet} when it has one. */
-function anyValue(t: FieldTest, raw: unknown, field: string, view: EventView): boolean {
-  let vs = valueSets.get(t);
-  if (vs === undefined) valueSets.set(t, (vs = ValueSet.build(t.tests) ?? null));
-  const tests = vs === null ? t.tests : vs.rest;
-  if (vs !== null) {
-    const folded = view.folded(field);
-    if (folded !== undefined && vs.has(folded)) return true;
-  }
-  for (let i = 0; i < tests.length; i++) if (testValue(tests[i]!, raw, field, view)) return true;
-  return false;
 }
 
 function evaluateKeywords(t: FieldTest, view: EventView): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFieldTest } from '../modifiers/build-field-test.js';
 import { EventView } from './event-view.js';
+import { compileFieldTest } from './compile-field-test.js';
 import { evaluateFieldTest } from './evaluate-field-test.js';
 import { ValueSet } from './value-set.js';
 
@@ -28,8 +29,9 @@ describe('ValueSet', () => {
     expect(ValueSet.build(buildFieldTest('CommandLine|windash|contains', dlls).tests)).toBeUndefined();
   });
 
-  it('gives evaluateFieldTest the answers of the one-by-one loop', () => {
+  it('gives the compiled entry (which looks values up in it) and evaluateFieldTest the answers of the one-by-one loop', () => {
     const t = buildFieldTest('ImageLoaded|endswith', [...dlls, '.cpl', '\\Sub\\Deep.dll']);
+    const compiled = compileFieldTest(t);
     const view = new EventView();
     const values: unknown[] = ['C:\\Temp\\LIB19.dll', 'C:\\a\\sub\\deep.dll', 'x.CPL', 'C:\\lib1.dllx', 'lib1.dll', 42, true, null, undefined, ['x', 'C:\\lib2.dll'], ['x']];
     for (const v of values) {
@@ -38,6 +40,7 @@ describe('ValueSet', () => {
         const s = String(x).toLowerCase();
         return s.endsWith('.cpl') || s.endsWith('\\sub\\deep.dll') || dlls.some((d) => s.endsWith(d));
       });
+      expect(compiled(view), String(v)).toBe(loop);
       expect(evaluateFieldTest(t, view), String(v)).toBe(loop);
     }
   });

@@ -66,6 +66,12 @@ class FieldSlot {
     return view.dashFoldedAt(this.slot, this.field)!;
   }
 
+  /** `EventView.scannedContains` for this field: whether a scan noted this event found `text`. */
+  scannedContains(view: EventView, text: string): boolean | undefined {
+    if (view !== this.view) this.bind(view);
+    return view.scannedContainsAt(this.slot, text);
+  }
+
   private bind(view: EventView): void {
     this.view = view;
     this.slot = view.slotOf(this.field);
@@ -130,7 +136,7 @@ function checksOf(tests: readonly ValueTest[], slot: FieldSlot, all: boolean): T
       continue;
     }
     if (v.kind === 'eq' || v.kind === 'startswith' || v.kind === 'endswith' || v.kind === 'contains') {
-      const side: Side = v.dash === true ? (v.cased ? 'dashRaw' : 'dashFolded') : v.cased ? 'raw' : 'folded';
+      const side = sideOf(v);
       const key = `${v.kind} ${side}`;
       const g = groups.get(key);
       if (g) g.texts.push(v.text);
@@ -154,6 +160,11 @@ interface StringGroup {
 
 /** Reads one side of the value's text. */
 type TextOf = (s: string, view: EventView) => string;
+
+/** The side a string or glob test reads, from its `cased` and `windash` modifiers. */
+function sideOf(v: { cased: boolean; dash?: boolean }): Side {
+  return v.dash === true ? (v.cased ? 'dashRaw' : 'dashFolded') : v.cased ? 'raw' : 'folded';
+}
 
 /** Text of one side of the value. */
 function sideText(side: Side, slot: FieldSlot): TextOf {
@@ -219,13 +230,12 @@ function textLoop(texts: string[], text: TextOf, all: boolean, test: (x: string,
  * for a literal with its automaton this event (`scannedContains`): its answer replaces the search.
  */
 function foldedContains(texts: string[], slot: FieldSlot, all: boolean): TextCheck {
-  const field = slot.field;
   return (_s, view) => {
     const f = slot.folded(view);
     const long = f.length >= noteScanMinLength;
     for (let i = 0; i < texts.length; i++) {
       const lit = texts[i]!;
-      let hit: boolean | undefined = long ? view.scannedContains(field, lit) : undefined;
+      let hit: boolean | undefined = long ? slot.scannedContains(view, lit) : undefined;
       if (hit === undefined) hit = f.includes(lit);
       if (hit !== all) return hit;
     }
@@ -253,7 +263,7 @@ function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
     }
     case 'glob': {
       const parts: readonly PatternPart[] = v.parts;
-      const text = sideText(v.dash === true ? (v.cased ? 'dashRaw' : 'dashFolded') : v.cased ? 'raw' : 'folded', slot);
+      const text = sideText(sideOf(v), slot);
       return (s, view) => globMatch(parts, text(s, view));
     }
     case 're': {

@@ -128,7 +128,11 @@ export class EventView {
    * says; undefined when it does not know.
    */
   scannedContains(field: string, text: string): boolean | undefined {
-    const s = this.slotOf(field);
+    return this.scannedContainsAt(this.slotOf(field), text);
+  }
+
+  /** {@link scannedContains} for a field whose slot the caller already has. */
+  scannedContainsAt(s: number, text: string): boolean | undefined {
     if (this.scanStamp[s] !== this.epoch) return undefined;
     const k = this.scanPatterns[s]!.get(text);
     return k === undefined ? undefined : this.scanHits[s]![k] === this.scanEpoch[s];

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../../../test/files-under.js';
 import { loadRuleTexts } from '../load-rules.js';
 import { logsourceMatches } from '../logsource/logsource-aliases.js';
 import { normalizeEvent } from '../logsource/normalize-event.js';
@@ -116,18 +116,9 @@ const dataRoot = fileURLToPath(new URL('../../../../shared/testdata/security-dat
 const present = existsSync(rulesRoot) && existsSync(dataRoot);
 if (!present) console.log(`skipping the compiled field test differential: ${rulesRoot} or ${dataRoot} is absent`);
 
-function walk(dir: string, re: RegExp, out: string[]): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, re, out);
-    else if (re.test(name)) out.push(p);
-  }
-  return out;
-}
-
 describe.skipIf(!present)('compileFieldTest on the SigmaHQ rules and real events', () => {
   it('answers as evaluateFieldTest for every field entry of every rule of the event logsource, and explainMatch as before', () => {
-    const files = walk(rulesRoot, /\.ya?ml$/, []).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+    const files = filesUnder(rulesRoot, /\.ya?ml$/).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
     const all = loadRuleTexts(files);
     const rules = all.rules.map((r) => ({
       detection: r.detection,
@@ -135,7 +126,7 @@ describe.skipIf(!present)('compileFieldTest on the SigmaHQ rules and real events
       tests: [...r.detection.searches.values()].flatMap((s) => s.branches.flat()).map((t) => ({ t, p: compileFieldTest(t) })),
     }));
     const events: SigmaEvent[] = [];
-    const datasets = walk(dataRoot, /\.ndjson\.gz$/, []);
+    const datasets = filesUnder(dataRoot, /\.ndjson\.gz$/);
     for (let i = 0; i < datasets.length; i += 5) {
       const lines = gunzipSync(readFileSync(datasets[i]!)).toString('utf8').split('\n').filter((l) => l.trim());
       for (const l of lines.slice(0, 40)) events.push(normalizeEvent(JSON.parse(l) as Record<string, unknown>));

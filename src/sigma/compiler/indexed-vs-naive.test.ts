@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../../../test/files-under.js';
 import { logsourceMatches } from '../logsource/logsource-aliases.js';
 import { normalizeEvent } from '../logsource/normalize-event.js';
 import { loadRuleTexts } from '../load-rules.js';
@@ -16,15 +16,6 @@ const dataRoot = fileURLToPath(new URL('../../../../shared/testdata/security-dat
 const present = existsSync(rulesRoot) && existsSync(dataRoot);
 if (!present) console.log(`skipping the index differential test: ${rulesRoot} or ${dataRoot} is absent`);
 
-function walk(dir: string, re: RegExp, out: string[]): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, re, out);
-    else if (re.test(name)) out.push(p);
-  }
-  return out;
-}
-
 /** Seeded PRNG so a failure reproduces. */
 function random(seed: number): (n: number) => number {
   let s = seed;
@@ -36,13 +27,13 @@ function random(seed: number): (n: number) => number {
 
 describe.skipIf(!present)('indexed RuleSet vs naive evaluation of every rule', () => {
   it('gives the same matches on real Security-Datasets events', () => {
-    const files = walk(rulesRoot, /\.ya?ml$/, []).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+    const files = filesUnder(rulesRoot, /\.ya?ml$/).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
     const all = loadRuleTexts(files);
     expect(all.errors).toEqual([]);
     const rnd = random(7);
     // A few thousand events: the start of every 4th dataset plus random lines from it.
     const events: SigmaEvent[] = [];
-    const datasets = walk(dataRoot, /\.ndjson\.gz$/, []);
+    const datasets = filesUnder(dataRoot, /\.ndjson\.gz$/);
     for (let i = 0; i < datasets.length; i += 4) {
       const lines = gunzipSync(readFileSync(datasets[i]!)).toString('utf8').split('\n').filter((l) => l.trim());
       const picks = [...lines.slice(0, 60), ...Array.from({ length: 60 }, () => lines[rnd(lines.length)]!)];

@@ -1,3 +1,4 @@
+import { dashPattern } from '../modifiers/value-test.js';
 import { escapeRegex } from './escape-regex.js';
 
 /**
@@ -8,8 +9,8 @@ import { escapeRegex } from './escape-regex.js';
  */
 const foldsTo: Readonly<Record<string, string>> = { k: 'k\u212a', i: 'i\u0130' };
 
-/** The windash dash characters (`/`, en, em and horizontal bar dashes) and `-` itself. */
-const dashClass = '[-/\u2013\u2014\u2015]';
+/** `-` and the characters windash treats as it (`dashPattern`'s class, one list of them). */
+const dashClass = `[-${dashPattern.source.slice(1)}`;
 
 /**
  * A RegExp source (for the `i` flag, no `u`) that matches every text whose `toLowerCase()` holds

@@ -100,16 +100,9 @@ function normalizePlanned(plan: FlatShapePlan, values: readonly unknown[]): Sigm
   const id = eventIdOf(rawId);
   // Most exporters already wrote a number: then there is nothing to store.
   if (id !== undefined && id !== rawId) fields['EventID'] = id;
-  const channelValue = plan.channelIndex < 0 ? undefined : values[plan.channelIndex];
-  let channel = typeof channelValue === 'string' ? channelValue : undefined;
-  if (channel === undefined && plan.providerIndex >= 0) {
-    const provider = values[plan.providerIndex];
-    if (typeof provider === 'string') channel = providerChannels.get(provider.toLowerCase());
-  }
-  if (channel === undefined && id === undefined) return { fields, logsource: noLogsource };
-  const cls = classifyWindowsEvent(channel, id, fields);
-  if (cls.derive.length > 0) applyDerivations(fields, cls.derive);
-  return { fields, logsource: cls.logsource };
+  const channel = plan.channelIndex < 0 ? undefined : values[plan.channelIndex];
+  const provider = plan.providerIndex < 0 ? undefined : values[plan.providerIndex];
+  return routed(fields, id, channel, provider, undefined);
 }
 
 /**
@@ -143,12 +136,20 @@ function normalize(raw: Record<string, unknown>, inPlace: boolean): SigmaEvent {
 
   const id = eventIdOf(fields['EventID']);
   if (id !== undefined) fields['EventID'] = id;
-  let channel = typeof fields['Channel'] === 'string' ? fields['Channel'] : undefined;
-  if (channel === undefined && typeof fields['Provider_Name'] === 'string') channel = providerChannels.get(fields['Provider_Name'].toLowerCase());
-  if (channel === undefined && id === undefined) return { fields, logsource: noLogsource };
+  return routed(fields, id, fields['Channel'], fields['Provider_Name'], ecs ? raw : undefined);
+}
 
+/**
+ * The logsource of normalised fields, from the channel (or, without one, the provider's channel)
+ * and the event id, with the pipeline's derived fields added; ECS records also get their
+ * category mappings from `ecsRaw`.
+ */
+function routed(fields: Record<string, unknown>, id: number | undefined, channelValue: unknown, providerValue: unknown, ecsRaw: Record<string, unknown> | undefined): SigmaEvent {
+  let channel = typeof channelValue === 'string' ? channelValue : undefined;
+  if (channel === undefined && typeof providerValue === 'string') channel = providerChannels.get(providerValue.toLowerCase());
+  if (channel === undefined && id === undefined) return { fields, logsource: noLogsource };
   const cls = classifyWindowsEvent(channel, id, fields);
-  if (ecs) applyEcsCategoryMappings(fields, raw, cls.logsource.category);
+  if (ecsRaw !== undefined) applyEcsCategoryMappings(fields, ecsRaw, cls.logsource.category);
   if (cls.derive.length > 0) applyDerivations(fields, cls.derive);
   return { fields, logsource: cls.logsource };
 }

@@ -68,6 +68,21 @@ describe.runIf(haveData)('splitLineRecords on real events', () => {
   });
 });
 
+describe('splitLineRecords, line by line', () => {
+  it('drops a byte order mark only at the start of the body and decodes each line as the whole body would', () => {
+    const lines = ['{"a":"plain"}', '\ufeff{"b":"mark kept: not the first line"}', '{"c":"caf\u00e9 \u2019 \u{1f600}"}', '  ', '{"d":1}'];
+    const body = Buffer.from('\ufeff' + lines.join('\r\n') + '\n');
+    const { records, errors } = splitLineRecords(body, 65_536);
+    expect(errors).toEqual([]);
+    expect(records).toEqual(new TextDecoder('utf-8').decode(body).split('\n').map((l) => l.replace(/\r$/, '')).map((l) => (l.trim() ? l : undefined)).slice(0, 5));
+    expect(records[0]).toBe(lines[0]);
+    expect(records[1]!.charCodeAt(0)).toBe(0xfeff);
+    expect(records[2]).toBe(lines[2]);
+    expect(3 in records).toBe(false);
+    expect(Object.keys(records)).toEqual(['0', '1', '2', '4']);
+  });
+});
+
 describe('invalidUtf8Offset', () => {
   it('agrees with isUtf8 on random bytes and points at the first invalid sequence', () => {
     let x = 20261126;

@@ -68,7 +68,7 @@ const env: Record<string, string> = {
 /** Starts the node and waits for its address and first-start admin token. */
 async function startNodeProcess(): Promise<{ child: ChildProcess; url: string; token: string; startMs: number; syslogTcp: string | undefined }> {
   const started = Date.now();
-  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  const prof = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const syslogArgs = syslogFrames > 0 ? ['--syslog-tcp', '127.0.0.1:0'] : [];
   // The node runs the compiled CLI, as in production (`npm run bench:pipeline` builds first): under
   // tsx every isolate (main and each detection worker) also carries the transpiler, ~30 MB apiece.

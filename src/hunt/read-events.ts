@@ -43,6 +43,11 @@ function textMode(name: string): 'lines' | 'values' {
 }
 
 async function* readText(stream: AsyncIterable<Buffer | Uint8Array>, parser: EventTextParser): AsyncGenerator<ParsedChunk> {
+  if (parser.mode === 'lines') {
+    for await (const chunk of stream) yield parser.pushBytes(chunk);
+    yield parser.end();
+    return;
+  }
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of stream) yield parser.push(decoder.decode(chunk, { stream: true }));
   const tail = decoder.decode();
@@ -125,7 +130,7 @@ async function* readZip(stream: AsyncIterable<Buffer>, label: string): AsyncGene
     if (/\.(json|ndjson|jsonl)$/i.test(name)) {
       member.kind = 'text';
       member.parser = new EventTextParser(member.label, textMode(name));
-      member.decoder = new TextDecoder('utf-8');
+      if (member.parser.mode === 'values') member.decoder = new TextDecoder('utf-8');
     } else if (/\.(evtx|json\.gz|ndjson\.gz|jsonl\.gz)$/i.test(name)) {
       member.kind = 'buffer';
       member.parts = [];
@@ -139,7 +144,7 @@ async function* readZip(stream: AsyncIterable<Buffer>, label: string): AsyncGene
         return;
       }
       if (member.kind === 'text') {
-        ready.push(member.parser!.push(member.decoder!.decode(data, { stream: !final })));
+        ready.push(member.decoder ? member.parser!.push(member.decoder.decode(data, { stream: !final })) : member.parser!.pushBytes(data));
         if (final) ready.push(member.parser!.end());
       } else {
         member.parts!.push(data);
@@ -185,14 +190,14 @@ async function* readBufferedMember(label: string, data: Uint8Array): AsyncGenera
     }
     return;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = new TextDecoder('utf-8').decode(gunzipSync(data));
+    bytes = gunzipSync(data);
   } catch (err) {
     yield { events: [], malformed: [{ file: label, message: `gzip error: ${(err as Error).message}` }] };
     return;
   }
   const parser = new EventTextParser(label, textMode(label));
-  yield parser.push(text);
+  yield parser.mode === 'lines' ? parser.pushBytes(bytes) : parser.push(new TextDecoder('utf-8').decode(bytes));
   yield parser.end();
 }

@@ -47,7 +47,7 @@ interface Lines {
   end: Float64Array;
 }
 
-const wide = /[^\u0000-\u00ff]/;
+const wide = /[\u0100-\uffff]/;
 
 function readLines(files: string[], max: number): Lines {
   const text: string[] = [];

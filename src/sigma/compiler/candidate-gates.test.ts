@@ -64,6 +64,27 @@ describe('ruleClauses', () => {
     ]);
   });
 
+  it('reads null and exists as tests of presence', () => {
+    const [r] = compiled(
+      rule(
+        'presence',
+        `    empty:
+        Description: ''
+    missing:
+        Description: null
+    other:
+        Company|exists: false
+        Product|exists: true
+    condition: 1 of them`,
+      ),
+    );
+    const d = (kind: string, text = '') => ({ field: 'Description', dash: false, kind, text });
+    expect(ruleClauses(r!.detection)).toEqual([
+      [d('eq'), d('null'), { field: 'Company', dash: false, kind: 'absent', text: '' }],
+      [d('eq'), d('null'), { field: 'Product', dash: false, kind: 'present', text: '' }],
+    ]);
+  });
+
   it('gives no clause for cased values, neq entries, keywords or an or with an open side', () => {
     const [r] = compiled(
       rule(

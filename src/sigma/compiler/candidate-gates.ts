@@ -6,7 +6,11 @@ const EQ = 0;
 const SUB = 1;
 const START = 2;
 const END = 3;
-const kindCode = { eq: EQ, sub: SUB, start: START, end: END } as const;
+const NULL = 4;
+const PRESENT = 5;
+const ABSENT = 6;
+const kindCode = { eq: EQ, sub: SUB, start: START, end: END, null: NULL, present: PRESENT, absent: ABSENT } as const;
+const kindName = ['eq', 'sub', 'start', 'end', 'null', 'present', 'absent'] as const;
 
 /** A {@link Clause} test with its field as an index into the gates' field table. */
 interface GateTest {
@@ -102,7 +106,7 @@ export class CandidateGates {
   /** The clause gating rule `i` now (undefined: none), for tests and diagnostics. */
   chosenClause(i: number): Clause | undefined {
     const c = this.gates[i]?.chosen;
-    return c?.map((t) => ({ field: this.fields[t.field]!.name, dash: t.dash, kind: (['eq', 'sub', 'start', 'end'] as const)[t.kind]!, text: t.text }));
+    return c?.map((t) => ({ field: this.fields[t.field]!.name, dash: t.dash, kind: kindName[t.kind]!, text: t.text }));
   }
 
   private choose(g: RuleGate, tried: number): void {
@@ -138,6 +142,11 @@ export class CandidateGates {
       if (f.view !== view) {
         f.view = view;
         f.slot = view.slotOf(f.name);
+      }
+      if (t.kind >= NULL) {
+        const raw = view.get(f.name);
+        if (t.kind === NULL ? raw === undefined || raw === null : (raw !== undefined) === (t.kind === PRESENT)) return true;
+        continue;
       }
       const v = t.dash ? view.dashFoldedAt(f.slot, f.name) : view.foldedAt(f.slot, f.name);
       if (v === undefined) {

@@ -5,12 +5,13 @@ import type { SigmaDetection } from '../rule/sigma-rule.js';
 /**
  * One test of a field's folded value (dash-normalised with `dash`), read the way the compiled
  * predicate reads it for a case-insensitive string test: `eq` compares, `sub`/`start`/`end` are
- * `includes`/`startsWith`/`endsWith`.
+ * `includes`/`startsWith`/`endsWith`. `null` holds when the field is absent or null, `present`
+ * and `absent` test whether it is there at all (`exists`); their `text` is empty.
  */
 export interface ClauseTest {
   field: string;
   dash: boolean;
-  kind: 'eq' | 'sub' | 'start' | 'end';
+  kind: 'eq' | 'sub' | 'start' | 'end' | 'null' | 'present' | 'absent';
   text: string;
 }
 
@@ -26,7 +27,7 @@ const maxTests = 24;
  * Necessary conditions of a detection, each a {@link Clause}: whenever the rule matches an event,
  * every clause returned holds on it. An `and` keeps its children's clauses, an `or` (or `1 of`)
  * joins one clause of each child, and a `not`, a keyword, a `neq` entry or a value test other
- * than a case-insensitive `eq`/`startswith`/`endswith`/`contains` gives none. A rule whose index
+ * than a case-insensitive `eq`/`startswith`/`endswith`/`contains`, `null` or `exists` gives none. A rule whose index
  * anchor fires often can then be dropped as a candidate by one of these, checked on the folded
  * values the index has mostly computed already (see `CandidateGates`).
  *
@@ -110,6 +111,10 @@ function valueTest(field: string, v: ValueTest): ClauseTest | undefined {
     case 'endswith':
       if (v.cased) return undefined;
       return { field, dash: v.dash === true, kind: v.kind === 'eq' ? 'eq' : v.kind === 'contains' ? 'sub' : v.kind === 'startswith' ? 'start' : 'end', text: v.text };
+    case 'null':
+      return { field, dash: false, kind: 'null', text: '' };
+    case 'exists':
+      return { field, dash: false, kind: v.exists ? 'present' : 'absent', text: '' };
     default:
       return undefined;
   }

@@ -5,6 +5,7 @@ import type { MatchedSelection, RuleMeta } from '../sigma-types.js';
 import { compileFieldTest } from './compile-field-test.js';
 import type { EventView } from './event-view.js';
 import type { Anchor } from './rule-anchors.js';
+import type { Clause } from './rule-clauses.js';
 
 /** A detection compiled into a predicate over the current event. */
 export type EventPredicate = (view: EventView) => boolean;
@@ -20,6 +21,8 @@ export interface CompiledRule {
   filters: EventPredicate[];
   /** Index anchors, computed once on first use (null: the rule has none and always runs). */
   anchors?: Anchor[] | null;
+  /** Necessary conditions the index may gate the rule on, computed on first candidacy. */
+  clauses?: Clause[];
 }
 
 /**

@@ -5,6 +5,7 @@ import { normalizeDashes } from '../modifiers/value-test.js';
 import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
+import { CandidateGates, type GateOptions } from './candidate-gates.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -94,16 +95,21 @@ export class RuleBucket {
   private epoch = 0;
   private readonly hits: number[] = [];
   private readonly found: number[] = [];
+  /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
+  readonly gates: CandidateGates;
 
   /**
    * @param automata automata already built for other buckets of the same rule set, by pattern
    *   list: logsources that share rules (Sysmon and Security process creation) share them too
+   * @param gates tuning of the run-time candidate gates (tests shorten their trials)
    */
   constructor(
     readonly rules: readonly CompiledRule[],
     automata: Map<string, AhoCorasick> = new Map(),
+    gates: GateOptions = {},
   ) {
     this.stamp = new Uint32Array(rules.length);
+    this.gates = new CandidateGates(rules, gates);
     const byField = new Map<string, Slot>();
     const containsOf = containsLiterals(rules);
     rules.forEach((rule, i) => {
@@ -199,8 +205,12 @@ export class RuleBucket {
     }
     if (this.keywords !== undefined && this.keywords.mayMatch(view.fieldsObject())) this.markAll(this.keywords.rules);
     if (found.length > 1) found.sort((a, b) => a - b);
-    const out: CompiledRule[] = new Array(found.length);
-    for (let k = 0; k < found.length; k++) out[k] = this.rules[found[k]!]!;
+    const out: CompiledRule[] = [];
+    const gates = this.gates;
+    for (let k = 0; k < found.length; k++) {
+      const i = found[k]!;
+      if (gates.admits(i, view)) out.push(this.rules[i]!);
+    }
     return out;
   }
 

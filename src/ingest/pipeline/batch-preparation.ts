@@ -1,5 +1,6 @@
 import type { NewEvent } from '../../store/index.js';
 import type { IdGenerator } from '../../shared/ids.js';
+import { lineAt, splitLineRecords } from '../parsers/index.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords, type ParseRequest } from './record-parsing.js';
 
@@ -15,6 +16,12 @@ export interface PrepareRequest extends ParseRequest {
   ids?: readonly string[];
   /** Keep the parsed events where they were parsed, for {@link HeldBatches.take}. */
   hold: boolean;
+  /**
+   * A line body (NDJSON, syslog or CEF lines) to split here instead of `records` (then empty), as
+   * `splitLineRecords` does: its refused lines join the rejects by line index. Posted to a worker,
+   * the body is transferred, not copied ({@link transferList}).
+   */
+  lines?: { body: Uint8Array; maxLineBytes: number };
 }
 
 /** Where a prepared batch's parsed events are held: the engine, its thread and the hold number. */
@@ -37,6 +44,11 @@ export interface PreparedBatch {
   holder?: BatchHolder;
   /** Holds the rows' `message` and `dataJson` as UTF-8 (to transfer, not copy, between threads). */
   buffer?: ArrayBuffer;
+  /**
+   * With `lines`: the first bytes of the first rejected line (for a log sample: the caller no
+   * longer has the body once it was transferred).
+   */
+  rejectedSample?: Uint8Array;
 }
 
 /** A held batch: the parsed events of one prepared submission, waiting for detection. */
@@ -91,7 +103,9 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
   const ids = req.ids;
   let next = 0;
   const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
-  const parsed = parseRecords(req, gen);
+  const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes) : undefined;
+  const parsed = parseRecords(split ? { ...req, records: split.records } : req, gen);
+  const rejected = split && split.errors.length > 0 ? [...split.errors, ...parsed.rejected] : parsed.rejected;
   const rows: NewEvent[] = new Array(parsed.events.length);
   const json: string[] = req.busJson === false ? [] : new Array(parsed.events.length);
   const eventIds: string[] = new Array(parsed.events.length);
@@ -104,7 +118,29 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
   const buffer = withUtf8Text(rows);
   const keep = req.hold && parsed.parsed.length > 0;
   if (keep) held.put(holder.hold, { orgId: req.orgId, events: parsed.parsed });
-  return { rows, json, ids: eventIds, rejected: parsed.rejected, formats: parsed.formats, ...(keep ? { holder } : {}), ...(buffer ? { buffer } : {}) };
+  const sample = req.lines && rejected.length > 0 ? rejectedSample(req.lines.body, rejected) : undefined;
+  return {
+    rows, json, ids: eventIds, rejected, formats: parsed.formats,
+    ...(keep ? { holder } : {}), ...(buffer ? { buffer } : {}), ...(sample ? { rejectedSample: sample } : {}),
+  };
+}
+
+/**
+ * What to post with a prepare request: the ArrayBuffer of its line body, which must then be the
+ * body's alone (a small Buffer may be a slice of Node's shared pool: it is copied first).
+ */
+export function transferList(req: PrepareRequest): ArrayBuffer[] {
+  if (!req.lines) return [];
+  const { body } = req.lines;
+  if (!(body.buffer instanceof ArrayBuffer) || body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) req.lines.body = new Uint8Array(body); // a copy (Buffer#slice would share the memory)
+  return [req.lines.body.buffer as ArrayBuffer];
+}
+
+/** A copy of the start of the lowest-indexed rejected line: enough for `sample`'s 120 characters. */
+function rejectedSample(body: Uint8Array, rejected: readonly { index: number }[]): Uint8Array {
+  let first = rejected[0]!.index;
+  for (const r of rejected) if (r.index < first) first = r.index;
+  return new Uint8Array(lineAt(body, first).subarray(0, 480)); // a copy, not a view of the body
 }
 
 const encoder = new TextEncoder();

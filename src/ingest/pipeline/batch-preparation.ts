@@ -132,7 +132,9 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
 export function transferList(req: PrepareRequest): ArrayBuffer[] {
   if (!req.lines) return [];
   const { body } = req.lines;
-  if (!(body.buffer instanceof ArrayBuffer) || body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) req.lines.body = new Uint8Array(body); // a copy (Buffer#slice would share the memory)
+  const owned = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  // `new Uint8Array(view)` copies (Buffer#slice would share the memory).
+  if (!owned) req.lines.body = new Uint8Array(body);
   return [req.lines.body.buffer as ArrayBuffer];
 }
 
@@ -140,7 +142,8 @@ export function transferList(req: PrepareRequest): ArrayBuffer[] {
 function rejectedSample(body: Uint8Array, rejected: readonly { index: number }[]): Uint8Array {
   let first = rejected[0]!.index;
   for (const r of rejected) if (r.index < first) first = r.index;
-  return new Uint8Array(lineAt(body, first).subarray(0, 480)); // a copy, not a view of the body
+  // A copy: posting a view of the body would clone the whole body with it.
+  return new Uint8Array(lineAt(body, first).subarray(0, 480));
 }
 
 const encoder = new TextEncoder();

@@ -15,8 +15,28 @@ export const eventColumns = ['org_id', 'id', 'time', 'received_at', 'source', 'p
 export function eventValues(e: NewEvent, batchId: string, batchSeq: number): unknown[] {
   return [
     e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
+    text(e.message), text(e.dataJson) ?? JSON.stringify(e.data ?? {}), batchId, batchSeq,
+  ];
+}
+
+/**
+ * {@link eventValues} with `message` and `data` left as UTF-8 bytes when given so, for SQLite,
+ * whose INSERT casts them to TEXT ({@link textParameter}): no decode here, no re-encode when bound.
+ */
+export function eventValuesUtf8(e: NewEvent, batchId: string, batchSeq: number): unknown[] {
+  return [
+    e.orgId, e.id, e.time, e.receivedAt, e.source, e.product ?? null, e.category ?? null, e.service ?? null,
     e.message ?? null, e.dataJson ?? JSON.stringify(e.data ?? {}), batchId, batchSeq,
   ];
+}
+
+/**
+ * The SQLite placeholder of a column in {@link eventValuesUtf8} order: `message` and `data` may be
+ * bound as bytes (a BLOB), which the cast stores as TEXT with the same bytes (the database is
+ * UTF-8), so reads, `LIKE` and `json_*` see text as if a string had been bound.
+ */
+export function textParameter(column: (typeof eventColumns)[number]): string {
+  return column === 'message' || column === 'data' ? 'cast(? as text)' : '?';
 }
 
 /** The row of a new event (its `dataJson` stored as is), with its batch and position when batched. */
@@ -24,8 +44,16 @@ export function eventRow(e: NewEvent, batchId: string | null = null, batchSeq: n
   return {
     org_id: e.orgId, id: e.id, time: e.time, received_at: e.receivedAt, source: e.source,
     product: e.product ?? null, category: e.category ?? null, service: e.service ?? null,
-    message: e.message ?? null, data: e.dataJson ?? JSON.stringify(e.data ?? {}), batch_id: batchId, batch_seq: batchSeq,
+    message: text(e.message), data: text(e.dataJson) ?? JSON.stringify(e.data ?? {}), batch_id: batchId, batch_seq: batchSeq,
   };
+}
+
+// `fatal`: bytes that are not UTF-8 are a producer's bug, refused rather than stored as U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A text value given as a string or as its UTF-8 bytes, as a string. */
+function text(value: string | Uint8Array | null | undefined): string | null {
+  return value === undefined || value === null ? null : typeof value === 'string' ? value : utf8.decode(value);
 }
 
 /** A database row as a StoredEvent. */

@@ -81,8 +81,15 @@ export interface StoredEvent {
  * re-encoding the object). `dataJson` must be the JSON of an object; it wins over `data`.
  * In `dataJson`, `ecs.message` may be {@link messageColumnRef} when it equals `message`: the text
  * is then stored once, and every read gives `data.ecs.message` back in its place.
+ *
+ * `message` and `dataJson` may also be given as their UTF-8 bytes (a detection worker answers them
+ * so, in one transferred buffer per batch: the ingest thread then neither copies them into its
+ * heap nor converts them for SQLite). They are stored as text either way and read back as strings.
  */
-export type NewEvent = Omit<StoredEvent, 'data'> & ({ data: Record<string, unknown>; dataJson?: string } | { data?: undefined; dataJson: string });
+export type NewEvent = Omit<StoredEvent, 'data' | 'message'> & { message: string | Uint8Array | null } & (
+  | { data: Record<string, unknown>; dataJson?: string | Uint8Array }
+  | { data?: undefined; dataJson: string | Uint8Array }
+);
 
 /**
  * The JSON that stands for `data.ecs.message` in a stored event when it is the event's `message`

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { invalidUtf8Offset, splitLineRecords } from './line-records.js';
+import { countLineRecords, invalidUtf8Offset, lineAt, splitLineRecords } from './line-records.js';
 
 const testdata = fileURLToPath(new URL('../../../../shared/testdata/', import.meta.url));
 const haveData = existsSync(`${testdata}suricata/otrf`) && existsSync(`${testdata}syslog/cef-samples.txt`);
@@ -95,5 +95,28 @@ describe('invalidUtf8Offset', () => {
       if (at >= 0) expect(isUtf8(bytes.subarray(0, at)), Buffer.from(bytes).toString('hex')).toBe(true);
     }
     expect(invalidUtf8Offset(Buffer.from('h\u00e9llo \u{1f600} \u20ac'))).toBe(-1);
+  });
+});
+
+describe('countLineRecords', () => {
+  it('counts the records splitLineRecords finds, on the bytes alone, and no fewer where a line turns out invalid', () => {
+    const bodies = [
+      '',
+      '\n',
+      '{"a":1}',
+      '\ufeff{"a":1}\r\n\n \t \r\n<13>1 - - - - - - hi\n',
+      '\ufeff\n{"b":"Straße ✓"}\n' + 'x'.repeat(20) + '\n  y\n',
+    ].map((t) => Buffer.from(t));
+    bodies.push(Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0x22, 0xff, 0x22]), Buffer.from('\n\n')]));
+    for (const body of bodies) {
+      const found = splitLineRecords(body, 16).records.filter(() => true).length;
+      const invalid = splitLineRecords(body, 16).errors.filter((e) => e.code === 'UTF8_INVALID').length;
+      expect(countLineRecords(body, 16), JSON.stringify(body.toString())).toBe(found + invalid);
+    }
+  });
+
+  it('gives line `index` of a body as bytes, CR kept, empty past the end', () => {
+    const body = Buffer.from('a\r\nbb\n\nccc');
+    expect([0, 1, 2, 3, 4].map((i) => Buffer.from(lineAt(body, i)).toString())).toEqual(['a\r', 'bb', '', 'ccc', '']);
   });
 });

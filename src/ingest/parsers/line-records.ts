@@ -84,6 +84,45 @@ function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
   return out;
 }
 
+/**
+ * How many records {@link splitLineRecords} can find in `body`, counted on the bytes alone (no
+ * validation, no decoding): the lines that are not empty, not over `maxLineBytes` and not only
+ * ASCII blanks. An upper bound: a line of other whitespace or of invalid UTF-8 is counted and
+ * gives no record.
+ */
+export function countLineRecords(body: Uint8Array, maxLineBytes: number): number {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  let n = 0;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let start = bom; start <= bytes.length;) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+    let at = start;
+    while (at < stop && isBlank(bytes[at]!)) at++;
+    if (at < stop && stop - start <= maxLineBytes) n++;
+    start = end + 1;
+  }
+  return n;
+}
+
+/** Space, tab, vertical tab, form feed, CR: what `trim` removes of ASCII. */
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** Line `index` of a line body (CR kept), e.g. for a log sample of a rejected record. */
+export function lineAt(body: Uint8Array, index: number): Uint8Array {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  let start = 0;
+  for (let i = 0; i < index && start <= bytes.length; i++) {
+    const lf = bytes.indexOf(0x0a, start);
+    start = lf < 0 ? bytes.length + 1 : lf + 1;
+  }
+  const lf = bytes.indexOf(0x0a, start);
+  return body.subarray(Math.min(start, bytes.length), lf < 0 ? bytes.length : lf);
+}
+
 function tooLarge(index: number, bytes: number, maxLineBytes: number): LineRecordError {
   return { index, code: 'FRAME_TOO_LARGE', message: `line ${index + 1} is ${bytes} bytes, above the limit of ${maxLineBytes} bytes` };
 }

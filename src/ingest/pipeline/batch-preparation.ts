@@ -1,5 +1,6 @@
 import type { NewEvent } from '../../store/index.js';
 import type { IdGenerator } from '../../shared/ids.js';
+import { lineAt, splitLineRecords } from '../parsers/index.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords, type ParseRequest } from './record-parsing.js';
 
@@ -15,6 +16,12 @@ export interface PrepareRequest extends ParseRequest {
   ids?: readonly string[];
   /** Keep the parsed events where they were parsed, for {@link HeldBatches.take}. */
   hold: boolean;
+  /**
+   * A line body (NDJSON, syslog or CEF lines) to split here instead of `records` (then empty), as
+   * `splitLineRecords` does: its refused lines join the rejects by line index. Posted to a worker,
+   * the body is transferred, not copied ({@link transferList}).
+   */
+  lines?: { body: Uint8Array; maxLineBytes: number };
 }
 
 /** Where a prepared batch's parsed events are held: the engine, its thread and the hold number. */
@@ -35,6 +42,13 @@ export interface PreparedBatch {
   formats: [string, number][];
   /** Set when the events are held (asked for, and at least one was accepted). */
   holder?: BatchHolder;
+  /** Holds the rows' `message` and `dataJson` as UTF-8 (to transfer, not copy, between threads). */
+  buffer?: ArrayBuffer;
+  /**
+   * With `lines`: the first bytes of the first rejected line (for a log sample: the caller no
+   * longer has the body once it was transferred).
+   */
+  rejectedSample?: Uint8Array;
 }
 
 /** A held batch: the parsed events of one prepared submission, waiting for detection. */
@@ -89,7 +103,9 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
   const ids = req.ids;
   let next = 0;
   const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
-  const parsed = parseRecords(req, gen);
+  const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes) : undefined;
+  const parsed = parseRecords(split ? { ...req, records: split.records } : req, gen);
+  const rejected = split && split.errors.length > 0 ? [...split.errors, ...parsed.rejected] : parsed.rejected;
   const rows: NewEvent[] = new Array(parsed.events.length);
   const json: string[] = req.busJson === false ? [] : new Array(parsed.events.length);
   const eventIds: string[] = new Array(parsed.events.length);
@@ -99,9 +115,78 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
     eventIds[i] = e.id;
     if (req.busJson !== false) json[i] = e.json;
   }
+  const buffer = withUtf8Text(rows);
   const keep = req.hold && parsed.parsed.length > 0;
   if (keep) held.put(holder.hold, { orgId: req.orgId, events: parsed.parsed });
-  return { rows, json, ids: eventIds, rejected: parsed.rejected, formats: parsed.formats, ...(keep ? { holder } : {}) };
+  const sample = req.lines && rejected.length > 0 ? rejectedSample(req.lines.body, rejected) : undefined;
+  return {
+    rows, json, ids: eventIds, rejected, formats: parsed.formats,
+    ...(keep ? { holder } : {}), ...(buffer ? { buffer } : {}), ...(sample ? { rejectedSample: sample } : {}),
+  };
+}
+
+/**
+ * What to post with a prepare request: the ArrayBuffer of its line body, which must then be the
+ * body's alone (a small Buffer may be a slice of Node's shared pool: it is copied first).
+ */
+export function transferList(req: PrepareRequest): ArrayBuffer[] {
+  if (!req.lines) return [];
+  const { body } = req.lines;
+  const owned = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  // `new Uint8Array(view)` copies (Buffer#slice would share the memory).
+  if (!owned) req.lines.body = new Uint8Array(body);
+  return [req.lines.body.buffer as ArrayBuffer];
+}
+
+/** A copy of the start of the lowest-indexed rejected line: enough for `sample`'s 120 characters. */
+function rejectedSample(body: Uint8Array, rejected: readonly { index: number }[]): Uint8Array {
+  let first = rejected[0]!.index;
+  for (const r of rejected) if (r.index < first) first = r.index;
+  // A copy: posting a view of the body would clone the whole body with it.
+  return new Uint8Array(lineAt(body, first).subarray(0, 480));
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Replaces each row's `message` and `dataJson` strings (~0.9 and ~3 KB for a Windows event) with
+ * their UTF-8 bytes, all in one ArrayBuffer answered as `buffer`. Posted to the ingest thread, the
+ * buffer is transferred (no copy, nothing in that thread's heap for its scavenger to copy) and
+ * SQLite binds the bytes without the UTF-16 → UTF-8 pass a string costs it.
+ */
+function withUtf8Text(rows: NewEvent[]): ArrayBuffer | undefined {
+  if (rows.length === 0) return undefined;
+  // One byte per character fits ASCII text exactly; a larger character grows the buffer once.
+  let size = 0;
+  for (const r of rows) size += (typeof r.message === 'string' ? r.message.length : 0) + (typeof r.dataJson === 'string' ? r.dataJson.length : 0);
+  let bytes = new Uint8Array(size);
+  let at = 0;
+  const put = (text: string): void => {
+    let done = encoder.encodeInto(text, bytes.subarray(at));
+    if (done.read < text.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, at + text.length * 3));
+      grown.set(bytes.subarray(0, at));
+      bytes = grown;
+      done = encoder.encodeInto(text, bytes.subarray(at));
+    }
+    at += done.written;
+  };
+  // Offsets first: the buffer may still grow, so the views are taken once it is final.
+  const spans = new Array<number>(rows.length * 3);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    spans[3 * i] = at;
+    if (typeof r.message === 'string') put(r.message);
+    spans[3 * i + 1] = at;
+    if (typeof r.dataJson === 'string') put(r.dataJson);
+    spans[3 * i + 2] = at;
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (typeof r.message === 'string') r.message = bytes.subarray(spans[3 * i]!, spans[3 * i + 1]!);
+    if (typeof r.dataJson === 'string') r.dataJson = bytes.subarray(spans[3 * i + 1]!, spans[3 * i + 2]!);
+  }
+  return bytes.buffer;
 }
 
 /** Counts the records of a sparse submission (holes are records refused before it, or blank lines). */

@@ -56,9 +56,11 @@ function run(msg: WorkerMessage): void {
         return engine.syncIntel(msg.sync);
       case 'release':
         return engine.releaseHold(msg.hold);
-      case 'prepare':
+      case 'prepare': {
         // The ids of the hold are the main thread's request ids: unique in this pool.
-        return port.postMessage({ type: 'prepared', id: msg.id, prepared: engine.prepareAs(msg.req, slot, msg.id) } satisfies WorkerReply);
+        const prepared = engine.prepareAs(msg.req, slot, msg.id);
+        return port.postMessage({ type: 'prepared', id: msg.id, prepared } satisfies WorkerReply, prepared.buffer ? [prepared.buffer] : []);
+      }
       case 'detect-held': {
         const result = engine.detectHold(msg.orgId, msg.batchId, msg.hold);
         return port.postMessage((result ? { type: 'result', id: msg.id, result } : { type: 'missing', id: msg.id }) satisfies WorkerReply);

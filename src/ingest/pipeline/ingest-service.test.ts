@@ -116,4 +116,17 @@ describe('IngestService', () => {
     expect(stored[1]!.data).toEqual({ format: 'syslog5424', raw: onBus!.events[1]!.raw, ecs: onBus!.events[1]!.ecs });
     expect(onBus!.events.map((e) => e.id)).toEqual(result.ids);
   });
+
+  it('takes a line body whole (split where it is parsed), with ids from the injected generator and rejects by line', async () => {
+    const body = Buffer.from(`${lines(1)[0]}\n\n${'y'.repeat(300)}z\n${lines(2)[1]}\n`);
+    const result = await service().submitLines('org', 'http', body, 300);
+    expect(result.accepted).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.code])).toEqual([[2, 'FRAME_TOO_LARGE']]);
+    expect(Buffer.from(result.rejectedSample!).toString()).toBe(`${'y'.repeat(300)}z`);
+    // Three lines counted (one refused for its size): e-1 and e-2 go to the two events, e-3 names the batch.
+    expect(result.ids).toEqual(['e-1', 'e-2']);
+    expect((await store.scoped(orgScope('org')).events.pendingBatches()).map((b) => b.batchId)).toEqual(['e-3']);
+    const stored = await store.scoped(orgScope('org')).events.get('e-2');
+    expect(stored!.message).toContain('message number 1');
+  });
 });

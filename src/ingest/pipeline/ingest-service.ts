@@ -3,7 +3,7 @@ import { ShieldwallError } from '../../errors/error-catalog.js';
 import { orgScope, type NewEvent, type StoredEvent, type Store } from '../../store/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
-import type { EcsFields } from '../parsers/index.js';
+import { countLineRecords, type EcsFields } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { HeldBatches, prepareBatch, recordCount, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
 import { encodeClaimCheck } from './claim-check.js';
@@ -19,6 +19,11 @@ export interface IngestResult {
   rejected: { index: number; code: string; message: string }[];
   /** Ids of the accepted events, in submission order. */
   ids: string[];
+  /**
+   * From {@link IngestService.submitLines}: the first bytes of the first rejected line, for a log
+   * sample (the body itself went to a detection thread).
+   */
+  rejectedSample?: Uint8Array;
 }
 
 /** Options of {@link IngestService.submit}. */
@@ -87,6 +92,20 @@ export class IngestService {
     records: readonly (string | Uint8Array | Record<string, unknown>)[],
     opts: IngestSubmitOptions = {},
   ): Promise<IngestResult> {
+    return this.run(orgId, input, { records }, opts);
+  }
+
+  /**
+   * {@link submit} for a line body (NDJSON, syslog or CEF lines), split where it is parsed, as
+   * `splitLineRecords` splits it: a line that is not valid UTF-8 or longer than `maxLineBytes` is
+   * rejected alone, by its line index. On a detection thread the body is transferred there, not
+   * copied: the caller must not use it afterwards (it is detached).
+   */
+  async submitLines(orgId: string, input: string, body: Uint8Array, maxLineBytes: number, opts: Omit<IngestSubmitOptions, 'recordEcs'> = {}): Promise<IngestResult> {
+    return this.run(orgId, input, { records: [], lines: { body, maxLineBytes } }, opts);
+  }
+
+  private async run(orgId: string, input: string, what: Pick<PrepareRequest, 'records' | 'lines'>, opts: IngestSubmitOptions): Promise<IngestResult> {
     const { metrics, clock } = this.deps;
     if (this.deps.inFlight() >= this.deps.maxInFlight && !(await this.deps.waitForRoom?.(this.deps.maxInFlight))) {
       const backlog = this.deps.inFlight();
@@ -100,13 +119,17 @@ export class IngestService {
 
     const hold = this.deps.claimChecks === true && this.deps.engine !== undefined;
     const req: PrepareRequest = {
-      orgId, input, receivedAt, records, hold, busJson: !hold,
+      orgId, input, receivedAt, ...what, hold, busJson: !hold,
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
       ...(opts.recordEcs ? { recordEcs: opts.recordEcs } : {}),
     };
     // The injected generator makes the ids here, so a worker thread needs none (and tests stay
-    // deterministic); a record the parser gives an id leaves its one unused.
-    if (!opts.idempotencyKey) req.ids = Array.from({ length: recordCount(records) }, () => this.deps.ids.next());
+    // deterministic); a record the parser gives an id leaves its one unused, and so does a line
+    // counted on its bytes that turns out to hold no record (invalid UTF-8, Unicode blanks).
+    if (!opts.idempotencyKey) {
+      const count = what.lines ? countLineRecords(what.lines.body, what.lines.maxLineBytes) : recordCount(what.records);
+      req.ids = Array.from({ length: count }, () => this.deps.ids.next());
+    }
     const { engine, prepared } = await this.prepare(req);
     const { rows } = prepared;
     // `records` is sparse (its holes are the records refused before submission and blank lines),
@@ -118,12 +141,13 @@ export class IngestService {
     }
     for (const [format, n] of prepared.formats) metrics.parsed.inc({ input, format }, n);
     rejected.sort((a, b) => a.index - b.index);
-    if (rows.length === 0) return { accepted: 0, rejected, ids: [] };
+    const sample = prepared.rejectedSample ? { rejectedSample: prepared.rejectedSample } : {};
+    if (rows.length === 0) return { accepted: 0, rejected, ids: [], ...sample };
 
     const batchId = opts.idempotencyKey ? keyedBatchId(orgId, opts.idempotencyKey) : this.deps.ids.next();
     if (prepared.holder) await this.queueHeld(engine!, prepared.holder, { orgId, input, batchId, receivedAt }, rows);
     else await this.queueBatches({ orgId, input, batchId, receivedAt }, prepared);
-    return { accepted: rows.length, rejected, ids: prepared.ids };
+    return { accepted: rows.length, rejected, ids: prepared.ids, ...sample };
   }
 
   /** Prepares on the engine in force (again on the new one if a rules reload closed the first). */
@@ -135,6 +159,10 @@ export class IngestService {
     } catch (err) {
       const current = this.deps.engine!();
       if (current === engine) throw err;
+      // A line body went to the closed engine's thread with it: the sender has to send it again.
+      if (req.lines && req.lines.body.byteLength === 0) {
+        throw new ShieldwallError('SHUTTING_DOWN', 'the detection engine was replaced (rules reload) while it prepared this body; send it again', { retryAfterSeconds: 1 }, { cause: err });
+      }
       return { engine: current, prepared: await current.prepare(req) };
     }
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRulePaths } from '../../hunt/rule-loader.js';
 import { readEvents } from '../../hunt/read-events.js';
 import { systemClock } from '../../shared/clock.js';
+import { splitLineRecords } from '../parsers/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { WorkerDetectionEngine } from './worker-detection-engine.js';
@@ -80,6 +81,45 @@ describe.runIf(haveData)('WorkerDetectionEngine', () => {
       pool.release(released.holder!);
       expect(await pool.detectHeld(claim(released.holder))).toBeUndefined();
       await expect(pool.detectHeld({ ...claim(released.holder), orgId: 'other' })).resolves.toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('splits a transferred line body in the worker as splitLineRecords does: rejects by line, holes, BOM, non-ASCII', async () => {
+    const pool = await WorkerDetectionEngine.start({ size: 1, rulePaths: [rulesDir] });
+    try {
+      const windows = (n: number, message: string) => JSON.stringify({ EventID: 4688, Channel: 'Security', Computer: `host${n}`, Message: message });
+      // A body of its own ArrayBuffer (a small Buffer may be a slice of the pool, which is copied).
+      const body = new Uint8Array(Buffer.concat([
+        Buffer.from('\ufeff' + windows(0, 'plain') + '\r\n\n   \n'),
+        Buffer.from(windows(3, 'x'.repeat(300)) + '\n'),
+        Buffer.from(windows(4, 'Straße ✓ 𝄞') + '\n'),
+        Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d, 0x0a]),
+        Buffer.from('<13>1 2026-01-01T00:00:00Z host app - - - syslog ü\n'),
+      ]));
+      const copy = new Uint8Array(body);
+      const ids = ['i1', 'i2', 'i3', 'i4', 'i5'];
+      const req = { orgId: 'org', input: 'http', receivedAt: 5, records: [], ids, hold: false, busJson: false, lines: { body, maxLineBytes: 200 } };
+      const got = await pool.prepare(req);
+      // Transferred, not copied: the body is detached here.
+      expect(body.byteLength).toBe(0);
+      expect(got.rejected.map((r) => [r.index, r.code])).toEqual([
+        [3, 'FRAME_TOO_LARGE'],
+        [5, 'UTF8_INVALID'],
+      ]);
+      expect(new TextDecoder().decode(got.rejectedSample)).toBe(new TextDecoder().decode(copy).split('\n')[3]!.slice(0, 480));
+      const data = got.rows.map((r) => JSON.parse(new TextDecoder().decode(r.dataJson as Uint8Array)) as { raw: Record<string, unknown> });
+      expect(data.map((d) => d.raw['Computer'] ?? null)).toEqual(['host0', 'host4', null]);
+      expect(data[1]!.raw['Message']).toBe('Straße ✓ 𝄞');
+      expect(new TextDecoder().decode(got.rows[2]!.message as Uint8Array)).toContain('syslog ü');
+      expect(got.ids).toEqual(['i1', 'i2', 'i3']);
+      // The same as splitting here and posting the lines as strings.
+      const local = new InProcessDetectionEngine({ ruleSet: (await loadRulePaths([rulesDir])).ruleSet, correlations: [] }, systemClock);
+      const split = splitLineRecords(copy, 200);
+      const inline = await local.prepare({ ...req, lines: undefined, records: split.records, ids });
+      expect(got.rows.map((r) => new TextDecoder().decode(r.dataJson as Uint8Array))).toEqual(inline.rows.map((r) => new TextDecoder().decode(r.dataJson as Uint8Array)));
+      expect(got.rejected).toEqual([...split.errors, ...inline.rejected]);
     } finally {
       await pool.close();
     }

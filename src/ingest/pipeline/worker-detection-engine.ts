@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { IntelSync } from '../../intel/service/intel-matcher.js';
 import type { RuleMeta } from '../../sigma/index.js';
-import type { BatchHolder, PrepareRequest, PreparedBatch } from './batch-preparation.js';
+import { transferList, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
 import type { ClaimCheck } from './claim-check.js';
 import { nextEngineNumber, type BatchDetection, type DetectionEngine } from './detection-engine.js';
 import type { EventBatch } from './pipeline-event.js';
@@ -88,10 +88,14 @@ export class WorkerDetectionEngine implements DetectionEngine {
   async prepare(req: PrepareRequest): Promise<PreparedBatch> {
     const index = this.slots.indexOf(this.slotFor(req.orgId));
     let hold = 0;
-    const reply = await this.call(this.slots[index]!, (id) => {
-      hold = id;
-      return { type: 'prepare', id, req };
-    });
+    const reply = await this.call(
+      this.slots[index]!,
+      (id) => {
+        hold = id;
+        return { type: 'prepare', id, req };
+      },
+      transferList(req),
+    );
     const { prepared } = reply as Extract<WorkerReply, { type: 'prepared' }>;
     return prepared.holder ? { ...prepared, holder: { engine: this.number, slot: index, hold } } : prepared;
   }
@@ -126,13 +130,13 @@ export class WorkerDetectionEngine implements DetectionEngine {
     return this.byOrg ? this.slots[orgIndex(orgId, this.slots.length)]! : this.leastBusy();
   }
 
-  private call(slot: Slot, message: (id: number) => WorkerMessage): Promise<WorkerReply> {
+  private call(slot: Slot, message: (id: number) => WorkerMessage, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     if (slot.exited) return Promise.reject(new Error('detection worker has exited'));
     const id = this.nextId++;
     slot.load++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage(message(id));
+      slot.worker.postMessage(message(id), transfer);
     });
   }
 

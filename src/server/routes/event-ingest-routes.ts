@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ShieldwallError } from '../../errors/error-catalog.js';
 import type { Principal } from '../../governance/index.js';
 import { SourceLogLimiter, sample, type InputLogger } from '../../ingest/inputs/index.js';
-import { invalidUtf8Offset, splitLineRecords } from '../../ingest/parsers/index.js';
+import { invalidUtf8Offset } from '../../ingest/parsers/index.js';
 import type { IngestResult, IngestService } from '../../ingest/pipeline/ingest-service.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { requirePrincipal } from '../plugins/auth.js';
@@ -80,15 +80,21 @@ export function eventIngestRoutes(deps: EventIngestRoutesDeps) {
         if (!body || body.length === 0) throw new ShieldwallError('BAD_REQUEST', 'request body is empty');
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const json = type === 'application/json';
-        const { records, errors } = json ? splitJsonLogged(request, p, body) : splitLineRecords(body, maxLineBytes);
         const key = request.headers['idempotency-key'];
-        const result = await deps.ingest.submit(p.orgId, 'http', records, {
-          ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
-          recordErrors: errors,
-        });
-        if (result.rejected.length > 0) logRejected(request, p, result, json ? records[result.rejected[0]!.index] : lineAt(body, result.rejected[0]!.index));
+        const keyed = typeof key === 'string' ? { idempotencyKey: key } : {};
+        let result: IngestResult;
+        if (json) {
+          const { records, errors } = splitJsonLogged(request, p, body);
+          result = await deps.ingest.submit(p.orgId, 'http', records, { ...keyed, recordErrors: errors });
+          if (result.rejected.length > 0) logRejected(request, p, result, records[result.rejected[0]!.index]);
+        } else {
+          // The body is split (and checked) where its lines are parsed, on a detection thread: it
+          // is transferred there and unusable here afterwards; the result keeps a reject's sample.
+          result = await deps.ingest.submitLines(p.orgId, 'http', body, maxLineBytes, keyed);
+          if (result.rejected.length > 0) logRejected(request, p, result, result.rejectedSample);
+        }
         const query = request.query as { ids?: boolean };
-        return reply.status(202).send(query.ids ? result : { accepted: result.accepted, rejected: result.rejected });
+        return reply.status(202).send(query.ids ? { accepted: result.accepted, rejected: result.rejected, ids: result.ids } : { accepted: result.accepted, rejected: result.rejected });
       },
     );
 
@@ -116,17 +122,6 @@ export function eventIngestRoutes(deps: EventIngestRoutesDeps) {
       (deps.logger ?? request.log).warn({ input: 'http', org: p.orgId, token: p.tokenId, remote: request.ip, ...fields, suppressedSinceLast: admitted.suppressed }, msg);
     }
   };
-}
-
-/** Line `index` of a line body, for a log sample (only called when a reject is logged). */
-function lineAt(body: Buffer, index: number): Uint8Array {
-  let start = 0;
-  for (let i = 0; i < index && start <= body.length; i++) {
-    const lf = body.indexOf(0x0a, start);
-    start = lf < 0 ? body.length + 1 : lf + 1;
-  }
-  const lf = body.indexOf(0x0a, start);
-  return body.subarray(Math.min(start, body.length), lf < 0 ? body.length : lf);
 }
 
 // `fatal`: invalid UTF-8 throws instead of silently becoming U+FFFD, in the pass that decodes.

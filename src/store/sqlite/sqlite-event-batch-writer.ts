@@ -1,6 +1,6 @@
 import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
 import type { EventBatchWriter } from '../event-batch-writer.js';
-import { eventColumns, eventValues } from '../event-row.js';
+import { eventColumns, eventValuesUtf8, textParameter } from '../event-row.js';
 import type { Database } from '../schema.js';
 
 interface Statements {
@@ -17,7 +17,7 @@ function prepare(connection: SqliteDatabase): Statements {
     // (busy_timeout) at the start instead of failing the batch half way.
     begin: connection.prepare('begin immediate'),
     insertEvent: connection.prepare(
-      `insert into events (${eventColumns.join(', ')}) values (${eventColumns.map(() => '?').join(', ')}) on conflict do nothing`,
+      `insert into events (${eventColumns.join(', ')}) values (${eventColumns.map(textParameter).join(', ')}) on conflict do nothing`,
     ),
     markBatch: connection.prepare(
       'insert into ingest_batches (org_id, batch_id, received_at, event_count, first_seq, last_seq) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
@@ -47,7 +47,7 @@ export function sqliteEventBatchWriter(db: Kysely<Database>, connection: SqliteD
           let first: number | bigint | null = null;
           let last: number | bigint | null = null;
           for (let i = 0; i < events.length; i++) {
-            const result = s.insertEvent.run(eventValues(events[i]!, batch.batchId, i));
+            const result = s.insertEvent.run(eventValuesUtf8(events[i]!, batch.batchId, i));
             if (result.changes === 0) continue;
             // One writer holds the connection, so the rowids of this transaction only grow.
             first ??= result.lastInsertRowid;

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { ShieldwallError } from '../errors/error-catalog.js';
 import { createStore, type Store } from '../store/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { randomIds, type IdGenerator } from '../shared/ids.js';
+import { randomIds, timeOrderedIds, type IdGenerator } from '../shared/ids.js';
 import { loadRulePaths } from '../hunt/rule-loader.js';
 import { Pipeline } from '../ingest/pipeline/pipeline.js';
 import { EventRetention } from '../ingest/pipeline/retention.js';
@@ -133,7 +133,8 @@ export async function startNode(
       await intelDetection.start();
       await intelDetection.attach(loaded.engine);
     }
-    pipeline = new Pipeline({ store, bus, clock, ids, registry, engine: loaded.engine, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect, intel: intelDetection });
+    // Events and alerts are keyed by time-ordered ids (B-tree appends); an injected generator wins.
+    pipeline = new Pipeline({ store, bus, clock, ids: opts.ids ?? timeOrderedIds(() => clock.now()), registry, engine: loaded.engine, namespace: config.bus.namespace, maxInFlight: config.ingest.maxInFlight, detect: config.ingest.detect, intel: intelDetection });
     await pipeline.start();
     const retention = new EventRetention(store, clock, config.ingest.retentionDays * 86_400_000, (err) =>
       logger.error({ err }, 'event retention sweep failed'),

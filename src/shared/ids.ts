@@ -8,6 +8,23 @@ export interface IdGenerator {
 
 export const randomIds: IdGenerator = { next: () => randomUUID() };
 
+/**
+ * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds from `now`, then 74 random bits. Ids
+ * made in time order sort in time order, so rows keyed by them are appended at the right edge of
+ * a B-tree instead of landing on a random page each: with random ids, every event inserted into
+ * SQLite's (org_id, id) index dirtied its own 32 KiB page, rewritten to the WAL per batch. Not
+ * for STIX objects, whose ids must be version 4.
+ */
+export function timeOrderedIds(now: () => number = Date.now): IdGenerator {
+  return {
+    next: () => {
+      const t = Math.max(0, Math.floor(now())).toString(16).padStart(12, '0').slice(-12);
+      // A version 4 UUID's random bits and variant, behind the time and the version digit 7.
+      return `${t.slice(0, 8)}-${t.slice(8)}-7${randomUUID().slice(15)}`;
+    },
+  };
+}
+
 /** Deterministic ids `prefix-1`, `prefix-2`, ... for tests. */
 export function sequentialIds(prefix = 'id'): IdGenerator {
   let n = 0;

@@ -36,6 +36,11 @@ describe('encodeEvent', () => {
         expect(out.json).toBe(expected(e).json);
         expect(out.row.dataJson).toBe(expected(e).dataJson);
         expect(JSON.parse(out.json)).toMatchObject({ message: m, ecs: { message: m } });
+        // With the raw JSON's bytes, the row comes in parts around them.
+        const raw = Buffer.from(JSON.stringify(e.raw));
+        const parts = encodeEvent('org', e, JSON.stringify(e.raw), false, raw).dataParts!;
+        expect(parts.raw).toBe(raw);
+        expect(parts.head + raw.toString() + parts.tail).toBe(expected(e).dataJson);
       }
     });
   }

@@ -16,13 +16,21 @@ export interface EncodedEvent {
   row: NewEvent;
   /** The PipelineEvent as JSON, an element of the bus batch ('' when not asked for). */
   json: string;
+  /**
+   * With `rawBytes`: the row's `dataJson` in three parts, `head` + the raw JSON's UTF-8 bytes +
+   * `tail`, for `prepareBatch` to write into its row buffer (`row.dataJson` is then '' until it
+   * does): the ~2 KB of raw text is copied as bytes, never concatenated into a string and encoded.
+   */
+  dataParts?: { head: string; raw: Uint8Array; tail: string };
 }
 
 /**
  * Encodes `e` around `rawJson`, which must be the JSON text of `e.raw` (the received line, or
  * `JSON.stringify(e.raw)`). Without `busJson` only the store row is built (a claim-checked batch).
+ * `rawBytes`, when given, must be the UTF-8 encoding of `rawJson`: the row is then answered as
+ * `dataParts` around those bytes.
  */
-export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, busJson = true): EncodedEvent {
+export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, busJson = true, rawBytes?: Uint8Array): EncodedEvent {
   const format = JSON.stringify(e.sourceFormat);
   const ecs = JSON.stringify(e.ecs);
   // The message is usually the event's longest text and ECS `message` too: take its JSON from the
@@ -34,6 +42,10 @@ export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, bu
     `{"id":${JSON.stringify(e.id)},"time":${e.time},"receivedAt":${e.receivedAt},"source":${JSON.stringify(e.source)},` +
     `"sourceFormat":${format},"message":${message},"raw":${rawJson},"ecs":${ecs}` +
     `${ls ? `,"logsource":${JSON.stringify(ls)}` : ''}}`;
+  // The row's `message` column holds the message: ECS refers to it instead of a second copy.
+  const rowEcs = at ? ecs.slice(0, at.start) + messageColumnRef + ecs.slice(at.end) : ecs;
+  const head = `{"format":${format},"raw":`;
+  const tail = `,"ecs":${rowEcs}}`;
   const row: NewEvent = {
     id: e.id,
     orgId,
@@ -44,10 +56,9 @@ export function encodeEvent(orgId: string, e: PipelineEvent, rawJson: string, bu
     category: ls?.category ?? null,
     service: ls?.service ?? null,
     message: e.message,
-    // The row's `message` column holds the message: ECS refers to it instead of a second copy.
-    dataJson: `{"format":${format},"raw":${rawJson},"ecs":${at ? ecs.slice(0, at.start) + messageColumnRef + ecs.slice(at.end) : ecs}}`,
+    dataJson: rawBytes ? '' : head + rawJson + tail,
   };
-  return { id: e.id, row, json };
+  return rawBytes ? { id: e.id, row, json, dataParts: { head, raw: rawBytes, tail } } : { id: e.id, row, json };
 }
 
 /**

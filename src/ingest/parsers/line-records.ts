@@ -17,6 +17,13 @@ export interface LineRecords {
   records: string[];
   /** Lines over the size limit (`FRAME_TOO_LARGE`) or not valid UTF-8 (`UTF8_INVALID`). */
   errors: LineRecordError[];
+  /**
+   * Where each record's bytes are in the body (sparse like `records`): `starts[i]` to `ends[i]`.
+   * `records[i]` is exactly these bytes decoded, so they are its UTF-8 encoding, to copy instead of
+   * encoding the string again.
+   */
+  starts: number[];
+  ends: number[];
 }
 
 // `fatal`: invalid UTF-8 throws instead of becoming U+FFFD, in the same single pass that decodes.
@@ -43,7 +50,7 @@ const decoderKeepingBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: tru
 export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRecords {
   if (!isUtf8(body)) return splitInvalidBody(body, maxLineBytes);
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
-  const out: LineRecords = { records: [], errors: [] };
+  const out: LineRecords = { records: [], errors: [], starts: [], ends: [] };
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   for (let start = bom, index = 0; start <= bytes.length; index++) {
     let end = bytes.indexOf(0x0a, start);
@@ -57,19 +64,24 @@ export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRe
     }
     if (stop === from) continue;
     const line = bytes.toString('utf8', from, stop);
-    if (line.trim() !== '') out.records[index] = line;
+    if (line.trim() !== '') {
+      out.records[index] = line;
+      out.starts[index] = from;
+      out.ends[index] = stop;
+    }
   }
   return out;
 }
 
 /** The same split, line by line on the bytes, for a body with invalid UTF-8 somewhere. */
 function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
-  const out: LineRecords = { records: [], errors: [] };
+  const out: LineRecords = { records: [], errors: [], starts: [], ends: [] };
   for (let start = 0, index = 0; start <= body.length; index++) {
     let end = body.indexOf(0x0a, start);
     if (end < 0) end = body.length;
     const stop = end > start && body[end - 1] === 0x0d ? end - 1 : end;
     const bytes = body.subarray(start, stop);
+    const from = start;
     start = end + 1;
     if (bytes.length > maxLineBytes) {
       out.errors.push(tooLarge(index, bytes.length, maxLineBytes));
@@ -78,7 +90,12 @@ function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
       out.errors.push({ index, code: 'UTF8_INVALID', message: `line ${index + 1} is not valid UTF-8 (byte ${at} of the line, 0x${bytes[at]!.toString(16).padStart(2, '0')})` });
     } else {
       const line = (index === 0 ? decoder : decoderKeepingBom).decode(bytes);
-      if (line.trim() !== '') out.records[index] = line;
+      // A BOM the decoder dropped is not part of the record's bytes.
+      if (line.trim() !== '') {
+        out.records[index] = line;
+        out.starts[index] = index === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? from + 3 : from;
+        out.ends[index] = stop;
+      }
     }
   }
   return out;

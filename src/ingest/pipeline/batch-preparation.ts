@@ -1,6 +1,7 @@
 import type { NewEvent } from '../../store/index.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { lineAt, splitLineRecords } from '../parsers/index.js';
+import type { EncodedEvent } from './event-encoding.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords, type ParseRequest } from './record-parsing.js';
 
@@ -104,7 +105,10 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
   let next = 0;
   const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
   const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes) : undefined;
-  const parsed = parseRecords(split ? { ...req, records: split.records } : req, gen);
+  const parsed = parseRecords(
+    split && req.lines ? { ...req, records: split.records, recordBytes: { body: req.lines.body, starts: split.starts, ends: split.ends } } : req,
+    gen,
+  );
   const rejected = split && split.errors.length > 0 ? [...split.errors, ...parsed.rejected] : parsed.rejected;
   const rows: NewEvent[] = new Array(parsed.events.length);
   const json: string[] = req.busJson === false ? [] : new Array(parsed.events.length);
@@ -115,7 +119,7 @@ export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held
     eventIds[i] = e.id;
     if (req.busJson !== false) json[i] = e.json;
   }
-  const buffer = withUtf8Text(rows);
+  const buffer = withUtf8Text(rows, parsed.events);
   const keep = req.hold && parsed.parsed.length > 0;
   if (keep) held.put(holder.hold, { orgId: req.orgId, events: parsed.parsed });
   const sample = req.lines && rejected.length > 0 ? rejectedSample(req.lines.body, rejected) : undefined;
@@ -146,47 +150,64 @@ function rejectedSample(body: Uint8Array, rejected: readonly { index: number }[]
   return new Uint8Array(lineAt(body, first).subarray(0, 480));
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Replaces each row's `message` and `dataJson` strings (~0.9 and ~3 KB for a Windows event) with
  * their UTF-8 bytes, all in one ArrayBuffer answered as `buffer`. Posted to the ingest thread, the
  * buffer is transferred (no copy, nothing in that thread's heap for its scavenger to copy) and
- * SQLite binds the bytes without the UTF-16 → UTF-8 pass a string costs it.
+ * SQLite binds the bytes without the UTF-16 → UTF-8 pass a string costs it. A row given as
+ * `dataParts` (`events[i]`, a line embedded as received) is written as its head, the line's bytes
+ * copied from the body, and its tail: the same bytes as encoding `head + line + tail`.
  */
-function withUtf8Text(rows: NewEvent[]): ArrayBuffer | undefined {
+function withUtf8Text(rows: NewEvent[], events: readonly EncodedEvent[]): ArrayBuffer | undefined {
   if (rows.length === 0) return undefined;
   // One byte per character fits ASCII text exactly; a larger character grows the buffer once.
   let size = 0;
-  for (const r of rows) size += (typeof r.message === 'string' ? r.message.length : 0) + (typeof r.dataJson === 'string' ? r.dataJson.length : 0);
-  let bytes = new Uint8Array(size);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const parts = events[i]!.dataParts;
+    size += (typeof r.message === 'string' ? r.message.length : 0) +
+      (parts ? parts.head.length + parts.raw.length + parts.tail.length : typeof r.dataJson === 'string' ? r.dataJson.length : 0);
+  }
+  // `allocUnsafeSlow`: a buffer of its own, never a slice of Node's shared pool (it is transferred).
+  let bytes = Buffer.allocUnsafeSlow(size);
   let at = 0;
+  const room = (needed: number): void => {
+    if (bytes.length - at >= needed) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, at + needed));
+    bytes.copy(grown, 0, 0, at);
+    bytes = grown;
+  };
   const put = (text: string): void => {
-    let done = encoder.encodeInto(text, bytes.subarray(at));
-    if (done.read < text.length) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, at + text.length * 3));
-      grown.set(bytes.subarray(0, at));
-      bytes = grown;
-      done = encoder.encodeInto(text, bytes.subarray(at));
-    }
-    at += done.written;
+    // Three bytes per UTF-16 unit at most; count exactly only when that might not fit.
+    if (bytes.length - at < text.length * 3) room(Buffer.byteLength(text));
+    at += bytes.write(text, at);
   };
   // Offsets first: the buffer may still grow, so the views are taken once it is final.
   const spans = new Array<number>(rows.length * 3);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
+    const parts = events[i]!.dataParts;
     spans[3 * i] = at;
     if (typeof r.message === 'string') put(r.message);
     spans[3 * i + 1] = at;
-    if (typeof r.dataJson === 'string') put(r.dataJson);
+    if (parts) {
+      put(parts.head);
+      room(parts.raw.length);
+      bytes.set(parts.raw, at);
+      at += parts.raw.length;
+      put(parts.tail);
+    } else if (typeof r.dataJson === 'string') {
+      put(r.dataJson);
+    }
     spans[3 * i + 2] = at;
   }
+  const base = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (typeof r.message === 'string') r.message = bytes.subarray(spans[3 * i]!, spans[3 * i + 1]!);
-    if (typeof r.dataJson === 'string') r.dataJson = bytes.subarray(spans[3 * i + 1]!, spans[3 * i + 2]!);
+    if (typeof r.message === 'string') r.message = base.subarray(spans[3 * i]!, spans[3 * i + 1]!);
+    if (typeof r.dataJson === 'string') r.dataJson = base.subarray(spans[3 * i + 1]!, spans[3 * i + 2]!);
   }
-  return bytes.buffer;
+  return bytes.buffer as ArrayBuffer;
 }
 
 /** Counts the records of a sparse submission (holes are records refused before it, or blank lines). */

@@ -36,6 +36,15 @@ describe('encodeEvent', () => {
         expect(out.json).toBe(expected(e).json);
         expect(out.row.dataJson).toBe(expected(e).dataJson);
         expect(JSON.parse(out.json)).toMatchObject({ message: m, ecs: { message: m } });
+        // Without the bus form ECS is stringified around an empty message: the same row, the event unchanged.
+        const before = JSON.stringify(e.ecs);
+        expect(encodeEvent('org', e, JSON.stringify(e.raw), false).row.dataJson).toBe(expected(e).dataJson);
+        expect(JSON.stringify(e.ecs)).toBe(before);
+        // With the raw JSON's bytes, the row comes in parts around them.
+        const raw = Buffer.from(JSON.stringify(e.raw));
+        const parts = encodeEvent('org', e, JSON.stringify(e.raw), false, raw).dataParts!;
+        expect(parts.raw).toBe(raw);
+        expect(parts.head + raw.toString() + parts.tail).toBe(expected(e).dataJson);
       }
     });
   }
@@ -45,6 +54,7 @@ describe('encodeEvent', () => {
       const out = encodeEvent('org', e, JSON.stringify(e.raw));
       expect(out.json).toBe(expected(e).json);
       expect(out.row.dataJson).toBe(expected(e).dataJson);
+      expect(encodeEvent('org', e, JSON.stringify(e.raw), false).row.dataJson).toBe(expected(e).dataJson);
     }
   });
 });

@@ -23,6 +23,12 @@ export interface ParseRequest {
    * claim check and only the store row is needed: `EncodedEvent.json` is then empty.
    */
   busJson?: boolean;
+  /**
+   * The UTF-8 bytes of the string records (those of a line body: `splitLineRecords`' spans):
+   * record `i` is `body[starts[i], ends[i])`. A row embedding a record as received then copies
+   * these bytes instead of holding the text in its `dataJson` string (`EncodedEvent.dataParts`).
+   */
+  recordBytes?: { body: Uint8Array; starts: readonly number[]; ends: readonly number[] };
 }
 
 /** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
@@ -59,7 +65,9 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords
     const id = idempotencyKey ? keyedEventId(keyDigest, index) : (n.id ?? ids.next());
     const e = toPipelineEvent(id, n, input, receivedAt);
     kept.push(e);
-    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson));
+    const bytes = rawJson !== undefined ? req.recordBytes : undefined;
+    const rawBytes = bytes && bytes.starts[index] !== undefined ? bytes.body.subarray(bytes.starts[index], bytes.ends[index]) : undefined;
+    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson, rawBytes));
   });
   return { events, parsed: kept, rejected, formats: [...formats] };
 }

@@ -11,6 +11,7 @@
  *        [--max-in-flight N] (the node's ingest.maxInFlight; default: the node's default)
  *        [--from-source] (run the node from src/ under tsx instead of the compiled dist/)
  *        [--warmup N] (events sent first, through detection before the clock starts; default 10000, 0 = none)
+ * Environment: BENCH_NODE_FLAGS (space-separated node/V8 flags for the node under test, for experiments).
  * With --syslog, a second phase replays real syslog TCP captures (bench/pipeline-syslog-driver.ts)
  * to the node's syslog TCP listener and reports its own events/s (not in the last line).
  * The last line is always {"events","events_per_sec","p50_ms","p99_ms","rss_mb","lost"}.

@@ -49,9 +49,9 @@ const decoderKeepingBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: tru
  */
 export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRecords {
   if (!isUtf8(body)) return splitInvalidBody(body, maxLineBytes);
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  const bytes = asBuffer(body);
   const out: LineRecords = { records: [], errors: [], starts: [], ends: [] };
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const bom = hasBom(bytes, 0) ? 3 : 0;
   for (let start = bom, index = 0; start <= bytes.length; index++) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
@@ -93,7 +93,7 @@ function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
       // A BOM the decoder dropped is not part of the record's bytes.
       if (line.trim() !== '') {
         out.records[index] = line;
-        out.starts[index] = index === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? from + 3 : from;
+        out.starts[index] = index === 0 && hasBom(bytes, 0) ? from + 3 : from;
         out.ends[index] = stop;
       }
     }
@@ -108,9 +108,9 @@ function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
  * gives no record.
  */
 export function countLineRecords(body: Uint8Array, maxLineBytes: number): number {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  const bytes = asBuffer(body);
   let n = 0;
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const bom = hasBom(bytes, 0) ? 3 : 0;
   for (let start = bom; start <= bytes.length;) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
@@ -130,7 +130,7 @@ function isBlank(byte: number): boolean {
 
 /** Line `index` of a line body (CR kept), e.g. for a log sample of a rejected record. */
 export function lineAt(body: Uint8Array, index: number): Uint8Array {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  const bytes = asBuffer(body);
   let start = 0;
   for (let i = 0; i < index && start <= bytes.length; i++) {
     const lf = bytes.indexOf(0x0a, start);
@@ -138,6 +138,16 @@ export function lineAt(body: Uint8Array, index: number): Uint8Array {
   }
   const lf = bytes.indexOf(0x0a, start);
   return body.subarray(Math.min(start, bytes.length), lf < 0 ? bytes.length : lf);
+}
+
+/** `body` as a Buffer over the same memory (for `indexOf` and `toString` with offsets). */
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+}
+
+/** Whether a UTF-8 byte order mark (EF BB BF) starts at `at`. */
+function hasBom(bytes: Uint8Array, at: number): boolean {
+  return bytes.length - at >= 3 && bytes[at] === 0xef && bytes[at + 1] === 0xbb && bytes[at + 2] === 0xbf;
 }
 
 function tooLarge(index: number, bytes: number, maxLineBytes: number): LineRecordError {

@@ -78,7 +78,22 @@ export class Detector {
    * not finite (unparsable timestamp) the clock's time is used.
    */
   process(event: SigmaEvent, time?: number): Detection[] {
-    const matches = this.ruleSet.match(event);
+    return this.observe(this.ruleSet.match(event), event.fields, time);
+  }
+
+  /**
+   * The stateless half of {@link process}: the rules one event matches. It reads no correlation
+   * state, so it may run ahead of {@link observe} (e.g. where the event was parsed).
+   */
+  match(event: SigmaEvent): SigmaMatch[] {
+    return this.ruleSet.match(event);
+  }
+
+  /**
+   * The stateful half of {@link process}: the detections of an event whose rule matches are
+   * `matches` (from {@link match}; none lets time pass), with its fields and time for correlations.
+   */
+  observe(matches: readonly SigmaMatch[], fields: Record<string, unknown>, time?: number): Detection[] {
     const engine = this.engine;
     if (engine === undefined) return matches.map(toDetection);
     if (matches.length === 0) return engine.advance(time); // still lets anchored windows close on time
@@ -88,7 +103,7 @@ export class Detector {
       ids.push(m.rule.id);
       if (engine.emitsRule(m.rule.id)) out.push(toDetection(m));
     }
-    const corr = engine.observe(ids, event.fields, time);
+    const corr = engine.observe(ids, fields, time);
     for (const d of corr) out.push(d);
     return out;
   }

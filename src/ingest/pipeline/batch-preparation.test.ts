@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { splitLineRecords } from '../parsers/index.js';
 import { sequentialIds } from '../../shared/ids.js';
-import { HeldBatches, prepareBatch } from './batch-preparation.js';
+import { prepareBatch } from './batch-preparation.js';
 
 const text = (v: unknown): string => new TextDecoder().decode(v as Uint8Array);
 
@@ -18,8 +18,6 @@ describe('prepareBatch', () => {
     const prepared = prepareBatch(
       { orgId: 'org-a', input: 'http', receivedAt: 1, records: lines, hold: false },
       sequentialIds('e'),
-      new HeldBatches(0),
-      { engine: 0, slot: 0, hold: 0 },
     );
     expect(prepared.rows).toHaveLength(3);
     for (const row of prepared.rows) {
@@ -63,8 +61,8 @@ describe.runIf(haveData)('prepareBatch of a line body on real events', () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(all.map((l, i) => (i % 7 === 3 ? `${l}\r\n\n` : `${l}\n`)).join(''))]);
     const split = splitLineRecords(body, 1 << 20);
     const request = { orgId: 'org-a', input: 'http', receivedAt: 1_700_000_000_000, hold: false, busJson: false };
-    const asStrings = prepareBatch({ ...request, records: split.records }, sequentialIds('e'), new HeldBatches(0), { engine: 0, slot: 0, hold: 0 });
-    const asBody = prepareBatch({ ...request, records: [], lines: { body, maxLineBytes: 1 << 20 } }, sequentialIds('e'), new HeldBatches(0), { engine: 0, slot: 0, hold: 0 });
+    const asStrings = prepareBatch({ ...request, records: split.records }, sequentialIds('e'));
+    const asBody = prepareBatch({ ...request, records: [], lines: { body, maxLineBytes: 1 << 20 } }, sequentialIds('e'));
     expect(asBody.rejected).toEqual(asStrings.rejected);
     expect(asBody.ids).toEqual(asStrings.ids);
     expect(asBody.rows).toHaveLength(asStrings.rows.length);

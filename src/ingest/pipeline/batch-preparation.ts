@@ -1,9 +1,9 @@
 import type { NewEvent } from '../../store/index.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { lineAt, splitLineRecords } from '../parsers/index.js';
-import type { EncodedEvent } from './event-encoding.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords, type ParseRequest } from './record-parsing.js';
+import { RowBytes } from './row-bytes.js';
 
 /**
  * One submission to prepare on a detection thread: parse, normalise and encode its records, and
@@ -52,26 +52,21 @@ export interface PreparedBatch {
   rejectedSample?: Uint8Array;
 }
 
-/** A held batch: the parsed events of one prepared submission, waiting for detection. */
-export interface HeldBatch {
-  orgId: string;
-  events: PipelineEvent[];
-}
-
 /**
- * The parsed batches a detection thread keeps between preparing and detecting them, bounded by
- * events: beyond `maxEvents`, the oldest is dropped (its detection then reads it from the store).
+ * What a detection thread keeps of a prepared batch between preparing and detecting it, bounded
+ * by events (`count` each): beyond `maxEvents`, the oldest is dropped (its detection then reads
+ * the batch from the store).
  */
-export class HeldBatches {
-  private readonly held = new Map<number, HeldBatch>();
+export class HeldBatches<T extends { count: number }> {
+  private readonly held = new Map<number, T>();
   private events = 0;
 
   constructor(private readonly maxEvents: number) {}
 
   /** Keeps `batch` under `hold`, dropping the oldest batches beyond the bound. */
-  put(hold: number, batch: HeldBatch): void {
+  put(hold: number, batch: T): void {
     this.held.set(hold, batch);
-    this.events += batch.events.length;
+    this.events += batch.count;
     for (const [key, old] of this.held) {
       if (this.events <= this.maxEvents || key === hold) break;
       this.drop(key, old);
@@ -79,7 +74,7 @@ export class HeldBatches {
   }
 
   /** Removes and answers the batch held under `hold`, if still held. */
-  take(hold: number): HeldBatch | undefined {
+  take(hold: number): T | undefined {
     const batch = this.held.get(hold);
     if (batch) this.drop(hold, batch);
     return batch;
@@ -90,42 +85,53 @@ export class HeldBatches {
     return this.events;
   }
 
-  private drop(hold: number, batch: HeldBatch): void {
+  private drop(hold: number, batch: T): void {
     this.held.delete(hold);
-    this.events -= batch.events.length;
+    this.events -= batch.count;
   }
+}
+
+/** Takes a submission's parsed events one by one as they are parsed (see `prepareBatch`). */
+export interface EventKeeper {
+  add(e: PipelineEvent): void;
+  /** Where what it kept is held; undefined when it holds nothing (no event was accepted). */
+  done(): BatchHolder | undefined;
 }
 
 /**
  * Prepares a submission (the same in a worker thread or inline): `parseRecords` with the caller's
- * ids, and the parsed events kept in `held` under `holder.hold` when asked.
+ * ids. When the request asks to hold and `keep` is given, each parsed event goes to the keeper
+ * it makes as soon as it is encoded, and its answer is the batch's holder.
  */
-export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, held: HeldBatches, holder: BatchHolder): PreparedBatch {
+export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, keep?: (orgId: string) => EventKeeper): PreparedBatch {
   const ids = req.ids;
   let next = 0;
   const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
   const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes) : undefined;
+  const keeper = req.hold && keep ? keep(req.orgId) : undefined;
+  const busJson = req.busJson !== false;
+  const rows: NewEvent[] = [];
+  const json: string[] = [];
+  const eventIds: string[] = [];
+  const text = new RowBytes(req.lines ? req.lines.body.byteLength * 1.25 : 64 * 1024);
   const parsed = parseRecords(
     split && req.lines ? { ...req, records: split.records, recordBytes: { body: req.lines.body, starts: split.starts, ends: split.ends } } : req,
     gen,
+    (e, encoded) => {
+      rows.push(encoded.row);
+      eventIds.push(encoded.id);
+      if (busJson) json.push(encoded.json);
+      text.add(encoded);
+      keeper?.add(e);
+    },
   );
   const rejected = split && split.errors.length > 0 ? [...split.errors, ...parsed.rejected] : parsed.rejected;
-  const rows: NewEvent[] = new Array(parsed.events.length);
-  const json: string[] = req.busJson === false ? [] : new Array(parsed.events.length);
-  const eventIds: string[] = new Array(parsed.events.length);
-  for (let i = 0; i < parsed.events.length; i++) {
-    const e = parsed.events[i]!;
-    rows[i] = e.row;
-    eventIds[i] = e.id;
-    if (req.busJson !== false) json[i] = e.json;
-  }
-  const buffer = withUtf8Text(rows, parsed.events);
-  const keep = req.hold && parsed.parsed.length > 0;
-  if (keep) held.put(holder.hold, { orgId: req.orgId, events: parsed.parsed });
+  const buffer = text.finish();
+  const holder = keeper?.done();
   const sample = req.lines && rejected.length > 0 ? rejectedSample(req.lines.body, rejected) : undefined;
   return {
     rows, json, ids: eventIds, rejected, formats: parsed.formats,
-    ...(keep ? { holder } : {}), ...(buffer ? { buffer } : {}), ...(sample ? { rejectedSample: sample } : {}),
+    ...(holder ? { holder } : {}), ...(buffer ? { buffer } : {}), ...(sample ? { rejectedSample: sample } : {}),
   };
 }
 
@@ -148,66 +154,6 @@ function rejectedSample(body: Uint8Array, rejected: readonly { index: number }[]
   for (const r of rejected) if (r.index < first) first = r.index;
   // A copy: posting a view of the body would clone the whole body with it.
   return new Uint8Array(lineAt(body, first).subarray(0, 480));
-}
-
-/**
- * Replaces each row's `message` and `dataJson` strings (~0.9 and ~3 KB for a Windows event) with
- * their UTF-8 bytes, all in one ArrayBuffer answered as `buffer`. Posted to the ingest thread, the
- * buffer is transferred (no copy, nothing in that thread's heap for its scavenger to copy) and
- * SQLite binds the bytes without the UTF-16 → UTF-8 pass a string costs it. A row given as
- * `dataParts` (`events[i]`, a line embedded as received) is written as its head, the line's bytes
- * copied from the body, and its tail: the same bytes as encoding `head + line + tail`.
- */
-function withUtf8Text(rows: NewEvent[], events: readonly EncodedEvent[]): ArrayBuffer | undefined {
-  if (rows.length === 0) return undefined;
-  // One byte per character fits ASCII text exactly; a larger character grows the buffer once.
-  let size = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const parts = events[i]!.dataParts;
-    size += (typeof r.message === 'string' ? r.message.length : 0) +
-      (parts ? parts.head.length + parts.raw.length + parts.tail.length : typeof r.dataJson === 'string' ? r.dataJson.length : 0);
-  }
-  // `allocUnsafeSlow`: a buffer of its own, never a slice of Node's shared pool (it is transferred).
-  let bytes = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  const room = (needed: number): void => {
-    if (bytes.length - at >= needed) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, at + needed));
-    bytes.copy(grown, 0, 0, at);
-    bytes = grown;
-  };
-  const put = (text: string): void => {
-    // Three bytes per UTF-16 unit at most; count exactly only when that might not fit.
-    if (bytes.length - at < text.length * 3) room(Buffer.byteLength(text));
-    at += bytes.write(text, at);
-  };
-  // Offsets first: the buffer may still grow, so the views are taken once it is final.
-  const spans = new Array<number>(rows.length * 3);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const parts = events[i]!.dataParts;
-    spans[3 * i] = at;
-    if (typeof r.message === 'string') put(r.message);
-    spans[3 * i + 1] = at;
-    if (parts) {
-      put(parts.head);
-      room(parts.raw.length);
-      bytes.set(parts.raw, at);
-      at += parts.raw.length;
-      put(parts.tail);
-    } else if (typeof r.dataJson === 'string') {
-      put(r.dataJson);
-    }
-    spans[3 * i + 2] = at;
-  }
-  const base = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (typeof r.message === 'string') r.message = base.subarray(spans[3 * i]!, spans[3 * i + 1]!);
-    if (typeof r.dataJson === 'string') r.dataJson = base.subarray(spans[3 * i + 1]!, spans[3 * i + 2]!);
-  }
-  return bytes.buffer as ArrayBuffer;
 }
 
 /** Counts the records of a sparse submission (holes are records refused before it, or blank lines). */

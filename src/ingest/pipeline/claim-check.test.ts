@@ -135,6 +135,28 @@ describe('claim-checked batches (in-process bus)', () => {
     }
   });
 
+  it('stores an alert raised at an event that matched nothing with that event’s raw fields, read from the store', async () => {
+    const loaded = loadRuleTexts([{
+      path: 'rules/whoami.yml',
+      text: `${whoamiRule}---\ntitle: Seldom whoami\nid: 11111111-2222-4333-8444-666666666666\nauthor: Test\nlevel: low\ncorrelation:\n    type: event_count\n    rules: [11111111-2222-4333-8444-555555555555]\n    group-by: [Hostname]\n    timespan: 1m\n    condition: {lt: 3}\n`,
+    }]);
+    expect(loaded.errors).toEqual([]);
+    const p = pipeline(new InProcessDetectionEngine({ ruleSet: loaded.ruleSet, correlations: loaded.correlations }, new ManualClock(0)));
+    await p.start();
+    try {
+      const at = (image: string, minute: number) =>
+        JSON.stringify({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Hostname: 'ws1', Image: image, '@timestamp': `2026-11-25T10:0${minute}:00.000Z` });
+      const r = await p.ingest.submit('org', 'http', [at('C:\\Windows\\System32\\whoami.exe', 0), at('C:\\Windows\\notepad.exe', 5)]);
+      await drained(p);
+      const alerts = (await store.scoped(orgScope('org')).alerts.query({ limit: 10 })).items;
+      expect(alerts.map((a) => [a.ruleTitle, a.eventId])).toEqual([['Seldom whoami', r.ids[1]]]);
+      expect((alerts[0]!.data as { event: { raw: Record<string, unknown> } }).event.raw).toMatchObject({ Image: 'C:\\Windows\\notepad.exe', Hostname: 'ws1' });
+      expect(p.detection.fromStore).toBe(0);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('lets the hold go when the store insert or the publish fails, and counts nothing in flight', async () => {
     const subjects = new PipelineSubjects('t');
     const e = engine();

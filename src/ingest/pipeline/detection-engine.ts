@@ -2,8 +2,9 @@ import type { Clock } from '../../shared/clock.js';
 import { randomIds, type IdGenerator } from '../../shared/ids.js';
 // The matcher alone, not the intel index: that also reaches the store, which worker threads never load.
 import { IntelMatcher, type IntelHit, type IntelSync } from '../../intel/service/intel-matcher.js';
-import { Detector, normalizeEvent, type Detection, type RawCorrelation, type RuleMeta, type RuleSet } from '../../sigma/index.js';
+import { Detector, type Detection, type RawCorrelation, type RuleMeta, type RuleSet } from '../../sigma/index.js';
 import { HeldBatches, prepareBatch, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
+import { DetectionAhead, detectHeldBatch, sigmaEventOf, type HeldDetection } from './held-detection.js';
 import type { ClaimCheck } from './claim-check.js';
 import type { EventBatch, PipelineEvent } from './pipeline-event.js';
 
@@ -13,8 +14,11 @@ export interface DetectionContent {
   correlations: RawCorrelation[];
 }
 
-/** What an alert keeps of the event it was raised on. */
-export type AlertedEvent = Pick<PipelineEvent, 'id' | 'time' | 'source' | 'sourceFormat' | 'raw'>;
+/**
+ * What an alert keeps of the event it was raised on. Without `raw` when detection did not keep
+ * the event's fields (see HeldDetection): the detection stage reads them from the store.
+ */
+export type AlertedEvent = Pick<PipelineEvent, 'id' | 'time' | 'source' | 'sourceFormat'> & { raw?: PipelineEvent['raw'] };
 
 /** One detection of a batch, by the event's index in the batch, with the event. */
 export interface DetectionHit {
@@ -54,12 +58,13 @@ export interface DetectionEngine {
   /** Detects over one batch of `orgId`; throws when the batch names another organisation. */
   detect(orgId: string, batch: EventBatch | string): Promise<BatchDetection>;
   /**
-   * Parses, normalises and encodes a submission; with `hold`, keeps the parsed events on the thread
-   * that will detect the organisation's batches (`holder` in the answer).
+   * Parses, normalises and encodes a submission; with `hold`, runs the stateless part of detection
+   * on the thread that will detect the organisation's batches and keeps what it found there
+   * (`holder` in the answer; see HeldDetection).
    */
   prepare(req: PrepareRequest): Promise<PreparedBatch>;
   /**
-   * Detects a held batch on the parsed events its holder kept (and lets them go). Undefined when
+   * Finishes the detection of a held batch on what its holder kept (and lets it go). Undefined when
    * this engine no longer holds it (another engine, a dropped batch): read it from the store.
    */
   detectHeld(claim: ClaimCheck): Promise<BatchDetection | undefined>;
@@ -79,7 +84,7 @@ export interface DetectionEngine {
 export class InProcessDetectionEngine implements DetectionEngine {
   private readonly detectors = new Map<string, Detector>();
   private readonly intel: IntelMatcher;
-  private readonly held: HeldBatches;
+  private readonly held: HeldBatches<HeldDetection>;
   private readonly ids: IdGenerator;
   /** Tells this engine's holds from another's (a claim check outlives a rules reload). */
   private readonly number = nextEngineNumber();
@@ -107,7 +112,18 @@ export class InProcessDetectionEngine implements DetectionEngine {
 
   /** {@link prepare} under a hold number chosen by the caller (a worker pool numbers its own). */
   prepareAs(req: PrepareRequest, slot: number, hold: number): PreparedBatch {
-    return prepareBatch(req, this.ids, this.held, { engine: this.number, slot, hold });
+    return prepareBatch(req, this.ids, (orgId) => {
+      const ahead = new DetectionAhead(this.detectorFor(orgId), { orgId, matcher: this.intel });
+      return {
+        add: (e) => ahead.add(e),
+        done: () => {
+          const held = ahead.result();
+          if (held.count === 0) return undefined;
+          this.held.put(hold, held);
+          return { engine: this.number, slot, hold };
+        },
+      };
+    });
   }
 
   async detectHeld(claim: ClaimCheck): Promise<BatchDetection | undefined> {
@@ -119,7 +135,8 @@ export class InProcessDetectionEngine implements DetectionEngine {
     const batch = this.held.take(hold);
     if (!batch) return undefined;
     if (batch.orgId !== orgId) throw new Error(`held batch ${batchId} belongs to organisation ${batch.orgId}, not ${orgId}`);
-    return this.detectEvents(orgId, batchId, batch.events);
+    const { hits, intelHits } = detectHeldBatch(this.detectorFor(orgId), batch, { matcher: this.intel });
+    return { orgId, batchId, count: batch.count, receivedAt: batch.receivedAt, hits, intelHits };
   }
 
   release(holder: BatchHolder): void {
@@ -131,7 +148,7 @@ export class InProcessDetectionEngine implements DetectionEngine {
     this.held.take(hold);
   }
 
-  /** Events held now (bounded by `maxHeldEvents`). */
+  /** Events of the batches held now (bounded by `maxHeldEvents`). */
   heldEvents(): number {
     return this.held.size();
   }
@@ -168,7 +185,7 @@ export class InProcessDetectionEngine implements DetectionEngine {
   }
 }
 
-/** Events a detection thread keeps parsed for claim-checked batches, unless configured otherwise. */
+/** Events whose claim-checked batches a detection thread keeps (see HeldDetection), unless configured otherwise. */
 export const DEFAULT_MAX_HELD_EVENTS = 100_000;
 
 let engines = 0;
@@ -190,8 +207,7 @@ export function detectBatch(
   const hits: DetectionHit[] = [];
   for (let index = 0; index < events.length; index++) {
     const e = events[index]!;
-    const sigmaEvent = normalizeEvent(e.raw);
-    if (e.logsource && !sigmaEvent.logsource.product) sigmaEvent.logsource = { ...e.logsource };
+    const sigmaEvent = sigmaEventOf(e);
     let event: AlertedEvent | undefined;
     for (const detection of detector.process(sigmaEvent, e.time)) {
       event ??= { id: e.id, time: e.time, source: e.source, sourceFormat: e.sourceFormat, raw: e.raw };

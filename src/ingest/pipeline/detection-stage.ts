@@ -112,6 +112,7 @@ export class DetectionStage {
     const claim = parseClaimCheck(msg.data);
     const result = claim ? await this.detectClaimed(subjectOrg, claim) : await this.engine.detect(subjectOrg, msg.data);
     const { orgId, batchId } = result;
+    await this.readMissingRaw(result);
     const alerts = this.toAlerts(result);
     if (alerts.length > 0) {
       const stored = await this.deps.store.scoped(orgScope(orgId)).alerts.insertMany(alerts);
@@ -141,6 +142,29 @@ export class DetectionStage {
     this.fromStore++;
     const stored = await this.deps.store.scoped(orgScope(orgId)).events.batchEvents({ orgId, batchId });
     return this.engine.detect(orgId, { orgId, batchId, events: stored.map(fromStored) });
+  }
+
+  /**
+   * Reads from the store the raw fields of the alerted events detection sent without them (an
+   * alert at an event that matched no rule itself: see HeldDetection). The batch was stored
+   * before its claim check was published, so they are there.
+   */
+  private async readMissingRaw(result: BatchDetection): Promise<void> {
+    let missing: Map<string, AlertedEvent[]> | undefined;
+    for (const { event } of [...result.hits, ...result.intelHits]) {
+      if (event.raw !== undefined) continue;
+      missing ??= new Map();
+      const list = missing.get(event.id);
+      if (list) list.push(event);
+      else missing.set(event.id, [event]);
+    }
+    if (!missing) return;
+    const events = this.deps.store.scoped(orgScope(result.orgId)).events;
+    for (const [id, list] of missing) {
+      const stored = await events.get(id);
+      const raw = stored ? fromStored(stored).raw : {};
+      for (const e of list) e.raw = raw;
+    }
   }
 
   /** Claim-checked batches that had to be read from the store (their holder had let them go). */
@@ -176,7 +200,7 @@ function toAlert(orgId: string, e: AlertedEvent, d: Detection, now: number, ids:
       },
       matched: d.matched,
       ...(d.correlation ? { correlation: d.correlation } : {}),
-      event: { id: e.id, source: e.source, format: e.sourceFormat, time: e.time, raw: e.raw },
+      event: { id: e.id, source: e.source, format: e.sourceFormat, time: e.time, raw: e.raw ?? {} },
     },
   };
 }

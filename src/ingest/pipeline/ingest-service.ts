@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { countLineRecords, type EcsFields } from '../parsers/index.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { HeldBatches, prepareBatch, recordCount, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
+import { prepareBatch, recordCount, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
 import { encodeClaimCheck } from './claim-check.js';
 import type { DetectionEngine } from './detection-engine.js';
 import { encodeBatch, splitBySize, type EncodedEvent } from './event-encoding.js';
@@ -153,7 +153,7 @@ export class IngestService {
   /** Prepares on the engine in force (again on the new one if a rules reload closed the first). */
   private async prepare(req: PrepareRequest): Promise<{ engine?: DetectionEngine; prepared: PreparedBatch }> {
     const engine = this.deps.engine?.();
-    if (!engine) return { prepared: prepareBatch(req, this.deps.ids, inlineHolds, { engine: 0, slot: 0, hold: 0 }) };
+    if (!engine) return { prepared: prepareBatch(req, this.deps.ids) };
     try {
       return { engine, prepared: await engine.prepare(req) };
     } catch (err) {
@@ -223,9 +223,6 @@ interface QueuedBatch {
   batchId: string;
   receivedAt: number;
 }
-
-/** Never holds anything: batches prepared in this thread are published whole. */
-const inlineHolds = new HeldBatches(0);
 
 /** The pipeline form of a stored event (for re-queuing batches after a crash). */
 export function fromStored(e: StoredEvent): PipelineEvent {

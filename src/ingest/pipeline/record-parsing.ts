@@ -33,19 +33,21 @@ export interface ParseRequest {
 
 /** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
 export interface ParsedRecords {
+  /** The events encoded (empty when `parseRecords` handed them to `each` instead). */
   events: EncodedEvent[];
-  /** The same events parsed (kept by a detection thread that will detect them). */
-  parsed: PipelineEvent[];
   rejected: { index: number; code: string; message: string }[];
   /** Events per source format (for the parsed metric). */
   formats: [string, number][];
 }
 
-/** Parses, normalises and encodes the records of one submission; the same in a worker or inline. */
-export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords {
+/**
+ * Parses, normalises and encodes the records of one submission; the same in a worker or inline.
+ * With `each`, every event goes there as soon as it is encoded, with its parsed form, and is not
+ * collected: what `each` does not keep of it dies young instead of surviving the whole submission.
+ */
+export function parseRecords(req: ParseRequest, ids: IdGenerator, each?: (e: PipelineEvent, encoded: EncodedEvent) => void): ParsedRecords {
   const { orgId, input, receivedAt, idempotencyKey } = req;
   const events: EncodedEvent[] = [];
-  const kept: PipelineEvent[] = [];
   const busJson = req.busJson !== false;
   const rejected: ParsedRecords['rejected'] = [];
   const formats = new Map<string, number>();
@@ -64,12 +66,13 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator): ParsedRecords
     // alerts once; without one every record is a new event.
     const id = idempotencyKey ? keyedEventId(keyDigest, index) : (n.id ?? ids.next());
     const e = toPipelineEvent(id, n, input, receivedAt);
-    kept.push(e);
     const bytes = rawJson !== undefined ? req.recordBytes : undefined;
     const rawBytes = bytes && bytes.starts[index] !== undefined ? bytes.body.subarray(bytes.starts[index], bytes.ends[index]) : undefined;
-    events.push(encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson, rawBytes));
+    const encoded = encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson, rawBytes);
+    if (each) each(e, encoded);
+    else events.push(encoded);
   });
-  return { events, parsed: kept, rejected, formats: [...formats] };
+  return { events, rejected, formats: [...formats] };
 }
 
 /** The batch id of a submission with an idempotency key (the same on every retry). */

@@ -218,7 +218,8 @@ export class IndicatorIndex {
    * complete a pattern together with another's). Returns a shared empty array when nothing
    * matches, so a miss allocates nothing.
    */
-  matchEvent(event: IndicatorEvent, now: number = this.clock.now(), windowKey = ''): IndicatorMatch[] {
+  matchEvent(event: IndicatorEvent, now: number = this.clock.now(), windowKey = '', part: IndicatorMatchPart = 'all'): IndicatorMatch[] {
+    if (part === 'windowed') return this.windowed.size > 0 ? this.matchComplex(event, now, none, windowKey, part) : none;
     const ecs = event.ecs as Record<string, unknown>;
     let out = none;
     // Walking the event's own keys (about 13 on a Windows event) beats reading the table's ~20
@@ -232,8 +233,13 @@ export class IndicatorIndex {
       this.collect(kind, value);
       if (this.hits.length > 0) out = this.emit(out, field, value, now);
     }
-    if (this.complex.size > 0 || this.windowed.size > 0) out = this.matchComplex(event, now, out, windowKey);
+    if (this.complex.size > 0 || (part === 'all' && this.windowed.size > 0)) out = this.matchComplex(event, now, out, windowKey, part);
     return out;
+  }
+
+  /** Whether windowed patterns are indexed (their `matchEvent` part keeps state). */
+  hasWindows(): boolean {
+    return this.windowed.size > 0;
   }
 
   /** Indicator ids whose simple pattern names this value (addresses also hit CIDRs). */
@@ -356,12 +362,12 @@ export class IndicatorIndex {
     return out;
   }
 
-  private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[], windowKey: string): IndicatorMatch[] {
+  private matchComplex(event: IndicatorEvent, now: number, out: IndicatorMatch[], windowKey: string, part: IndicatorMatchPart): IndicatorMatch[] {
     const scope = eventObservation(event);
     if (scope.roots.length === 0) return out;
     const types = new Set<unknown>();
     for (const o of scope.objects.values()) types.add(o.type);
-    for (const [slot, window] of this.windowed) {
+    if (part !== 'stateless') for (const [slot, window] of this.windowed) {
       if (!this.live(slot, now)) continue;
       const completed = window.observe(scope, event.time ?? now, types, windowKey);
       if (!completed) continue;
@@ -369,7 +375,7 @@ export class IndicatorIndex {
       if (out === none) out = [];
       out.push({ indicatorId: this.ids[slot]!, field, value });
     }
-    for (const [slot, evaluator] of this.complex) {
+    if (part !== 'windowed') for (const [slot, evaluator] of this.complex) {
       if (!evaluator.couldHold(types) || !this.live(slot, now)) continue;
       let matched: Set<string>;
       try {
@@ -386,6 +392,12 @@ export class IndicatorIndex {
     return out;
   }
 }
+
+/**
+ * Which patterns `matchEvent` runs: all; the stateless ones (simple and complex: an event may be
+ * matched against them early, and twice); or the windowed ones alone, which remember the event.
+ */
+export type IndicatorMatchPart = 'all' | 'stateless' | 'windowed';
 
 /** The ECS field and value a complex match is reported on: the first comparison's mapped field. */
 function fieldOf(c: ComparisonExpression, ecs: Record<string, unknown>): [string, string] {

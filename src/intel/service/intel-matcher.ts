@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import { IndicatorIndex, type AddOutcome, type IndicatorEvent } from '../match/index.js';
+import { IndicatorIndex, type AddOutcome, type IndicatorEvent, type IndicatorMatchPart } from '../match/index.js';
 import { createReleasePolicy, orgGraphFromOrganisations, type ReleasePolicy } from '../tlp/index.js';
 import type { IndicatorUpdate } from './indicator-broadcast.js';
 
@@ -58,6 +58,11 @@ export class IntelMatcher {
     this.index = new IndicatorIndex({ clock });
   }
 
+  /** Whether windowed patterns are held (matching their part keeps state). */
+  hasWindows(): boolean {
+    return this.meta.size > 0 && this.index.hasWindows();
+  }
+
   /** Indicators held. */
   size(): number {
     return this.meta.size;
@@ -114,11 +119,12 @@ export class IntelMatcher {
   /**
    * Indicators of `event` that organisation `orgId` may receive, one hit per indicator. Windowed
    * (multi-observation) patterns are kept per organisation, so events of two organisations never
-   * complete one pattern together.
+   * complete one pattern together. `part` runs the stateless patterns alone (they may see an event
+   * early, or twice) or the windowed ones alone (see IndicatorMatchPart).
    */
-  match(orgId: string, event: IndicatorEvent, now: number = this.clock.now()): readonly IntelHit[] {
+  match(orgId: string, event: IndicatorEvent, now: number = this.clock.now(), part: IndicatorMatchPart = 'all'): readonly IntelHit[] {
     if (this.meta.size === 0) return noHits;
-    const matches = this.index.matchEvent(event, now, orgId);
+    const matches = this.index.matchEvent(event, now, orgId, part);
     if (matches.length === 0) return noHits;
     const hits: IntelHit[] = [];
     for (const m of matches) {

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countLineRecords, invalidUtf8Offset, lineAt, splitLineRecords } from './line-records.js';
+import { countLineRecords, invalidUtf8Offset, lineAt, lineText, splitLineRecords } from './line-records.js';
 
 const testdata = fileURLToPath(new URL('../../../../shared/testdata/', import.meta.url));
 const haveData = existsSync(`${testdata}suricata/otrf`) && existsSync(`${testdata}syslog/cef-samples.txt`);
@@ -80,6 +80,31 @@ describe('splitLineRecords, line by line', () => {
     expect(records[2]).toBe(lines[2]);
     expect(3 in records).toBe(false);
     expect(Object.keys(records)).toEqual(['0', '1', '2', '4']);
+  });
+});
+
+describe('splitLineRecords without decoding', () => {
+  it('leaves the spans of a valid body for lineText, which gives the decoding split’s records and holes', () => {
+    const body = Buffer.from('\uFEFF{"a":"é"}\r\n\n   \n\u00A0\u2003\n' + 'x'.repeat(20) + '\n<13>1 - - - - - - 𝄞\n\uFEFFz', 'utf8');
+    const decoded = splitLineRecords(body, 10);
+    const lazy = splitLineRecords(body, 10, { decode: false });
+    expect(lazy.undecoded).toBe(true);
+    expect(lazy.records).toEqual([]);
+    expect(lazy.errors).toEqual(decoded.errors);
+    expect(decoded.errors.map((e) => e.index)).toEqual([4, 5]);
+    const texts: (string | undefined)[] = [];
+    lazy.starts.forEach((start, i) => (texts[i] = lineText(body, start, lazy.ends[i]!)));
+    // Blank lines (ASCII or Unicode spaces) have a span but no text, as they are holes when decoded.
+    expect(Object.keys(lazy.starts)).toEqual(['0', '2', '3', '6']);
+    expect(texts.flatMap((t, i) => (t === undefined ? [] : [[i, t]]))).toEqual(decoded.records.flatMap((t, i) => [[i, t]]));
+    expect(texts[6]).toBe('\uFEFFz');
+  });
+
+  it('decodes a body with invalid UTF-8 anyway (its lines are checked one by one)', () => {
+    const body = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0xff, 0x0a]), Buffer.from('{"b":2}')]);
+    const lazy = splitLineRecords(body, 100, { decode: false });
+    expect(lazy.undecoded).toBeUndefined();
+    expect(lazy).toEqual(splitLineRecords(body, 100));
   });
 });
 

@@ -24,6 +24,12 @@ export interface LineRecords {
    */
   starts: number[];
   ends: number[];
+  /**
+   * Set when the lines were left undecoded (asked for, and the body is valid UTF-8): `records`
+   * is then empty, and every line that is not empty and not refused has its span, blank or not;
+   * {@link lineText} decodes it when it is needed.
+   */
+  undecoded?: true;
 }
 
 // `fatal`: invalid UTF-8 throws instead of becoming U+FFFD, in the same single pass that decodes.
@@ -47,10 +53,12 @@ const decoderKeepingBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: tru
  * splitLineRecords(Buffer.from('{"a":1}\n\n<13>1 - - - - - - hi\r\n'), 65_536);
  * // { records: ['{"a":1}', <hole>, '<13>1 - - - - - - hi', <hole>], errors: [] }
  */
-export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRecords {
+export function splitLineRecords(body: Uint8Array, maxLineBytes: number, opts: { decode?: boolean } = {}): LineRecords {
   if (!isUtf8(body)) return splitInvalidBody(body, maxLineBytes);
   const bytes = asBuffer(body);
   const out: LineRecords = { records: [], errors: [], starts: [], ends: [] };
+  const decode = opts.decode !== false;
+  if (!decode) out.undecoded = true;
   const bom = hasBom(bytes, 0) ? 3 : 0;
   for (let start = bom, index = 0; start <= bytes.length; index++) {
     let end = bytes.indexOf(0x0a, start);
@@ -63,6 +71,11 @@ export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRe
       continue;
     }
     if (stop === from) continue;
+    if (!decode) {
+      out.starts[index] = from;
+      out.ends[index] = stop;
+      continue;
+    }
     const line = bytes.toString('utf8', from, stop);
     if (line.trim() !== '') {
       out.records[index] = line;
@@ -71,6 +84,15 @@ export function splitLineRecords(body: Uint8Array, maxLineBytes: number): LineRe
     }
   }
   return out;
+}
+
+/**
+ * The text of a span of a valid UTF-8 body (a line {@link splitLineRecords} left undecoded), or
+ * undefined when it is blank (what the decoding split leaves as a hole).
+ */
+export function lineText(body: Uint8Array, start: number, end: number): string | undefined {
+  const line = asBuffer(body).toString('utf8', start, end);
+  return line.trim() === '' ? undefined : line;
 }
 
 /** The same split, line by line on the bytes, for a body with invalid UTF-8 somewhere. */

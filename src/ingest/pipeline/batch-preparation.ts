@@ -101,21 +101,30 @@ export interface EventKeeper {
 /**
  * Prepares a submission (the same in a worker thread or inline): `parseRecords` with the caller's
  * ids. When the request asks to hold and `keep` is given, each parsed event goes to the keeper
- * it makes as soon as it is encoded, and its answer is the batch's holder.
+ * it makes as soon as it is encoded, and its answer is the batch's holder. `reuse` is a row
+ * buffer given back (see `DetectionEngine.recycle`), written over when large enough.
  */
-export function prepareBatch(req: PrepareRequest, fallbackIds: IdGenerator, keep?: (orgId: string) => EventKeeper): PreparedBatch {
+export function prepareBatch(
+  req: PrepareRequest,
+  fallbackIds: IdGenerator,
+  keep?: (orgId: string) => EventKeeper,
+  reuse?: ArrayBuffer,
+): PreparedBatch {
   const ids = req.ids;
   let next = 0;
   const gen: IdGenerator = ids ? { next: () => ids[next++] ?? fallbackIds.next() } : fallbackIds;
-  const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes) : undefined;
+  // Lines are decoded one by one as they are parsed (a valid body), so no line's text outlives its event.
+  const split = req.lines ? splitLineRecords(req.lines.body, req.lines.maxLineBytes, { decode: false }) : undefined;
   const keeper = req.hold && keep ? keep(req.orgId) : undefined;
   const busJson = req.busJson !== false;
   const rows: NewEvent[] = [];
   const json: string[] = [];
   const eventIds: string[] = [];
-  const text = new RowBytes(req.lines ? req.lines.body.byteLength * 1.25 : 64 * 1024);
+  const text = new RowBytes(req.lines ? req.lines.body.byteLength * 1.25 : 64 * 1024, reuse);
   const parsed = parseRecords(
-    split && req.lines ? { ...req, records: split.records, recordBytes: { body: req.lines.body, starts: split.starts, ends: split.ends } } : req,
+    split && req.lines
+      ? { ...req, records: split.records, recordBytes: { body: req.lines.body, starts: split.starts, ends: split.ends, ...(split.undecoded ? { undecoded: true } : {}) } }
+      : req,
     gen,
     (e, encoded) => {
       rows.push(encoded.row);

@@ -33,6 +33,7 @@ port.on('message', (msg: WorkerMessage) => {
   switch (msg.type) {
     // Applied on arrival: every batch after the sync sees it (earlier ones may too, which is harmless).
     case 'intel':
+    case 'recycle':
       return run(msg);
     case 'prepare':
       return tasks.pushUrgent(() => run(msg));
@@ -56,6 +57,8 @@ function run(msg: WorkerMessage): void {
         return engine.syncIntel(msg.sync);
       case 'release':
         return engine.releaseHold(msg.hold);
+      case 'recycle':
+        return engine.recycle(msg.buffer);
       case 'prepare': {
         // The ids of the hold are the main thread's request ids: unique in this pool.
         const prepared = engine.prepareAs(msg.req, slot, msg.id);

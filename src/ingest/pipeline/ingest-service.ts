@@ -145,8 +145,13 @@ export class IngestService {
     if (rows.length === 0) return { accepted: 0, rejected, ids: [], ...sample };
 
     const batchId = opts.idempotencyKey ? keyedBatchId(orgId, opts.idempotencyKey) : this.deps.ids.next();
-    if (prepared.holder) await this.queueHeld(engine!, prepared.holder, { orgId, input, batchId, receivedAt }, rows);
-    else await this.queueBatches({ orgId, input, batchId, receivedAt }, prepared);
+    try {
+      if (prepared.holder) await this.queueHeld(engine!, prepared.holder, { orgId, input, batchId, receivedAt }, rows);
+      else await this.queueBatches({ orgId, input, batchId, receivedAt }, prepared);
+    } finally {
+      // Stored (or failed): nothing reads the rows' bytes any more.
+      if (engine && prepared.buffer) engine.recycle(prepared.buffer);
+    }
     return { accepted: rows.length, rejected, ids: prepared.ids, ...sample };
   }
 

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { IdGenerator } from '../../shared/ids.js';
-import { assignDefined, parseEvent, type EcsFields, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
+import { assignDefined, lineText, parseEvent, type EcsFields, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
 import { encodeEvent, type EncodedEvent } from './event-encoding.js';
 import type { PipelineEvent } from './pipeline-event.js';
 
@@ -28,7 +28,16 @@ export interface ParseRequest {
    * record `i` is `body[starts[i], ends[i])`. A row embedding a record as received then copies
    * these bytes instead of holding the text in its `dataJson` string (`EncodedEvent.dataParts`).
    */
-  recordBytes?: { body: Uint8Array; starts: readonly number[]; ends: readonly number[] };
+  recordBytes?: {
+    body: Uint8Array;
+    starts: readonly number[];
+    ends: readonly number[];
+    /**
+     * The records are these spans, not yet decoded (`records` is then empty): each is decoded
+     * when it is parsed, so no line's text outlives its own event (blank lines give no record).
+     */
+    undecoded?: boolean;
+  };
 }
 
 /** What parsing a submission gave: its events encoded for the store and the bus, and the rejects. */
@@ -52,7 +61,7 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator, each?: (e: Pip
   const rejected: ParsedRecords['rejected'] = [];
   const formats = new Map<string, number>();
   const keyDigest = idempotencyKey ? hexDigest(`${orgId}\0${idempotencyKey}`) : '';
-  req.records.forEach((record, index) => {
+  const handle = (record: string | Uint8Array | Record<string, unknown>, index: number): void => {
     const { parsed, rawJson } = parseRecord(record, receivedAt);
     if (!parsed.ok) {
       rejected.push({ index, code: parsed.error.code, message: parsed.error.message });
@@ -71,7 +80,18 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator, each?: (e: Pip
     const encoded = encodeEvent(orgId, e, rawJson ?? JSON.stringify(e.raw), busJson, rawBytes);
     if (each) each(e, encoded);
     else events.push(encoded);
-  });
+  };
+  const spans = req.recordBytes;
+  if (spans?.undecoded) {
+    const body = Buffer.isBuffer(spans.body) ? spans.body : Buffer.from(spans.body.buffer, spans.body.byteOffset, spans.body.length);
+    // forEach skips the holes (empty and refused lines), as it does on sparse `records`.
+    spans.starts.forEach((start, index) => {
+      const line = lineText(body, start, spans.ends[index]!);
+      if (line !== undefined) handle(line, index);
+    });
+  } else {
+    req.records.forEach(handle);
+  }
   return { events, rejected, formats: [...formats] };
 }
 

@@ -20,9 +20,13 @@ export class RowBytes {
   private readonly spans: number[] = [];
   private readonly rows: NewEvent[] = [];
 
-  /** `sizeHint`: the bytes expected (e.g. the body's length); the buffer grows past it if needed. */
-  constructor(sizeHint: number) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, sizeHint));
+  /**
+   * `sizeHint`: the bytes expected (e.g. the body's length); the buffer grows past it if needed.
+   * `reuse`: a buffer given back after its rows were stored, written over if it is large enough.
+   */
+  constructor(sizeHint: number, reuse?: ArrayBuffer) {
+    const size = Math.max(1024, Math.ceil(sizeHint));
+    this.bytes = reuse && reuse.byteLength >= size ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(size);
   }
 
   /** Writes the row's text; until {@link finish}, its `message` and `dataJson` are empty. */

@@ -113,6 +113,12 @@ export class WorkerDetectionEngine implements DetectionEngine {
     if (holder.engine === this.number && slot && !slot.exited) slot.worker.postMessage({ type: 'release', hold: holder.hold } satisfies WorkerMessage);
   }
 
+  /** Transferred to the least busy worker (it leaves this thread's external memory at once). */
+  recycle(buffer: ArrayBuffer): void {
+    const slot = this.leastBusy();
+    if (!slot.exited && buffer.byteLength > 0) slot.worker.postMessage({ type: 'recycle', buffer } satisfies WorkerMessage, [buffer]);
+  }
+
   rules(): readonly RuleMeta[] {
     return this.metas;
   }

@@ -33,6 +33,12 @@ export interface WorkerRelease {
   hold: number;
 }
 
+/** Main thread → detection worker: a row buffer given back (transferred), for later rows (no reply). */
+export interface WorkerRecycle {
+  type: 'recycle';
+  buffer: ArrayBuffer;
+}
+
 /** Main thread → every detection worker: keeps its indicator matcher current (no reply). */
 export interface WorkerIntelSync {
   type: 'intel';
@@ -40,7 +46,7 @@ export interface WorkerIntelSync {
 }
 
 /** Everything the main thread posts to a detection worker. */
-export type WorkerMessage = WorkerRequest | WorkerPrepare | WorkerDetectHeld | WorkerRelease | WorkerIntelSync;
+export type WorkerMessage = WorkerRequest | WorkerPrepare | WorkerDetectHeld | WorkerRelease | WorkerRecycle | WorkerIntelSync;
 
 /** Detection worker → main thread. */
 export type WorkerReply =

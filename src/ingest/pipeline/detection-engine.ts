@@ -96,7 +96,7 @@ export class InProcessDetectionEngine implements DetectionEngine {
   /** Tells this engine's holds from another's (a claim check outlives a rules reload). */
   private readonly number = nextEngineNumber();
   private nextHold = 1;
-  /** Row buffers given back, for the next batches (two at most: one per batch in flight or so). */
+  /** Row buffers given back, for the next batches (a few: about one per batch in flight). */
   private readonly spare: ArrayBuffer[] = [];
 
   constructor(
@@ -153,7 +153,7 @@ export class InProcessDetectionEngine implements DetectionEngine {
   }
 
   recycle(buffer: ArrayBuffer): void {
-    if (this.spare.length < 2 && buffer.byteLength > 0) this.spare.push(buffer);
+    if (this.spare.length < 4 && buffer.byteLength > 0) this.spare.push(buffer);
   }
 
   /** Drops the batch held under `hold` (whatever engine number its holder names). */

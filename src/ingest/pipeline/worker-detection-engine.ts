@@ -32,6 +32,9 @@ export class WorkerDetectionEngine implements DetectionEngine {
   private byOrg = false;
   private readonly number = nextEngineNumber();
 
+  /** Which worker wrote each row buffer still out (see {@link recycle}). */
+  private readonly writtenBy = new WeakMap<ArrayBuffer, number>();
+
   private constructor(private readonly slots: Slot[]) {}
 
   /**
@@ -97,6 +100,7 @@ export class WorkerDetectionEngine implements DetectionEngine {
       transferList(req),
     );
     const { prepared } = reply as Extract<WorkerReply, { type: 'prepared' }>;
+    if (prepared.buffer) this.writtenBy.set(prepared.buffer, index);
     return prepared.holder ? { ...prepared, holder: { engine: this.number, slot: index, hold } } : prepared;
   }
 
@@ -113,9 +117,13 @@ export class WorkerDetectionEngine implements DetectionEngine {
     if (holder.engine === this.number && slot && !slot.exited) slot.worker.postMessage({ type: 'release', hold: holder.hold } satisfies WorkerMessage);
   }
 
-  /** Transferred to the least busy worker (it leaves this thread's external memory at once). */
+  /**
+   * Transferred back to the worker that wrote it (it leaves this thread's external memory at once):
+   * each worker then gets back as many buffers as it hands out.
+   */
   recycle(buffer: ArrayBuffer): void {
-    const slot = this.leastBusy();
+    const index = this.writtenBy.get(buffer);
+    const slot = index === undefined ? this.leastBusy() : this.slots[index]!;
     if (!slot.exited && buffer.byteLength > 0) slot.worker.postMessage({ type: 'recycle', buffer } satisfies WorkerMessage, [buffer]);
   }
 

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueApiToken } from '../../governance/index.js';
@@ -45,6 +46,34 @@ describe.runIf(haveData)('POST /api/v1/events with bad lines', () => {
 
   const post = (body: Buffer, type = 'application/x-ndjson', remoteAddress = '192.0.2.10') =>
     app.inject({ method: 'POST', url: '/api/v1/events?ids=true', payload: body, remoteAddress, headers: { authorization: `Bearer ${token}`, 'content-type': type } });
+
+  it('answers 413 to a line body over the limit, plain or once decompressed, and stores nothing of it', async () => {
+    const line = Buffer.from(`${realLines()[0]!.toString()}\n`);
+    const big = Buffer.concat(Array.from({ length: Math.ceil(http.bodyLimit / line.length) + 1 }, () => line));
+    const plain = await post(big);
+    expect(plain.statusCode).toBe(413);
+    expect(plain.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const zipped = await app.inject({
+      method: 'POST', url: '/api/v1/events', payload: gzipSync(big),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+    });
+    expect(zipped.statusCode).toBe(413);
+    expect(zipped.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect((await svc.store.scoped(orgScope('member-1')).events.query({ limit: 10 })).items).toEqual([]);
+    // A body within the limit after those is read whole.
+    const ok = await post(Buffer.concat([line, line]));
+    expect(ok.statusCode, ok.body).toBe(202);
+    expect(ok.json().accepted).toBe(2);
+  });
+
+  it('answers 400 when a line body is shorter than its Content-Length said', async () => {
+    const line = realLines()[0]!;
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/events', payload: line,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'content-length': String(line.length + 10) },
+    });
+    expect(res.statusCode).toBe(400);
+  });
 
   it('rejects only the lines with invalid UTF-8 or over maxLineBytes, by line index, and stores every other real event', async () => {
     const lines = realLines();

@@ -6,6 +6,7 @@ import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
+import { LineScanMemo } from './line-scan-memo.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -26,6 +27,8 @@ interface FieldIndex {
   maxBase: number;
   /** Substring anchors: one automaton for many, native search for a few. */
   ac: AhoCorasick | undefined;
+  /** The automaton's scans of long values, with repeated long lines looked up (see LineScanMemo). */
+  scan: LineScanMemo | undefined;
   subs: string[];
   /** Substring index → rules anchored on it. */
   subRules: number[][];
@@ -159,6 +162,7 @@ export class RuleBucket {
         maxExact: longestKey(slot.eq),
         maxBase: longestKey(slot.base),
         ac,
+        scan: ac?.withinLines ? new LineScanMemo(ac) : undefined,
         subs,
         subRules: [...slot.sub.values()],
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
@@ -237,7 +241,8 @@ export class RuleBucket {
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
-      fi.ac.searchDistinct(folded, hits);
+      if (fi.scan !== undefined) fi.scan.search(folded, hits);
+      else fi.ac.searchDistinct(folded, hits);
       const stamp = fi.hitStamp;
       const anchored = fi.subRules.length;
       for (let k = 0; k < hits.length; k++) {

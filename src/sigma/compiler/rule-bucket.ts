@@ -7,6 +7,7 @@ import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
 import { LineScanMemo } from './line-scan-memo.js';
+import { ProbeMemo, probeMemoMinLength } from './probe-memo.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -29,6 +30,8 @@ interface FieldIndex {
   ac: AhoCorasick | undefined;
   /** The automaton's scans of long values, with repeated long lines looked up (see LineScanMemo). */
   scan: LineScanMemo | undefined;
+  /** Without an automaton: the rules marked by recent long raw values (see ProbeMemo). */
+  memo: ProbeMemo | undefined;
   subs: string[];
   /** Substring index → rules anchored on it. */
   subRules: number[][];
@@ -98,6 +101,8 @@ export class RuleBucket {
   private epoch = 0;
   private readonly hits: number[] = [];
   private readonly found: number[] = [];
+  /** While a memoised value is probed: every rule its probe marks, for the memo. */
+  private collected: number[] | undefined;
   /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
   readonly gates: CandidateGates;
 
@@ -163,6 +168,7 @@ export class RuleBucket {
         maxBase: longestKey(slot.base),
         ac,
         scan: ac?.withinLines ? new LineScanMemo(ac) : undefined,
+        memo: ac === undefined ? new ProbeMemo() : undefined,
         subs,
         subRules: [...slot.sub.values()],
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
@@ -190,22 +196,26 @@ export class RuleBucket {
         fi.slotView = view;
         fi.slot = view.slotOf(fi.field);
       }
-      if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) continue;
-      const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
-      if (folded !== undefined) {
-        this.probe(fi, folded);
-        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
-      }
-      else {
+      const memo = fi.memo;
+      if (memo !== undefined) {
         const raw = view.get(fi.field);
-        // List-valued fields (ECS arrays) match when any element does: probe each one.
-        if (Array.isArray(raw)) {
-          for (const el of raw) {
-            const s = scalarText(el);
-            if (s !== undefined) this.probe(fi, fi.dash ? normalizeDashes(s.toLowerCase()) : s.toLowerCase());
+        if (typeof raw === 'string' && raw.length >= probeMemoMinLength) {
+          const known = memo.get(raw);
+          if (known !== undefined) {
+            this.markAll(known);
+            continue;
+          }
+          if (memo.active) {
+            const collected: number[] = [];
+            this.collected = collected;
+            this.probeField(fi, view);
+            this.collected = undefined;
+            memo.remember(raw, collected);
+            continue;
           }
         }
       }
+      this.probeField(fi, view);
     }
     if (this.keywords !== undefined && this.keywords.mayMatch(view.fieldsObject())) this.markAll(this.keywords.rules);
     if (found.length > 1) found.sort((a, b) => a - b);
@@ -216,6 +226,26 @@ export class RuleBucket {
       if (gates.admits(i, view)) out.push(this.rules[i]!);
     }
     return out;
+  }
+
+  /** Marks the rules that the field's value fires (the index probe of one field). */
+  private probeField(fi: FieldIndex, view: EventView): void {
+    if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) return;
+    const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
+    if (folded !== undefined) {
+      this.probe(fi, folded);
+      if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
+    }
+    else {
+      const raw = view.get(fi.field);
+      // List-valued fields (ECS arrays) match when any element does: probe each one.
+      if (Array.isArray(raw)) {
+        for (const el of raw) {
+          const s = scalarText(el);
+          if (s !== undefined) this.probe(fi, fi.dash ? normalizeDashes(s.toLowerCase()) : s.toLowerCase());
+        }
+      }
+    }
   }
 
   /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
@@ -258,8 +288,12 @@ export class RuleBucket {
   }
 
   private markAll(list: readonly number[] | undefined): void {
-    if (list) for (let k = 0; k < list.length; k++) this.mark(list[k]!);
+    if (!list) return;
+    for (let k = 0; k < list.length; k++) this.mark(list[k]!);
+    if (this.collected !== undefined) for (let k = 0; k < list.length; k++) this.collected.push(list[k]!);
   }
+
+
 
   private mark(i: number): void {
     if (this.stamp[i] !== this.epoch) {

@@ -6,6 +6,7 @@ import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
+import { CleanLineMemo } from './clean-line-memo.js';
 import { LineScanMemo } from './line-scan-memo.js';
 import { ProbeMemo, probeMemoMinLength } from './probe-memo.js';
 
@@ -62,6 +63,8 @@ interface FieldIndex {
  */
 interface QuickReject {
   re: RegExp | undefined;
+  /** {@link re} over long values, line by line with clean lines remembered, when no anchor holds a line feed. */
+  lines: CleanLineMemo | undefined;
   /** Long values tested, and how many of them passed (were folded and probed anyway). */
   tried: number;
   passed: number;
@@ -151,14 +154,7 @@ export class RuleBucket {
       if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
-      const quick: QuickReject | undefined =
-        ac === undefined && !dash && slot.base.size === 0
-          ? {
-              re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
-              tried: 0,
-              passed: 0,
-            }
-          : undefined;
+      const quick = ac === undefined && !dash && slot.base.size === 0 ? quickReject(subs) : undefined;
       this.fields.push({
         field,
         dash,
@@ -253,7 +249,7 @@ export class RuleBucket {
     const q = fi.quick!;
     if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= fi.maxExact) return false;
     if (q.re === undefined) return true;
-    const rejected = !q.re.test(raw);
+    const rejected = !(q.lines !== undefined ? q.lines.test(raw) : q.re.test(raw));
     if (q.tried < quickTrial) {
       q.tried++;
       if (!rejected) q.passed++;
@@ -301,6 +297,13 @@ export class RuleBucket {
       this.found.push(i);
     }
   }
+}
+
+function quickReject(subs: readonly string[]): QuickReject {
+  const re = subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined;
+  // The alternatives are literals and one non-ASCII character: a match holds a line feed only if a literal does.
+  const lines = re !== undefined && !subs.some((t) => t.includes('\n')) ? new CleanLineMemo(re) : undefined;
+  return { re, lines, tried: 0, passed: 0 };
 }
 
 /** Case-insensitive, dash-free `contains` literals of the rules, by field. */

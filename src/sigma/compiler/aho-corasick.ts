@@ -14,6 +14,11 @@
 export class AhoCorasick {
   /** Number of patterns (indexes reported by {@link search} are 0..size-1). */
   readonly size: number;
+  /**
+   * Whether no pattern holds a line feed: then every occurrence lies within one line of a text,
+   * and its lines can be searched separately (see `LineScanMemo`).
+   */
+  readonly withinLines: boolean;
   private readonly asciiClass = new Uint8Array(128);
   private readonly otherClass = new Map<number, number>();
   /** Columns of the dense table: class 0 and the ASCII classes. */
@@ -39,6 +44,7 @@ export class AhoCorasick {
    */
   constructor(patterns: readonly string[], denseBudget = 2_500_000) {
     this.size = patterns.length;
+    this.withinLines = !patterns.some((p) => p.includes('\n'));
     // ASCII characters get the low classes: the dense table covers only them (class 0 = any
     // character in no pattern), so a rule set with many exotic characters stays compact.
     let nextClass = 1;
@@ -227,12 +233,20 @@ export class AhoCorasick {
    * cost more than the scan.
    */
   searchDistinct(text: string, hits: number[]): number[] {
-    if (!this.packed) return this.search(text, hits);
+    return this.searchDistinctIn(text, 0, text.length, hits);
+  }
+
+  /**
+   * {@link searchDistinct} on `text.slice(from, to)`, without slicing: the scan starts at the root
+   * state at `from` and stops at `to`, so a pattern is reported only when it lies wholly inside.
+   */
+  searchDistinctIn(text: string, from: number, to: number, hits: number[]): number[] {
+    if (!this.packed) return this.search(from === 0 && to === text.length ? text : text.slice(from, to), hits);
     if (++this.scanId === 0xffffffff) {
       this.reportedIn.fill(0);
       this.scanId = 1;
     }
-    return this.searchPackedFolded(text, hits);
+    return this.searchPackedFolded(text, from, to, hits);
   }
 
   /** Scan counter of {@link searchDistinct} and, per state, the last scan that reported it. */
@@ -243,7 +257,7 @@ export class AhoCorasick {
    * The scan loop of {@link searchDistinct}: one table load per ASCII character (the chain of
    * dependent loads bounds it, about 2 ns per character); non-ASCII and reports leave the loop.
    */
-  private searchPackedFolded(text: string, hits: number[]): number[] {
+  private searchPackedFolded(text: string, from: number, to: number, hits: number[]): number[] {
     const ascii = this.asciiClass;
     const dense = this.dense;
     const width = this.width;
@@ -251,7 +265,7 @@ export class AhoCorasick {
     const reportedIn = this.reportedIn;
     const scanId = this.scanId;
     let off = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const ch = text.charCodeAt(i);
       let v = ch < 128 ? dense[off + ascii[ch]!]! : this.stepOther(off, ch);
       if (v < 0) {

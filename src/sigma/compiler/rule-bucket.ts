@@ -6,6 +6,9 @@ import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
+import { CleanLineMemo } from './clean-line-memo.js';
+import { LineScanMemo } from './line-scan-memo.js';
+import { ProbeMemo, probeMemoMinLength } from './probe-memo.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
 const nativeSearchLimit = 6;
@@ -26,6 +29,10 @@ interface FieldIndex {
   maxBase: number;
   /** Substring anchors: one automaton for many, native search for a few. */
   ac: AhoCorasick | undefined;
+  /** The automaton's scans of long values, with repeated long lines looked up (see LineScanMemo). */
+  scan: LineScanMemo | undefined;
+  /** Without an automaton: the rules marked by recent long raw values (see ProbeMemo). */
+  memo: ProbeMemo | undefined;
   subs: string[];
   /** Substring index → rules anchored on it. */
   subRules: number[][];
@@ -56,6 +63,8 @@ interface FieldIndex {
  */
 interface QuickReject {
   re: RegExp | undefined;
+  /** {@link re} over long values, line by line with clean lines remembered, when no anchor holds a line feed. */
+  lines: CleanLineMemo | undefined;
   /** Long values tested, and how many of them passed (were folded and probed anyway). */
   tried: number;
   passed: number;
@@ -95,6 +104,8 @@ export class RuleBucket {
   private epoch = 0;
   private readonly hits: number[] = [];
   private readonly found: number[] = [];
+  /** While a memoised value is probed: every rule its probe marks, for the memo. */
+  private collected: number[] | undefined;
   /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
   readonly gates: CandidateGates;
 
@@ -143,14 +154,7 @@ export class RuleBucket {
       if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
-      const quick: QuickReject | undefined =
-        ac === undefined && !dash && slot.base.size === 0
-          ? {
-              re: subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined,
-              tried: 0,
-              passed: 0,
-            }
-          : undefined;
+      const quick = ac === undefined && !dash && slot.base.size === 0 ? quickReject(subs) : undefined;
       this.fields.push({
         field,
         dash,
@@ -159,6 +163,8 @@ export class RuleBucket {
         maxExact: longestKey(slot.eq),
         maxBase: longestKey(slot.base),
         ac,
+        scan: ac?.withinLines ? new LineScanMemo(ac) : undefined,
+        memo: ac === undefined ? new ProbeMemo() : undefined,
         subs,
         subRules: [...slot.sub.values()],
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
@@ -186,22 +192,26 @@ export class RuleBucket {
         fi.slotView = view;
         fi.slot = view.slotOf(fi.field);
       }
-      if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) continue;
-      const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
-      if (folded !== undefined) {
-        this.probe(fi, folded);
-        if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
-      }
-      else {
+      const memo = fi.memo;
+      if (memo !== undefined) {
         const raw = view.get(fi.field);
-        // List-valued fields (ECS arrays) match when any element does: probe each one.
-        if (Array.isArray(raw)) {
-          for (const el of raw) {
-            const s = scalarText(el);
-            if (s !== undefined) this.probe(fi, fi.dash ? normalizeDashes(s.toLowerCase()) : s.toLowerCase());
+        if (typeof raw === 'string' && raw.length >= probeMemoMinLength) {
+          const known = memo.get(raw);
+          if (known !== undefined) {
+            this.markAll(known);
+            continue;
+          }
+          if (memo.active) {
+            const collected: number[] = [];
+            this.collected = collected;
+            this.probeField(fi, view);
+            this.collected = undefined;
+            memo.remember(raw, collected);
+            continue;
           }
         }
       }
+      this.probeField(fi, view);
     }
     if (this.keywords !== undefined && this.keywords.mayMatch(view.fieldsObject())) this.markAll(this.keywords.rules);
     if (found.length > 1) found.sort((a, b) => a - b);
@@ -214,12 +224,32 @@ export class RuleBucket {
     return out;
   }
 
+  /** Marks the rules that the field's value fires (the index probe of one field). */
+  private probeField(fi: FieldIndex, view: EventView): void {
+    if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) return;
+    const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
+    if (folded !== undefined) {
+      this.probe(fi, folded);
+      if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
+    }
+    else {
+      const raw = view.get(fi.field);
+      // List-valued fields (ECS arrays) match when any element does: probe each one.
+      if (Array.isArray(raw)) {
+        for (const el of raw) {
+          const s = scalarText(el);
+          if (s !== undefined) this.probe(fi, fi.dash ? normalizeDashes(s.toLowerCase()) : s.toLowerCase());
+        }
+      }
+    }
+  }
+
   /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */
   private rawRejects(fi: FieldIndex, raw: unknown): boolean {
     const q = fi.quick!;
     if (typeof raw !== 'string' || raw.length < quickMinLength || raw.length <= fi.maxExact) return false;
     if (q.re === undefined) return true;
-    const rejected = !q.re.test(raw);
+    const rejected = !(q.lines !== undefined ? q.lines.test(raw) : q.re.test(raw));
     if (q.tried < quickTrial) {
       q.tried++;
       if (!rejected) q.passed++;
@@ -237,7 +267,8 @@ export class RuleBucket {
     if (fi.ac) {
       const hits = this.hits;
       hits.length = 0;
-      fi.ac.searchDistinct(folded, hits);
+      if (fi.scan !== undefined) fi.scan.search(folded, hits);
+      else fi.ac.searchDistinct(folded, hits);
       const stamp = fi.hitStamp;
       const anchored = fi.subRules.length;
       for (let k = 0; k < hits.length; k++) {
@@ -253,8 +284,12 @@ export class RuleBucket {
   }
 
   private markAll(list: readonly number[] | undefined): void {
-    if (list) for (let k = 0; k < list.length; k++) this.mark(list[k]!);
+    if (!list) return;
+    for (let k = 0; k < list.length; k++) this.mark(list[k]!);
+    if (this.collected !== undefined) for (let k = 0; k < list.length; k++) this.collected.push(list[k]!);
   }
+
+
 
   private mark(i: number): void {
     if (this.stamp[i] !== this.epoch) {
@@ -262,6 +297,13 @@ export class RuleBucket {
       this.found.push(i);
     }
   }
+}
+
+function quickReject(subs: readonly string[]): QuickReject {
+  const re = subs.length > 0 ? new RegExp(subs.map(escapeRegex).join('|') + '|[^\\x00-\\x7f]', 'i') : undefined;
+  // The alternatives are literals and one non-ASCII character: a match holds a line feed only if a literal does.
+  const lines = re !== undefined && !subs.some((t) => t.includes('\n')) ? new CleanLineMemo(re) : undefined;
+  return { re, lines, tried: 0, passed: 0 };
 }
 
 /** Case-insensitive, dash-free `contains` literals of the rules, by field. */

@@ -7,7 +7,7 @@ import { RowBytes } from './row-bytes.js';
 
 /**
  * One submission to prepare on a detection thread: parse, normalise and encode its records, and
- * optionally keep the parsed events there until the batch is detected (a claim check).
+ * optionally hand the parsed events to a keeper there (detection ahead of a claim check).
  */
 export interface PrepareRequest extends ParseRequest {
   /**
@@ -15,7 +15,7 @@ export interface PrepareRequest extends ParseRequest {
    * caller's injected generator, so a worker thread needs none.
    */
   ids?: readonly string[];
-  /** Keep the parsed events where they were parsed, for {@link HeldBatches.take}. */
+  /** Hand the parsed events to the `keep` of `prepareBatch` (detection ahead of a claim check). */
   hold: boolean;
   /**
    * A line body (NDJSON, syslog or CEF lines) to split here instead of `records` (then empty), as

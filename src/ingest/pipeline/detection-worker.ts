@@ -8,7 +8,8 @@ import { WorkerTaskQueue } from './worker-task-queue.js';
 
 /**
  * A detection worker thread: loads the rules itself (compiled rule sets cannot cross threads),
- * prepares submissions (keeping their parsed events when asked) and detects batches, preparing
+ * prepares submissions (detecting ahead and holding what detection still needs, when asked) and
+ * detects batches, preparing
  * first (see WorkerTaskQueue).
  */
 const { rulePaths, slot, maxHeldEvents } = workerData as { rulePaths: string[]; slot: number; maxHeldEvents?: number };

@@ -20,7 +20,8 @@ interface Slot {
 /**
  * Detection on a pool of worker threads, so detection uses every core while the main thread
  * serves inputs and the store. The same threads prepare submissions (parse, normalise, encode)
- * and keep the parsed events of claim-checked batches until they are detected. With correlation
+ * and, for claim-checked batches, match the rules as they parse and hold what detection still
+ * needs until the batch is stored (HeldDetection). With correlation
  * rules loaded, an organisation's batches always go to the same worker (its correlation state
  * lives there), and so are prepared there; without them, each goes to the least busy worker.
  */
@@ -39,7 +40,7 @@ export class WorkerDetectionEngine implements DetectionEngine {
 
   /**
    * Starts `size` workers, each loading the rules under `rulePaths`; resolves when all are ready.
-   * `maxHeldEvents` bounds the parsed events each worker keeps for claim-checked batches.
+   * `maxHeldEvents` bounds the events of the claim-checked batches each worker holds.
    */
   static async start(opts: { size: number; rulePaths: string[]; maxHeldEvents?: number }): Promise<WorkerDetectionEngine> {
     const slots: Slot[] = [];

@@ -123,12 +123,23 @@ export class InProcessDetectionEngine implements DetectionEngine {
   prepareAs(req: PrepareRequest, slot: number, hold: number): PreparedBatch {
     return prepareBatch(req, this.ids, (orgId) => {
       const ahead = new DetectionAhead(this.detectorFor(orgId), { orgId, matcher: this.intel });
+      // Detection failing on an event must not refuse the submission (it would fail again on every
+      // resend): the batch is stored and claimed as usual, nothing is held, and detection reads it
+      // from the store, where the failure is reported and retried as for any batch.
+      let failed = false;
       return {
-        add: (e) => ahead.add(e),
+        add: (e) => {
+          if (failed) return;
+          try {
+            ahead.add(e);
+          } catch {
+            failed = true;
+          }
+        },
         done: () => {
           const held = ahead.result();
           if (held.count === 0) return undefined;
-          this.held.put(hold, held);
+          if (!failed) this.held.put(hold, held);
           return { engine: this.number, slot, hold };
         },
       };

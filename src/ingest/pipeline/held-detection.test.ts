@@ -151,3 +151,21 @@ describe('indicators ahead of a hold', () => {
     }
   });
 });
+
+describe('a rule that throws while detecting ahead', () => {
+  it('does not refuse the submission: nothing is held, so detection reads the batch from the store', () => {
+    const real = loadRuleTexts([]).ruleSet;
+    const throwing = Object.assign(Object.create(real) as typeof real, {
+      match: () => {
+        throw new Error('a broken matcher');
+      },
+    });
+    const engine = new InProcessDetectionEngine({ ruleSet: throwing, correlations: [] }, new ManualClock(0), { ids: sequentialIds('e') });
+    const req: PrepareRequest = { orgId: 'org', input: 'http', receivedAt: 5, records: ['{"EventID":1}', '{"EventID":2}'], hold: true, busJson: false };
+    const prepared = engine.prepareAs(req, 0, 7);
+    expect(prepared.rows).toHaveLength(2);
+    expect(prepared.holder).toEqual({ engine: expect.any(Number), slot: 0, hold: 7 });
+    expect(engine.heldEvents()).toBe(0);
+    expect(engine.detectHold('org', 'b', 7)).toBeUndefined();
+  });
+});

@@ -18,5 +18,5 @@ export { detectFormat, parseEvent, type ParseEventOptions } from './normalize.js
 export type { NormalizedEvent, SourceFormat, EventLogsource } from './normalized-event.js';
 export { assignDefined, toEcsDocument, type EcsFields } from './ecs-fields.js';
 export { parseIsoTime } from './timestamps.js';
-export { splitLineRecords, countLineRecords, lineAt, lineText, invalidUtf8Offset, type LineRecords, type LineRecordError } from './line-records.js';
+export { splitLineRecords, countLineRecords, lineAt, lineText, asBuffer, invalidUtf8Offset, type LineRecords, type LineRecordError } from './line-records.js';
 export type { IngestError, IngestErrorCode, ParseResult } from './parse-result.js';

@@ -163,7 +163,7 @@ export function lineAt(body: Uint8Array, index: number): Uint8Array {
 }
 
 /** `body` as a Buffer over the same memory (for `indexOf` and `toString` with offsets). */
-function asBuffer(body: Uint8Array): Buffer {
+export function asBuffer(body: Uint8Array): Buffer {
   return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
 }
 

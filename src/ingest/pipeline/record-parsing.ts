@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { IdGenerator } from '../../shared/ids.js';
-import { assignDefined, lineText, parseEvent, type EcsFields, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
+import { asBuffer, assignDefined, lineText, parseEvent, type EcsFields, type NormalizedEvent, type ParseResult } from '../parsers/index.js';
 import { encodeEvent, type EncodedEvent } from './event-encoding.js';
 import type { PipelineEvent } from './pipeline-event.js';
 
@@ -83,7 +83,8 @@ export function parseRecords(req: ParseRequest, ids: IdGenerator, each?: (e: Pip
   };
   const spans = req.recordBytes;
   if (spans?.undecoded) {
-    const body = Buffer.isBuffer(spans.body) ? spans.body : Buffer.from(spans.body.buffer, spans.body.byteOffset, spans.body.length);
+    // One Buffer view for the whole body: lineText would make one per line from a Uint8Array.
+    const body = asBuffer(spans.body);
     // forEach skips the holes (empty and refused lines), as it does on sparse `records`.
     spans.starts.forEach((start, index) => {
       const line = lineText(body, start, spans.ends[index]!);

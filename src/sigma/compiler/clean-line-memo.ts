@@ -2,7 +2,7 @@
 const splitMinLength = 1024;
 /** Lines from this length on are remembered when clean; shorter ones are tested together. */
 export const cleanLineMinLength = 256;
-/** Clean lines kept (round robin), compared with `===`: see LineScanMemo on why not a Map. */
+/** Clean lines kept (round robin), compared with `===`: see RecentMemo on why not a Map. */
 const kept = 16;
 
 /**

@@ -1,19 +1,8 @@
 import type { AhoCorasick } from './aho-corasick.js';
+import { RecentMemo } from './recent-memo.js';
 
 /** Lines from this length on are looked up in the memo; shorter ones are scanned. */
 export const memoMinLine = 256;
-/**
- * Long lines kept, most recent first out. Compared with `===` rather than hashed into a Map: a
- * comparison fails on the length or the first characters, and a match is a native memcmp, where
- * hashing a 5 KB key cost as much as a third of the scan it saved.
- */
-const kept = 16;
-/** Lookups per trial, and the share of them that must hit for the memo to stay on. */
-const trial = 512;
-const minHitRate = 0.25;
-/** Scans done without the memo after a failed trial before it is tried again (the data may change). */
-const retryAfter = 65_536;
-
 /**
  * An automaton's distinct-pattern scan ({@link AhoCorasick.searchDistinct}) of long values, with
  * the results of long lines remembered by content. Long values repeat line by line across events
@@ -25,17 +14,10 @@ const retryAfter = 65_536;
  * Exact because the automaton's patterns hold no line feed ({@link AhoCorasick.withinLines}): an
  * occurrence lies within one line, so the patterns occurring in a text are those of its lines.
  * Short lines between long ones are scanned together, as one range. The memo measures itself
- * and steps aside when too few lines repeat (a miss costs the lookup on top of the scan).
+ * and steps aside for whole scans when too few lines repeat (see RecentMemo).
  */
 export class LineScanMemo {
-  private readonly lines: string[] = [];
-  private readonly found: (readonly number[])[] = [];
-  /** Slot the next new line replaces (round robin). */
-  private next = 0;
-  private lookups = 0;
-  private repeats = 0;
-  /** Scans left to do without the memo, after a trial in which too few lines repeated. */
-  private resting = 0;
+  private readonly memo = new RecentMemo<readonly number[]>();
 
   constructor(private readonly ac: AhoCorasick) {
     if (!ac.withinLines) throw new Error('LineScanMemo needs an automaton whose patterns hold no line feed');
@@ -45,10 +27,7 @@ export class LineScanMemo {
   search(text: string, hits: number[]): number[] {
     const ac = this.ac;
     if (text.length < memoMinLine) return ac.searchDistinct(text, hits);
-    if (this.resting > 0) {
-      this.resting--;
-      return ac.searchDistinct(text, hits);
-    }
+    if (this.memo.rests()) return ac.searchDistinct(text, hits);
     const n = text.length;
     // Start of the text not scanned yet: short lines accumulate into one range.
     let gap = 0;
@@ -67,32 +46,13 @@ export class LineScanMemo {
   }
 
   private line(line: string, hits: number[]): void {
-    const lines = this.lines;
-    let known: readonly number[] | undefined;
-    for (let k = 0; k < lines.length; k++) {
-      if (lines[k] === line) {
-        known = this.found[k];
-        break;
-      }
-    }
+    let known = this.memo.lookup(line);
     if (known === undefined) {
       const found: number[] = [];
       this.ac.searchDistinct(line, found);
+      this.memo.remember(line, found);
       known = found;
-      lines[this.next] = line;
-      this.found[this.next] = found;
-      this.next = (this.next + 1) % kept;
-    } else this.repeats++;
-    for (let k = 0; k < known.length; k++) hits.push(known[k]!);
-    if (++this.lookups === trial) {
-      if (this.repeats < trial * minHitRate) {
-        this.resting = retryAfter;
-        lines.length = 0;
-        this.found.length = 0;
-        this.next = 0;
-      }
-      this.lookups = 0;
-      this.repeats = 0;
     }
+    for (let k = 0; k < known.length; k++) hits.push(known[k]!);
   }
 }

@@ -1,0 +1,72 @@
+/**
+ * Entries kept, most recent first out. Keys are compared with `===` rather than hashed into a Map:
+ * a comparison fails on the length or the first characters, and a match is a native memcmp, where
+ * hashing a 5 KB key cost as much as a third of the work it saved.
+ */
+const kept = 16;
+/** Lookups per trial, and the share of them that must hit for the memo to stay on. */
+const trial = 512;
+const minHitRate = 0.25;
+/** Uses skipped after a failed trial before the memo is tried again (the data may change). */
+const retryAfter = 65_536;
+
+/**
+ * The results of the last few distinct long keys (values or lines of an event), found again by
+ * content. It measures itself: after a trial of {@link trial} lookups in which too few keys
+ * repeated, it clears and rests for {@link retryAfter} uses (a miss costs the lookup on top of
+ * the work), counted by the caller through {@link rests}.
+ */
+export class RecentMemo<T> {
+  private readonly keys: string[] = [];
+  private readonly results: T[] = [];
+  /** Slot the next new key replaces (round robin). */
+  private next = 0;
+  private lookups = 0;
+  private repeats = 0;
+  /** Uses left to do without the memo, after a trial in which too few keys repeated. */
+  private resting = 0;
+
+  /** Whether the memo is taking keys (not resting). */
+  get active(): boolean {
+    return this.resting === 0;
+  }
+
+  /** Counts one use off a rest: true while the memo rests (do the work without it). */
+  rests(): boolean {
+    if (this.resting === 0) return false;
+    this.resting--;
+    return true;
+  }
+
+  /** What was remembered for a key equal to `key`, if kept; each lookup counts toward the trial. */
+  lookup(key: string): T | undefined {
+    let known: T | undefined;
+    const keys = this.keys;
+    for (let k = 0; k < keys.length; k++) {
+      if (keys[k] === key) {
+        known = this.results[k];
+        break;
+      }
+    }
+    if (known !== undefined) this.repeats++;
+    if (++this.lookups === trial) {
+      if (this.repeats < trial * minHitRate) {
+        this.resting = retryAfter;
+        keys.length = 0;
+        this.results.length = 0;
+        this.next = 0;
+      }
+      this.lookups = 0;
+      this.repeats = 0;
+    }
+    return known;
+  }
+
+  /** Keeps `result` for `key` (a no-op while resting). */
+  remember(key: string, result: T): void {
+    if (this.resting > 0) return;
+    this.keys[this.next] = key;
+    this.results[this.next] = result;
+    this.next = (this.next + 1) % kept;
+  }
+}

@@ -4,7 +4,7 @@ import { randomIds, type IdGenerator } from '../../shared/ids.js';
 import { IntelMatcher, type IntelHit, type IntelSync } from '../../intel/service/intel-matcher.js';
 import { Detector, type Detection, type RawCorrelation, type RuleMeta, type RuleSet } from '../../sigma/index.js';
 import { HeldBatches, prepareBatch, type BatchHolder, type PrepareRequest, type PreparedBatch } from './batch-preparation.js';
-import { DetectionAhead, detectHeldBatch, sigmaEventOf, type HeldDetection } from './held-detection.js';
+import { alertedEvent, DetectionAhead, detectHeldBatch, sigmaEventOf, type HeldDetection } from './held-detection.js';
 import type { ClaimCheck } from './claim-check.js';
 import type { EventBatch, PipelineEvent } from './pipeline-event.js';
 
@@ -123,23 +123,13 @@ export class InProcessDetectionEngine implements DetectionEngine {
   prepareAs(req: PrepareRequest, slot: number, hold: number): PreparedBatch {
     return prepareBatch(req, this.ids, (orgId) => {
       const ahead = new DetectionAhead(this.detectorFor(orgId), { orgId, matcher: this.intel });
-      // Detection failing on an event must not refuse the submission (it would fail again on every
-      // resend): the batch is stored and claimed as usual, nothing is held, and detection reads it
-      // from the store, where the failure is reported and retried as for any batch.
-      let failed = false;
       return {
-        add: (e) => {
-          if (failed) return;
-          try {
-            ahead.add(e);
-          } catch {
-            failed = true;
-          }
-        },
+        add: (e) => ahead.add(e),
         done: () => {
           const held = ahead.result();
           if (held.count === 0) return undefined;
-          if (!failed) this.held.put(hold, held);
+          // Detection failed on an event: nothing is held, so the claim check reads the store.
+          if (!ahead.failed) this.held.put(hold, held);
           return { engine: this.number, slot, hold };
         },
       };
@@ -234,13 +224,13 @@ export function detectBatch(
     const sigmaEvent = sigmaEventOf(e);
     let event: AlertedEvent | undefined;
     for (const detection of detector.process(sigmaEvent, e.time)) {
-      event ??= { id: e.id, time: e.time, source: e.source, sourceFormat: e.sourceFormat, raw: e.raw };
+      event ??= alertedEvent(e);
       hits.push({ index, detection, event });
     }
     if (intel) {
       // Validity is judged now, not at the event's time: a fresh indicator also flags a replayed or late event.
       for (const hit of intel.matcher.match(intel.orgId, e)) {
-        event ??= { id: e.id, time: e.time, source: e.source, sourceFormat: e.sourceFormat, raw: e.raw };
+        event ??= alertedEvent(e);
         intel.hits.push({ event, hit });
       }
     }

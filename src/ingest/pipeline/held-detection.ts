@@ -51,6 +51,13 @@ export function sigmaEventOf(e: PipelineEvent): SigmaEvent {
 /** Runs the stateless part of detection over parsed events as they come (see {@link HeldDetection}). */
 export class DetectionAhead {
   private readonly held: HeldDetection;
+  /**
+   * Set when detection threw on an event. That must not refuse the submission (it would fail
+   * again on every resend): the batch is stored and claimed as usual, its caller holds nothing,
+   * and detection reads it from the store, where the failure is reported and retried as for any
+   * batch.
+   */
+  failed = false;
 
   constructor(
     private readonly detector: Detector,
@@ -61,6 +68,15 @@ export class DetectionAhead {
   }
 
   add(e: PipelineEvent): void {
+    if (this.failed) return;
+    try {
+      this.detect(e);
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  private detect(e: PipelineEvent): void {
     const held = this.held;
     const index = held.count++;
     held.ids.push(e.id);
@@ -72,10 +88,10 @@ export class DetectionAhead {
     const matches = this.detector.match(sigmaEvent);
     let event: AlertedEvent | undefined;
     if (matches.length > 0) {
-      event = alerted(e);
+      event = alertedEvent(e);
       held.matched.push({ index, matches, fields: sigmaEvent.fields, event });
     }
-    for (const hit of this.intel.matcher.match(this.intel.orgId, e, undefined, 'stateless')) held.intelHits.push({ event: (event ??= alerted(e)), hit });
+    for (const hit of this.intel.matcher.match(this.intel.orgId, e, undefined, 'stateless')) held.intelHits.push({ event: (event ??= alertedEvent(e)), hit });
     held.windowed?.push({ ecs: e.ecs, time: e.time });
   }
 
@@ -114,7 +130,8 @@ export function detectHeldBatch(
 const noMatches: readonly SigmaMatch[] = [];
 const noFields: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
-function alerted(e: PipelineEvent): AlertedEvent {
+/** What an alert keeps of a parsed event. */
+export function alertedEvent(e: PipelineEvent): AlertedEvent {
   return { id: e.id, time: e.time, source: e.source, sourceFormat: e.sourceFormat, raw: e.raw };
 }
 

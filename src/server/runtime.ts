@@ -54,9 +54,12 @@ export function createLogger(level: Config['log']['level']): Logger {
 }
 
 /** Opens the store (migrated) and bus named by the config. */
-export async function openInfrastructure(config: Config): Promise<{ store: Store; bus: Bus }> {
+export async function openInfrastructure(config: Config, logger?: Logger): Promise<{ store: Store; bus: Bus }> {
   if (config.db.url.startsWith('sqlite:')) mkdirSync(config.dataDir, { recursive: true });
-  const store = await createStore(config.db.url);
+  // A node writes events all day: its WAL checkpoints run beside the event loop, not in it.
+  const store = await createStore(config.db.url, {
+    backgroundCheckpoints: { onError: (err) => logger?.warn({ err }, 'background WAL checkpoints stopped; the writer checkpoints again itself') },
+  });
   try {
     await store.migrate();
     const bus = await createBus(config.bus.url);
@@ -105,7 +108,7 @@ export async function startNode(
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.log.level);
   // The database and the bus first: an unreachable service fails in a second, not after the rules load.
-  const { store, bus } = await openInfrastructure(config);
+  const { store, bus } = await openInfrastructure(config, logger);
   let loaded: LoadedEngine;
   try {
     loaded = opts.content

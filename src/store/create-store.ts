@@ -4,11 +4,14 @@ import type { IdGenerator } from '../shared/ids.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
+import type { WalCheckpointerOptions } from './sqlite/wal-checkpointer.js';
 
 /** Injected environment for the store (defaults: wall clock, random UUIDs). */
 export interface CreateStoreOptions {
   clock?: Clock;
   ids?: IdGenerator;
+  /** SQLite in a file: checkpoint the WAL on a thread of its own (a long-running server). Ignored by PostgreSQL. */
+  backgroundCheckpoints?: WalCheckpointerOptions;
 }
 
 /**
@@ -28,7 +31,8 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     } catch {
       throw new ShieldwallError('CONFIG_INVALID', 'database URL: not a valid postgres:// URL', { where: 'db.url' });
     }
-    return createPostgresStore({ url, schema, ...options });
+    const { backgroundCheckpoints: _sqliteOnly, ...pgOptions } = options;
+    return createPostgresStore({ url, schema, ...pgOptions });
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path === url && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {

@@ -7,7 +7,7 @@ import type { ClaimCheck } from './claim-check.js';
 import { nextEngineNumber, type BatchDetection, type DetectionEngine } from './detection-engine.js';
 import type { EventBatch } from './pipeline-event.js';
 import type { WorkerMessage, WorkerReply } from './worker-protocol.js';
-import { startWorker } from './worker-script.js';
+import { startWorkerThread } from '../../shared/worker-thread.js';
 
 interface Slot {
   worker: Worker;
@@ -47,7 +47,7 @@ export class WorkerDetectionEngine implements DetectionEngine {
     const ready: Promise<Extract<WorkerReply, { type: 'ready' }>>[] = [];
     for (let i = 0; i < opts.size; i++) {
       const held = opts.maxHeldEvents === undefined ? {} : { maxHeldEvents: opts.maxHeldEvents };
-      const worker = startWorker('detection-worker', { rulePaths: opts.rulePaths, slot: i, ...held }, { maxYoungGenerationSizeMb: youngGenerationMb });
+      const worker = startWorkerThread(import.meta.url, 'detection-worker', { rulePaths: opts.rulePaths, slot: i, ...held }, { maxYoungGenerationSizeMb: youngGenerationMb });
       const slot: Slot = { worker, pending: new Map(), load: 0, exited: false };
       slots.push(slot);
       ready.push(

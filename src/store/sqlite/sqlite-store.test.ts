@@ -21,6 +21,9 @@ afterEach(() => {
 });
 
 storeConformance('sqlite (file)', (env) => createSqliteStore({ path: join(tempDir(), 'nested', 'store.db'), ...env }));
+// A server's store: WAL checkpoints on their own thread, asked for after every 64 KiB of events.
+storeConformance('sqlite (file, background checkpoints)', (env) =>
+  createSqliteStore({ path: join(tempDir(), 'store.db'), backgroundCheckpoints: { thresholdBytes: 64 * 1024 }, ...env }));
 storeConformance('sqlite (:memory:)', (env) => createSqliteStore({ path: ':memory:', ...env }));
 // The portable Kysely batch writer, which no adapter uses today, stays held to the same contract.
 storeConformance('sqlite (:memory:, portable batch writer)', async (env) => {

@@ -9,6 +9,7 @@ import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { openSqliteConnection } from './sqlite-driver.js';
 import { sqliteEventBatchWriter } from './sqlite-event-batch-writer.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -16,6 +17,11 @@ export interface SqliteStoreOptions {
   path: string;
   clock?: Clock;
   ids?: IdGenerator;
+  /**
+   * Checkpoint the WAL on a thread of its own ({@link WalCheckpointer}) instead of in the thread
+   * that commits: for a long-running server. Ignored in memory.
+   */
+  backgroundCheckpoints?: WalCheckpointerOptions;
 }
 
 /**
@@ -32,8 +38,11 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   } catch (e) {
     throw new ShieldwallError('STORE_UNAVAILABLE', `cannot open ${location}: ${storeErrorReason(e)}`, { path: options.path }, { cause: e });
   }
+  const checkpointer = options.backgroundCheckpoints && !memory ? WalCheckpointer.start(connection, resolve(options.path), options.backgroundCheckpoints) : undefined;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   return new KyselyStore({
-    db, dialect: 'sqlite', location, clock: options.clock, ids: options.ids, eventBatchWriter: sqliteEventBatchWriter(db, connection),
+    db, dialect: 'sqlite', location, clock: options.clock, ids: options.ids,
+    eventBatchWriter: sqliteEventBatchWriter(db, connection, checkpointer && ((bytes) => checkpointer.wrote(bytes))),
+    ...(checkpointer ? { onClose: () => checkpointer.close() } : {}),
   });
 }

@@ -3,13 +3,16 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
- * Starts the worker thread whose entry is `name` (`detection-worker`, `parse-worker`) beside this
- * file. From source (tsx, vitest) the entry is TypeScript and the worker needs the tsx loader,
- * which worker threads do not inherit; from dist it is plain JS. `resourceLimits` sizes the
- * worker's V8 heap.
+ * Starts the worker thread whose entry is the module `name` beside the module at `beside` (the
+ * caller's `import.meta.url`). From source (tsx, vitest) the entry is TypeScript and the worker
+ * needs the tsx loader, which worker threads do not inherit; from dist it is plain JS.
+ * `resourceLimits` sizes the worker's V8 heap.
+ *
+ * @example
+ * const worker = startWorkerThread(import.meta.url, 'detection-worker', { rulePaths });
  */
-export function startWorker(name: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  const here = new URL(import.meta.url);
+export function startWorkerThread(beside: string, name: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const here = new URL(beside);
   const fromSource = here.pathname.endsWith('.ts');
   const script = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, here);
   const limits = resourceLimits ? { resourceLimits } : {};

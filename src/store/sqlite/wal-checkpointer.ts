@@ -106,6 +106,8 @@ export class WalCheckpointer {
       this.stopped = true;
       if (this.exited) return res();
       this.worker.once('exit', () => res());
+      // Unreferenced, the thread would let a closing process's event loop end before it answers.
+      this.worker.ref();
       this.worker.postMessage({ type: 'close' } satisfies CheckpointRequest);
       // A thread stuck in a checkpoint still has to go: the process is closing the store.
       setTimeout(() => void this.worker.terminate(), 5000).unref();

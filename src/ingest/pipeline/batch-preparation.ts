@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../shared/ids.js';
 import { lineAt, splitLineRecords } from '../parsers/index.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords, type ParseRequest } from './record-parsing.js';
-import { RowBytes } from './row-bytes.js';
+import { RowBytes, RowSizing } from './row-bytes.js';
 
 /**
  * One submission to prepare on a detection thread: parse, normalise and encode its records, and
@@ -102,13 +102,15 @@ export interface EventKeeper {
  * Prepares a submission (the same in a worker thread or inline): `parseRecords` with the caller's
  * ids. When the request asks to hold and `keep` is given, each parsed event goes to the keeper
  * it makes as soon as it is encoded, and its answer is the batch's holder. `reuse` is a row
- * buffer given back (see `DetectionEngine.recycle`), written over when large enough.
+ * buffer given back (see `DetectionEngine.recycle`), written over when large enough; `sizing`
+ * (the engine's, kept across batches) sizes a line body's row buffer from the batches before.
  */
 export function prepareBatch(
   req: PrepareRequest,
   fallbackIds: IdGenerator,
   keep?: (orgId: string) => EventKeeper,
   reuse?: ArrayBuffer,
+  sizing: RowSizing = new RowSizing(),
 ): PreparedBatch {
   const ids = req.ids;
   let next = 0;
@@ -120,7 +122,7 @@ export function prepareBatch(
   const rows: NewEvent[] = [];
   const json: string[] = [];
   const eventIds: string[] = [];
-  const text = new RowBytes(req.lines ? req.lines.body.byteLength * 1.25 : 64 * 1024, reuse);
+  const text = new RowBytes(req.lines ? sizing.hint(req.lines.body.byteLength) : 64 * 1024, reuse);
   const parsed = parseRecords(
     split && req.lines
       ? { ...req, records: split.records, recordBytes: { body: req.lines.body, starts: split.starts, ends: split.ends, ...(split.undecoded ? { undecoded: true } : {}) } }
@@ -135,6 +137,7 @@ export function prepareBatch(
     },
   );
   const rejected = split && split.errors.length > 0 ? [...split.errors, ...parsed.rejected] : parsed.rejected;
+  if (req.lines) sizing.learn(req.lines.body.byteLength, text.written);
   const buffer = text.finish();
   const holder = keeper?.done();
   const sample = req.lines && rejected.length > 0 ? rejectedSample(req.lines.body, rejected) : undefined;

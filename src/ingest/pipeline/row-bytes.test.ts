@@ -4,7 +4,7 @@ import { sequentialIds } from '../../shared/ids.js';
 import { loadRuleTexts } from '../../sigma/index.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
 import type { EncodedEvent } from './event-encoding.js';
-import { RowBytes } from './row-bytes.js';
+import { RowBytes, RowSizing } from './row-bytes.js';
 
 const text = (v: unknown): string => new TextDecoder().decode(v as Uint8Array);
 const encoded = (id: string, message: string | null, data: string): EncodedEvent => ({
@@ -37,6 +37,35 @@ describe('RowBytes', () => {
     const fresh = new RowBytes(100, small);
     fresh.add(encoded('a', 'hello', '{}'));
     expect(fresh.finish()).not.toBe(small);
+  });
+
+  it('sizes the next buffer from what the last body made, so a Windows batch fits without growing', () => {
+    const sizing = new RowSizing();
+    expect(sizing.hint(1000)).toBe(1250);
+    sizing.learn(1000, 1550);
+    expect(sizing.hint(2000)).toBe(3100);
+    // An empty body or no rows teaches nothing; the ratio stays within bounds.
+    sizing.learn(0, 10);
+    sizing.learn(10, 0);
+    expect(sizing.hint(2000)).toBe(3100);
+    sizing.learn(1, 1000);
+    expect(sizing.hint(1)).toBe(8);
+  });
+
+  it('learns in an engine how many row bytes a body makes: the next new buffer fits without growing', () => {
+    const engine = new InProcessDetectionEngine({ ruleSet: loadRuleTexts([]).ruleSet, correlations: [] }, new ManualClock(0), { ids: sequentialIds('e') });
+    const line = JSON.stringify({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Hostname: 'h', Message: 'Process Create: '.repeat(40), Image: 'C:\\x.exe' });
+    const body = new TextEncoder().encode(Array.from({ length: 200 }, () => line).join('\n'));
+    const prepare = (hold: number) =>
+      engine.prepareAs({ orgId: 'o', input: 'http', receivedAt: 1, records: [], lines: { body: body.slice(), maxLineBytes: 1 << 20 }, hold: false }, 0, hold);
+    const first = prepare(1);
+    const used = first.rows.reduce((n, r) => n + (r.message as Uint8Array).byteLength + (r.dataJson as Uint8Array).byteLength, 0);
+    // The message is in each row twice: more than the first hint (1.25 times the body) and its tenth.
+    expect(used).toBeGreaterThan(body.byteLength * 1.375);
+    expect(first.buffer!.byteLength).toBeGreaterThanOrEqual(body.byteLength * 2.75); // grew to twice
+    // Not recycled: the second batch gets a new buffer, sized from what the first one wrote.
+    const second = prepare(2);
+    expect(second.buffer!.byteLength).toBe(Math.ceil(used * 1.1));
   });
 
   it('is what an engine prepares the next batch into once a batch’s buffer is recycled', () => {

@@ -19,8 +19,8 @@ export interface CheckpointWorkerData {
 }
 /** @internal What the writer's thread asks the checkpoint thread. */
 export type CheckpointRequest = { type: 'checkpoint' } | { type: 'close' };
-/** @internal What the checkpoint thread answers: `log` frames in the WAL, `checkpointed` of them copied. */
-export type CheckpointReply = { type: 'done'; log: number; checkpointed: number; ms: number } | { type: 'error'; message: string };
+/** @internal What the checkpoint thread answers: the WAL frames its checkpoint copied, or why it failed. */
+export type CheckpointReply = { type: 'done'; checkpointed: number } | { type: 'error'; message: string };
 
 const defaultThreshold = 8 * 1024 * 1024;
 /** SQLite's own default `wal_autocheckpoint`, in pages. */
@@ -45,7 +45,6 @@ const sqliteAutocheckpoint = 1000;
  * fails, the backstop goes back to SQLite's default and `onError` is told.
  */
 export class WalCheckpointer {
-  private readonly threshold: number;
   private unasked = 0;
   private asked = false;
   private stopped = false;
@@ -58,10 +57,9 @@ export class WalCheckpointer {
   private constructor(
     private readonly connection: SqliteConnection,
     private readonly worker: Worker,
-    options: WalCheckpointerOptions,
+    private readonly threshold: number,
     private readonly onError: (err: Error) => void,
   ) {
-    this.threshold = options.thresholdBytes ?? defaultThreshold;
     worker.on('message', (m: CheckpointReply) => (m.type === 'done' ? this.done(m) : this.fail(new Error(m.message))));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
@@ -82,7 +80,7 @@ export class WalCheckpointer {
     connection.pragma(`wal_autocheckpoint = ${Math.max(sqliteAutocheckpoint, Math.ceil((16 * threshold) / pageSize))}`);
     const data: CheckpointWorkerData = { path, idleMs: options.idleMs ?? 1000 };
     const worker = startWorkerThread(import.meta.url, 'wal-checkpoint-worker', data);
-    return new WalCheckpointer(connection, worker, options, options.onError ?? (() => undefined));
+    return new WalCheckpointer(connection, worker, threshold, options.onError ?? (() => undefined));
   }
 
   /**

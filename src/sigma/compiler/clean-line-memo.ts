@@ -1,3 +1,5 @@
+import { walkLongLines, type LongLineSink } from './long-lines.js';
+
 /** Texts from this length on are tested line by line. */
 const splitMinLength = 1024;
 /** Lines from this length on are remembered when clean; shorter ones are tested together. */
@@ -15,7 +17,7 @@ const kept = 16;
  * Exact as long as no match can hold a line feed (the caller's promise): then the regex matches
  * a text iff it matches one of its lines; short lines between long ones are tested as one slice.
  */
-export class CleanLineMemo {
+export class CleanLineMemo implements LongLineSink {
   private readonly lines: string[] = [];
   private next = 0;
 
@@ -25,24 +27,17 @@ export class CleanLineMemo {
 
   /** Whether the regex matches `text`. */
   test(text: string): boolean {
-    const re = this.re;
-    if (text.length < splitMinLength) return re.test(text);
-    const n = text.length;
-    let gap = 0;
-    for (let from = 0; from < n; ) {
-      let end = text.indexOf('\n', from);
-      if (end < 0) end = n;
-      if (end - from >= cleanLineMinLength) {
-        if (gap < from && re.test(text.slice(gap, from))) return true;
-        if (this.lineMatches(from === 0 && end === n ? text : text.slice(from, end))) return true;
-        gap = end;
-      }
-      from = end + 1;
-    }
-    return gap < n && re.test(gap === 0 ? text : text.slice(gap));
+    if (text.length < splitMinLength) return this.re.test(text);
+    return walkLongLines(text, cleanLineMinLength, this);
   }
 
-  private lineMatches(line: string): boolean {
+  /** @internal Short lines between long ones, tested together. */
+  shortRange(text: string, from: number, to: number): boolean {
+    return this.re.test(from === 0 && to === text.length ? text : text.slice(from, to));
+  }
+
+  /** @internal A long line: false at once when it is one found clean before. */
+  longLine(line: string): boolean {
     const lines = this.lines;
     for (let k = 0; k < lines.length; k++) if (lines[k] === line) return false;
     if (this.re.test(line)) return true;

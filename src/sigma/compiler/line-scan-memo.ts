@@ -1,4 +1,5 @@
 import type { AhoCorasick } from './aho-corasick.js';
+import { walkLongLines, type LongLineSink } from './long-lines.js';
 import { RecentMemo } from './recent-memo.js';
 
 /** Lines from this length on are looked up in the memo; shorter ones are scanned. */
@@ -16,8 +17,10 @@ export const memoMinLine = 256;
  * Short lines between long ones are scanned together, as one range. The memo measures itself
  * and steps aside for whole scans when too few lines repeat (see RecentMemo).
  */
-export class LineScanMemo {
+export class LineScanMemo implements LongLineSink {
   private readonly memo = new RecentMemo<readonly number[]>();
+  /** Where the current {@link search} appends. */
+  private hits: number[] = [];
 
   constructor(private readonly ac: AhoCorasick) {
     if (!ac.withinLines) throw new Error('LineScanMemo needs an automaton whose patterns hold no line feed');
@@ -28,24 +31,19 @@ export class LineScanMemo {
     const ac = this.ac;
     if (text.length < memoMinLine) return ac.searchDistinct(text, hits);
     if (this.memo.rests()) return ac.searchDistinct(text, hits);
-    const n = text.length;
-    // Start of the text not scanned yet: short lines accumulate into one range.
-    let gap = 0;
-    for (let from = 0; from < n; ) {
-      let end = text.indexOf('\n', from);
-      if (end < 0) end = n;
-      if (end - from >= memoMinLine) {
-        if (gap < from) ac.searchDistinctIn(text, gap, from, hits);
-        this.line(text.slice(from, end), hits);
-        gap = end;
-      }
-      from = end + 1;
-    }
-    if (gap < n) ac.searchDistinctIn(text, gap, n, hits);
+    this.hits = hits;
+    walkLongLines(text, memoMinLine, this);
     return hits;
   }
 
-  private line(line: string, hits: number[]): void {
+  /** @internal Short lines between long ones, scanned as one range. */
+  shortRange(text: string, from: number, to: number): boolean {
+    this.ac.searchDistinctIn(text, from, to, this.hits);
+    return false;
+  }
+
+  /** @internal A long line: its patterns from the memo, or scanned and remembered. */
+  longLine(line: string): boolean {
     let known = this.memo.lookup(line);
     if (known === undefined) {
       const found: number[] = [];
@@ -53,6 +51,8 @@ export class LineScanMemo {
       this.memo.remember(line, found);
       known = found;
     }
+    const hits = this.hits;
     for (let k = 0; k < known.length; k++) hits.push(known[k]!);
+    return false;
   }
 }

@@ -1,23 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRulePaths } from '../../hunt/rule-loader.js';
-import { readEvents } from '../../hunt/read-events.js';
 import { TLP_MARKING_IDS } from '../../intel/tlp/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { sequentialIds } from '../../shared/ids.js';
 import { loadRuleTexts } from '../../sigma/index.js';
 import type { PrepareRequest } from './batch-preparation.js';
+import { haveRegressionData, regressionDir, regressionRaws } from './regression-test-kit.js';
 import { InProcessDetectionEngine, type BatchDetection, type DetectionContent } from './detection-engine.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { parseRecords } from './record-parsing.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const regression = path.resolve(root, '../shared/testdata/sigma-regression');
 const rulesDir = path.join(root, 'content/sigma/rules/windows/process_creation');
-const haveData = existsSync(path.join(regression, 'index.json'));
-if (!haveData) console.warn(`skipping the held-detection test on real events: ${regression} is absent`);
+if (!haveRegressionData) console.warn(`skipping the held-detection test on real events: ${regressionDir} is absent`);
 
 /**
  * Detects `records` twice on fresh engines of the same content: on the parsed events (`detect`),
@@ -49,14 +47,9 @@ function bothWays(content: DetectionContent, records: string[], setup: (e: InPro
 const key = (h: BatchDetection['hits'][number]) =>
   JSON.stringify([h.index, h.event.id, h.event.time, h.event.source, h.event.sourceFormat, h.detection.rule.id, h.detection.kind, h.detection.matched, h.detection.correlation ?? null]);
 
-describe.runIf(haveData)('detection ahead of a hold, finished on what the hold kept', () => {
+describe.runIf(haveRegressionData)('detection ahead of a hold, finished on what the hold kept', () => {
   it('finds what detection on the events finds over real events, correlations closing on time included', async () => {
-    const index = JSON.parse(readFileSync(path.join(regression, 'index.json'), 'utf8')) as { json_path: string | null }[];
-    const records: string[] = [];
-    for (const entry of index) {
-      if (!entry.json_path) continue;
-      for await (const r of readEvents(path.join(regression, entry.json_path))) records.push(JSON.stringify(r.raw));
-    }
+    const records = (await regressionRaws()).map((raw) => JSON.stringify(raw));
     const plainRules = await loadRulePaths([rulesDir]);
     // The two rules that match most, as counted by detection itself (no rule named here).
     const first = bothWays({ ruleSet: plainRules.ruleSet, correlations: [] }, records);

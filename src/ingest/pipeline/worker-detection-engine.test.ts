@@ -1,30 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRulePaths } from '../../hunt/rule-loader.js';
-import { readEvents } from '../../hunt/read-events.js';
 import { systemClock } from '../../shared/clock.js';
 import { splitLineRecords } from '../parsers/index.js';
+import { haveRegressionData, regressionDir, regressionRaws } from './regression-test-kit.js';
 import { InProcessDetectionEngine } from './detection-engine.js';
 import type { PipelineEvent } from './pipeline-event.js';
 import { WorkerDetectionEngine } from './worker-detection-engine.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const regression = path.resolve(root, '../shared/testdata/sigma-regression');
 const rulesDir = path.join(root, 'content/sigma/rules/windows/process_creation');
-const haveData = existsSync(path.join(regression, 'index.json'));
-if (!haveData) console.warn(`skipping worker detection test: ${regression} is absent`);
+if (!haveRegressionData) console.warn(`skipping worker detection test: ${regressionDir} is absent`);
 
-describe.runIf(haveData)('WorkerDetectionEngine', () => {
+describe.runIf(haveRegressionData)('WorkerDetectionEngine', () => {
   it('finds in worker threads exactly what the in-process engine finds, over real events', async () => {
-    const index = JSON.parse(readFileSync(path.join(regression, 'index.json'), 'utf8')) as { json_path: string | null }[];
-    const events: PipelineEvent[] = [];
-    for (const entry of index) {
-      if (!entry.json_path) continue;
-      for await (const r of readEvents(path.join(regression, entry.json_path))) {
-        events.push({ id: `e${events.length}`, time: 0, receivedAt: 0, source: 'test', sourceFormat: 'windows', message: null, raw: r.raw, ecs: {} });
-      }
-    }
+    const events: PipelineEvent[] = (await regressionRaws()).map((raw, i) => ({ id: `e${i}`, time: 0, receivedAt: 0, source: 'test', sourceFormat: 'windows', message: null, raw, ecs: {} }));
     const loaded = await loadRulePaths([rulesDir]);
     const local = new InProcessDetectionEngine({ ruleSet: loaded.ruleSet, correlations: loaded.correlations }, systemClock);
     const pool = await WorkerDetectionEngine.start({ size: 2, rulePaths: [rulesDir] });
@@ -52,12 +42,7 @@ describe.runIf(haveData)('WorkerDetectionEngine', () => {
   }, 60_000);
 
   it('prepares submissions in the workers, detects the kept events once, and answers nothing for a released or taken batch', async () => {
-    const index = JSON.parse(readFileSync(path.join(regression, 'index.json'), 'utf8')) as { json_path: string | null }[];
-    const records: string[] = [];
-    for (const entry of index) {
-      if (!entry.json_path) continue;
-      for await (const r of readEvents(path.join(regression, entry.json_path))) records.push(JSON.stringify(r.raw));
-    }
+    const records = (await regressionRaws()).map((raw) => JSON.stringify(raw));
     const loaded = await loadRulePaths([rulesDir]);
     const local = new InProcessDetectionEngine({ ruleSet: loaded.ruleSet, correlations: loaded.correlations }, systemClock);
     const pool = await WorkerDetectionEngine.start({ size: 2, rulePaths: [rulesDir] });

@@ -61,9 +61,8 @@ export function splitLineRecords(body: Uint8Array, maxLineBytes: number, opts: {
   if (!decode) out.undecoded = true;
   const bom = hasBom(bytes, 0) ? 3 : 0;
   for (let start = bom, index = 0; start <= bytes.length; index++) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+    const end = lineEnd(bytes, start);
+    const stop = withoutCr(bytes, start, end);
     const from = start;
     start = end + 1;
     if (stop - from > maxLineBytes) {
@@ -99,9 +98,8 @@ export function lineText(body: Uint8Array, start: number, end: number): string |
 function splitInvalidBody(body: Uint8Array, maxLineBytes: number): LineRecords {
   const out: LineRecords = { records: [], errors: [], starts: [], ends: [] };
   for (let start = 0, index = 0; start <= body.length; index++) {
-    let end = body.indexOf(0x0a, start);
-    if (end < 0) end = body.length;
-    const stop = end > start && body[end - 1] === 0x0d ? end - 1 : end;
+    const end = lineEnd(body, start);
+    const stop = withoutCr(body, start, end);
     const bytes = body.subarray(start, stop);
     const from = start;
     start = end + 1;
@@ -134,15 +132,25 @@ export function countLineRecords(body: Uint8Array, maxLineBytes: number): number
   let n = 0;
   const bom = hasBom(bytes, 0) ? 3 : 0;
   for (let start = bom; start <= bytes.length;) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+    const end = lineEnd(bytes, start);
+    const stop = withoutCr(bytes, start, end);
     let at = start;
     while (at < stop && isBlank(bytes[at]!)) at++;
     if (at < stop && stop - start <= maxLineBytes) n++;
     start = end + 1;
   }
   return n;
+}
+
+/** Where the line starting at `start` ends: its line feed, or the end of the body. */
+function lineEnd(bytes: Uint8Array, start: number): number {
+  const lf = bytes.indexOf(0x0a, start);
+  return lf < 0 ? bytes.length : lf;
+}
+
+/** The end of the line from `start` to `end` without a carriage return before its line feed. */
+function withoutCr(bytes: Uint8Array, start: number, end: number): number {
+  return end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
 }
 
 /** Space, tab, vertical tab, form feed, CR: what `trim` removes of ASCII. */

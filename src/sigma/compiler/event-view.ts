@@ -89,8 +89,13 @@ export class EventView {
 
   /** {@link folded} for a field whose slot the caller already has. */
   foldedAt(s: number, field: string): string | undefined {
+    return this.foldStamp[s] === this.epoch ? this.foldValue[s] : this.foldedOf(s, this.get(field));
+  }
+
+  /** {@link foldedAt} for a caller that has read the field's value `raw` already. */
+  foldedOf(s: number, raw: unknown): string | undefined {
     if (this.foldStamp[s] === this.epoch) return this.foldValue[s];
-    const text = scalarText(this.get(field));
+    const text = scalarText(raw);
     const v = text === undefined ? undefined : text.toLowerCase();
     this.foldStamp[s] = this.epoch;
     this.foldValue[s] = v;
@@ -104,8 +109,13 @@ export class EventView {
 
   /** {@link dashFolded} for a field whose slot the caller already has. */
   dashFoldedAt(s: number, field: string): string | undefined {
+    return this.dashStamp[s] === this.epoch ? this.dashValue[s] : this.dashFoldedOf(s, this.get(field));
+  }
+
+  /** {@link dashFoldedAt} for a caller that has read the field's value `raw` already. */
+  dashFoldedOf(s: number, raw: unknown): string | undefined {
     if (this.dashStamp[s] === this.epoch) return this.dashValue[s];
-    const f = this.foldedAt(s, field);
+    const f = this.foldedOf(s, raw);
     const v = f === undefined ? undefined : normalizeDashes(f);
     this.dashStamp[s] = this.epoch;
     this.dashValue[s] = v;

@@ -192,9 +192,12 @@ export class RuleBucket {
         fi.slotView = view;
         fi.slot = view.slotOf(fi.field);
       }
+      // One read per field and event: absent keys are most of them, and each keyed read of an
+      // absent key on these many-shaped records walks the descriptors and the prototype chain.
+      const raw = view.get(fi.field);
+      if (raw === undefined || raw === null) continue;
       const memo = fi.memo;
       if (memo !== undefined) {
-        const raw = view.get(fi.field);
         if (typeof raw === 'string' && raw.length >= probeMemoMinLength) {
           const known = memo.get(raw);
           if (known !== undefined) {
@@ -204,14 +207,14 @@ export class RuleBucket {
           if (memo.active) {
             const collected: number[] = [];
             this.collected = collected;
-            this.probeField(fi, view);
+            this.probeField(fi, view, raw);
             this.collected = undefined;
             memo.remember(raw, collected);
             continue;
           }
         }
       }
-      this.probeField(fi, view);
+      this.probeField(fi, view, raw);
     }
     if (this.keywords !== undefined && this.keywords.mayMatch(view.fieldsObject())) this.markAll(this.keywords.rules);
     if (found.length > 1) found.sort((a, b) => a - b);
@@ -224,16 +227,15 @@ export class RuleBucket {
     return out;
   }
 
-  /** Marks the rules that the field's value fires (the index probe of one field). */
-  private probeField(fi: FieldIndex, view: EventView): void {
-    if (fi.quick !== undefined && this.rawRejects(fi, view.get(fi.field))) return;
-    const folded = fi.dash ? view.dashFoldedAt(fi.slot, fi.field) : view.foldedAt(fi.slot, fi.field);
+  /** Marks the rules that the field's value `raw` fires (the index probe of one field). */
+  private probeField(fi: FieldIndex, view: EventView, raw: unknown): void {
+    if (fi.quick !== undefined && this.rawRejects(fi, raw)) return;
+    const folded = fi.dash ? view.dashFoldedOf(fi.slot, raw) : view.foldedOf(fi.slot, raw);
     if (folded !== undefined) {
       this.probe(fi, folded);
       if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
     }
     else {
-      const raw = view.get(fi.field);
       // List-valued fields (ECS arrays) match when any element does: probe each one.
       if (Array.isArray(raw)) {
         for (const el of raw) {

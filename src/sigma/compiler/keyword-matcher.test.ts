@@ -127,6 +127,31 @@ describe('KeywordMatcher', () => {
     expect(m.mayMatch({ b: 'clean value here', a: 'kiwi legit printer' })).toBe(true);
   });
 
+  it('finds literals anywhere in long texts searched by windows, among decoy needles', () => {
+    const rnd = random(7);
+    const filler = ['[Convert]::FromBase64String($x)', ' mimi', 'KIWI ', 'a'.repeat(300), '\u212a', ' privilege:', ':debug ', 'x::y', '\r\n', 'Пароль '];
+    let yes = 0;
+    let no = 0;
+    for (let round = 0; round < 400; round++) {
+      let text = '';
+      while (text.length < 1024 + Math.floor(rnd() * 4000)) text += filler[Math.floor(rnd() * filler.length)]!;
+      if (rnd() < 0.5) {
+        const a = as[Math.floor(rnd() * as.length)]!;
+        if (a.literal === '4625') continue;
+        const at = [0, text.length, Math.floor(rnd() * text.length)][Math.floor(rnd() * 3)]!;
+        text = text.slice(0, at) + disguise(a.literal, a.dash, rnd) + text.slice(at);
+      }
+      const fields = { ScriptBlockText: text, Path: 'C:\\x.ps1' };
+      const want = naive(as, fields);
+      if (want) yes++;
+      else no++;
+      // Windows only drop hits spanning two values, never one inside a value.
+      expect(m.mayMatch(fields), text).toBe(want);
+    }
+    expect(yes).toBeGreaterThan(100);
+    expect(no).toBeGreaterThan(100);
+  });
+
   it.skipIf(!present)('never says no where the evaluation finds a literal, over real events with literals planted', () => {
     const events = realEvents(2000);
     const rnd = random(42);

@@ -10,6 +10,12 @@ export interface KeywordAnchor {
   rules: readonly number[];
 }
 
+/**
+ * Texts from this length on are searched by windows around their needles (see
+ * `KeywordPrefilter.anyWindow`); shorter ones cost less scanned whole.
+ */
+const windowedMinLength = 1024;
+
 /** Depth of the deepest scalar the evaluation looks at (the event's own values are at depth 1). */
 const maxDepth = 8;
 
@@ -51,6 +57,8 @@ export class KeywordMatcher {
     private readonly minLength: number,
     /** Whether a literal could occur in a number's or boolean's text, so those need scanning too. */
     private readonly numeric: boolean,
+    /** Longest literal, in characters of the text {@link regex} scans. */
+    private readonly maxLength: number,
   ) {}
 
   /** Undefined when there is no anchor. */
@@ -61,6 +69,7 @@ export class KeywordMatcher {
     let dashed = false;
     let lower = false;
     let minLength = Infinity;
+    let maxLength = 0;
     let numeric = false;
     for (const a of anchors) {
       sources.push(keywordSource(a.literal, a.dash));
@@ -71,6 +80,7 @@ export class KeywordMatcher {
       // `toLowerCase()` at most doubles a text (U+0130 becomes two characters); an ASCII literal
       // still needs one character of the value per character of its own.
       minLength = Math.min(minLength, ascii ? a.literal.length : Math.ceil(a.literal.length / 2));
+      maxLength = Math.max(maxLength, a.literal.length);
       if (scalarTextLiteral.test(a.literal)) numeric = true;
     }
     return new KeywordMatcher(
@@ -83,6 +93,7 @@ export class KeywordMatcher {
       ),
       Math.max(1, minLength),
       numeric,
+      maxLength,
     );
   }
 
@@ -99,10 +110,26 @@ export class KeywordMatcher {
     texts.length = 0;
     collectTexts(fields, texts, 0, this.minLength, this.numeric);
     if (texts.length === 0) return false;
+    if (this.prefilter !== undefined && !this.lower) {
+      // Long texts (script blocks, rendered messages) are searched around their needles only; the
+      // regex runs on the unfolded text, one character per literal character, so `maxLength` is
+      // how far a literal reaches from a needle inside it. Dropping a text from the join only
+      // loses hits spanning two values, which are not matches.
+      let kept = 0;
+      for (let i = 0; i < texts.length; i++) {
+        const t = texts[i]!;
+        if (t.length < windowedMinLength) texts[kept++] = t;
+        else if (this.prefilter.anyWindow(t, this.maxLength, this.testRegex)) return true;
+      }
+      texts.length = kept;
+      if (kept === 0) return false;
+    }
     const joined = texts.length === 1 ? texts[0]! : texts.join('\n');
     // The newline keeps `toLowerCase()` of the whole equal to that of each value (final sigma).
     return this.regex.test(this.lower ? joined.toLowerCase() : joined);
   }
+
+  private readonly testRegex = (window: string): boolean => this.regex.test(window);
 
   /**
    * Whether some value the evaluation reads passes the prefilter. The event's own values come

@@ -23,10 +23,18 @@ const casedNeedleLength = 4;
  * p?.mayMatch('Process accessed lsass'); // false
  */
 export class KeywordPrefilter {
+  /** {@link cased} with the `g` flag, to walk its occurrences. */
+  private readonly casedAll: RegExp | undefined;
+  /** Longest needle. */
+  private readonly needleLength: number;
+
   private constructor(
     private readonly plain: readonly string[],
     private readonly cased: RegExp | undefined,
-  ) {}
+  ) {
+    this.casedAll = cased === undefined ? undefined : new RegExp(cased.source, 'gi');
+    this.needleLength = Math.max(casedNeedleLength, ...plain.map((n) => n.length));
+  }
 
   /**
    * @param literals folded keyword literals (what the full scan looks for, case-insensitively)
@@ -53,6 +61,45 @@ export class KeywordPrefilter {
     const plain = this.plain;
     for (let i = 0; i < plain.length; i++) if (text.includes(plain[i]!)) return true;
     return this.cased !== undefined && this.cased.test(text);
+  }
+
+  /**
+   * Whether `test` holds on one of the windows of `text` around its needle occurrences: each
+   * window reaches `reach` characters before an occurrence and `reach` past its needle, merged
+   * when they overlap. For a test that finds literals of at most `reach` characters, each holding
+   * a needle, it is the test of the whole text (a literal's occurrence lies in the window of the
+   * needle inside it), asked only about the parts that can hold one: a 16 KB PowerShell script
+   * block with a few `[Convert]::` calls is searched over a few hundred characters.
+   */
+  anyWindow(text: string, reach: number, test: (window: string) => boolean): boolean {
+    const starts: number[] = [];
+    for (const n of this.plain) for (let at = text.indexOf(n); at >= 0; at = text.indexOf(n, at + 1)) starts.push(at);
+    const all = this.casedAll;
+    if (all !== undefined) {
+      all.lastIndex = 0;
+      // One step past each hit, not past its end: overlapping occurrences (`mimimi`) all count.
+      for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+        starts.push(m.index);
+        all.lastIndex = m.index + 1;
+      }
+    }
+    if (starts.length === 0) return false;
+    starts.sort((a, b) => a - b);
+    const after = reach + this.needleLength;
+    let from = Math.max(0, starts[0]! - reach);
+    let to = starts[0]! + after;
+    for (let k = 1; k <= starts.length; k++) {
+      const at = starts[k];
+      if (at !== undefined && at - reach <= to) {
+        to = at + after;
+        continue;
+      }
+      if (test(text.slice(from, Math.min(text.length, to)))) return true;
+      if (at === undefined) break;
+      from = at - reach;
+      to = at + after;
+    }
+    return false;
   }
 }
 

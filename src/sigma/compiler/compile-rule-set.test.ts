@@ -141,6 +141,25 @@ detection:
     // Short values are rescanned rather than looked up: same answers.
     expect(ids('-encodedcommand hidden frombase64')).toEqual(['all']);
   });
+  it('rejects long values of an automaton field by its anchors alone, and still finds every anchor', () => {
+    // Eight `contains` anchors put an automaton on Hashes; the raw test sees only the anchors.
+    const words = ['imphash=aa11', 'imphash=bb22', 'imphash=cc33', 'imphash=dd44', 'md5=ee55', 'md5=ff66', 'md5=kk77', 'md5=hh88'];
+    const rules = words.map((w, i) => `title: h${i}\nid: h${i}\nlogsource:\n    product: p\ndetection:\n    sel:\n        Hashes|contains: '${w}'\n    condition: sel\n`).join('---\n');
+    const { ruleSet } = load(rules);
+    const ids = (Hashes: string) => ruleSet.match({ fields: { Hashes }, logsource: { product: 'p' } }).map((m) => m.rule.id);
+    const sha = 'SHA1=' + 'AB'.repeat(20) + ',SHA256=' + 'CD'.repeat(32);
+    expect(ids(`${sha},MD5=0123,IMPHASH=9999`)).toEqual([]);
+    expect(ids(`${sha},MD5=FF66,IMPHASH=BB22`)).toEqual(['h1', 'h5']);
+    // The Kelvin sign folds to `k`: the raw test lets non-ASCII text through to the fold.
+    expect(ids(`${sha},MD5=\u212AK77`)).toEqual(['h6']);
+    // A short value is never raw-tested.
+    expect(ids('md5=hh88')).toEqual(['h7']);
+    // Once most long values pass the raw test it is dropped: the answers stay the same.
+    for (let i = 0; i < 600; i++) expect(ids(`${sha},imphash=aa11${i}`)).toEqual(['h0']);
+    expect(ids(`${sha},MD5=0123,IMPHASH=DD44`)).toEqual(['h3']);
+    expect(ids(`${sha},MD5=0123,IMPHASH=9999`)).toEqual([]);
+  });
+
   it('finds substring anchors in long values whatever their case, non-ASCII folding included', () => {
     const { ruleSet } = load(`title: Trace
 id: trace

@@ -45,9 +45,9 @@ interface FieldIndex {
   patternOf: Map<string, number> | undefined;
   hitStamp: Uint32Array | undefined;
   /**
-   * For a field probed only by exact values and a few native substrings: a conservative test on
-   * the raw (unfolded) value, so a long value that cannot fire is neither folded nor searched
-   * (see {@link rawRejects}). Undefined when the field has other probes.
+   * For a field probed only by exact values and at most {@link quickAnchorLimit} substrings: a
+   * conservative test on the raw (unfolded) value, so a long value that cannot fire is neither
+   * folded nor searched (see {@link rawRejects}). Undefined when the field has other probes.
    */
   quick: QuickReject | undefined;
   /** The view slot of {@link field}, resolved on first use (a bucket sees one view). */
@@ -76,6 +76,15 @@ interface QuickReject {
  * scan. Dropping it changes speed, never the candidates.
  */
 const quickTrial = 512;
+
+/**
+ * Most substring anchors a {@link QuickReject} regex holds. A field with an automaton gets one too
+ * when its anchors are few: irregexp rejects a 195-character Sysmon 7 `Hashes` value against its
+ * 13 anchors in ~0.4 µs, where folding it and running the automaton (which also carries the
+ * field's other `contains` literals) took ~1.3 µs. Thousands of alternatives would not be linear
+ * in practice (process_creation's `CommandLine`).
+ */
+const quickAnchorLimit = 64;
 
 /** Values from this length on are tested by {@link QuickReject} before folding. */
 const quickMinLength = 64;
@@ -154,7 +163,7 @@ export class RuleBucket {
       if (!dash && subs.length > nativeSearchLimit && subs.length <= extendLimit) for (const lit of containsOf.get(field) ?? []) if (!slot.sub.has(lit)) patterns.push(lit);
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
-      const quick = ac === undefined && !dash && slot.base.size === 0 ? quickReject(subs) : undefined;
+      const quick = !dash && slot.base.size === 0 && subs.length <= quickAnchorLimit ? quickReject(subs) : undefined;
       this.fields.push({
         field,
         dash,

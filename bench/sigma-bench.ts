@@ -9,6 +9,8 @@
  * pass could run while a neighbour's job did and move the ratio by a third, where pairs timed in
  * the same minute move together. Every round's figures are printed on stderr.
  * With `--json` the last line is the result object (keys fixed by issue 3).
+ * `--by-logsource` and `--stages` add, after the rounds, the breakdowns of `sigma-breakdown.ts`
+ * (the ratio per logsource; the cost of each step of the detection loop), printed on stderr.
  * The npm script compiles this file and what it imports with tsc (`tsconfig.bench.json`, output
  * in `dist/bench`, incremental) and runs the JavaScript, as production does: under tsx the
  * transpiler's loader thread added ~30 MB to the resident size and its helpers ran in the code.
@@ -20,6 +22,7 @@ import { eventTime } from '../src/hunt/event-time.js';
 import { loadRulePaths } from '../src/hunt/rule-loader.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
 import { ndjsonGzFiles } from './ndjson-gz-files.js';
+import { byLogsource, logsourceTable, stages, stageTable, type BreakdownInput } from './sigma-breakdown.js';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -35,6 +38,7 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   process.stderr.write('--rounds needs a positive whole number\n');
   process.exit(2);
 }
+const breakdowns = { byLogsource: args.includes('--by-logsource'), stages: args.includes('--stages') };
 const shared = resolve(process.cwd(), '../shared');
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -181,4 +185,10 @@ const result = {
 log(`median round: parse only ${parseMs.toFixed(0)} ms, ${result.parse_only_events_per_sec} events/s`);
 log(`median round: parse + detection ${detectMs.toFixed(0)} ms, ${result.events_per_sec} events/s, ${detections} detections`);
 log(`ratio (parse+detect)/parse: ${result.detect_over_parse_ratio}`);
+
+if (breakdowns.byLogsource || breakdowns.stages) {
+  const input: BreakdownInput = { count: lines.count, lineAt: (i) => lineAt(lines, i), normalize: normalizeEvent, time: eventTime, detector, log };
+  if (breakdowns.stages) log(`\nstages of the detection loop (median of ${rounds} rounds):\n${stageTable(stages(input, rounds))}`);
+  if (breakdowns.byLogsource) log(`\nby logsource (median of ${rounds} rounds; groups under 1 % of the events as "other"):\n${logsourceTable(byLogsource(input, rounds))}`);
+}
 if (asJson) process.stdout.write(JSON.stringify(result) + '\n');

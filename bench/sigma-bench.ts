@@ -189,6 +189,6 @@ log(`ratio (parse+detect)/parse: ${result.detect_over_parse_ratio}`);
 if (breakdowns.byLogsource || breakdowns.stages) {
   const input: BreakdownInput = { count: lines.count, lineAt: (i) => lineAt(lines, i), normalize: normalizeEvent, time: eventTime, detector, log };
   if (breakdowns.stages) log(`\nstages of the detection loop (median of ${rounds} rounds):\n${stageTable(stages(input, rounds))}`);
-  if (breakdowns.byLogsource) log(`\nby logsource (median of ${rounds} rounds; groups under 1 % of the events as "other"):\n${logsourceTable(byLogsource(input, rounds))}`);
+  if (breakdowns.byLogsource) log(`\nby logsource (median of ${rounds} rounds; groups under 0.1 % of the events as "other"):\n${logsourceTable(byLogsource(input, rounds))}`);
 }
 if (asJson) process.stdout.write(JSON.stringify(result) + '\n');

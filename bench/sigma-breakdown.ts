@@ -39,9 +39,10 @@ function logsourceKey(e: SigmaEvent): string {
 /**
  * Groups the lines by the logsource their events are classified into, then times a parse-only
  * pass and a detection pass over each group in every round. Groups under `minShare` of the events
- * are timed together as `other`.
+ * are timed together as `other`; the default is low enough to give process creation (0.4 % of
+ * Security-Datasets, but ten times the detection cost of an average event) rows of its own.
  */
-export function byLogsource(input: BreakdownInput, rounds: number, minShare = 0.01): LogsourceFigures[] {
+export function byLogsource(input: BreakdownInput, rounds: number, minShare = 0.001): LogsourceFigures[] {
   const groups = new Map<string, number[]>();
   for (let i = 0; i < input.count; i++) {
     const key = logsourceKey(input.normalize(JSON.parse(input.lineAt(i)) as Record<string, unknown>));

@@ -28,7 +28,6 @@ import { ndjsonGzFiles } from './ndjson-gz-files.js';
 type SigmaModule = typeof import('../src/sigma/index.js');
 
 interface Build {
-  name: string;
   process(line: string): number;
   flush(): number;
 }
@@ -82,7 +81,6 @@ async function load(name: string, root: string): Promise<Build> {
   const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
   log(`${name}: ${loaded.ruleSet.size} rules, ${loaded.errors.length + detector.errors.length} failed, loaded in ${(performance.now() - t).toFixed(0)} ms`);
   return {
-    name,
     process(line) {
       const raw = JSON.parse(line) as Record<string, unknown>;
       return detector.process(normalizeEvent(raw), eventTime(raw)).length;
@@ -122,7 +120,7 @@ try {
     b.flush();
   }
 
-  const ratios: [number[], number[]] = [[], []];
+  const ratios: number[][] = [[], []];
   const found = [0, 0];
   for (let r = 0; r < rounds; r++) {
     let parseMs = 0;
@@ -141,7 +139,7 @@ try {
     }
     for (const k of [0, 1]) {
       detections[k]! += builds[k]!.flush();
-      ratios[k as 0 | 1].push(ms[k]! / parseMs);
+      ratios[k]!.push(ms[k]! / parseMs);
       found[k] = detections[k]!;
     }
     log(
@@ -154,9 +152,9 @@ try {
     base: sha,
     events: lines.count,
     rounds,
-    base_ratio: Math.round(median(ratios[0]) * 1000) / 1000,
-    head_ratio: Math.round(median(ratios[1]) * 1000) / 1000,
-    head_over_base: Math.round(median(ratios[1].map((h, i) => h / ratios[0][i]!)) * 1000) / 1000,
+    base_ratio: Math.round(median(ratios[0]!) * 1000) / 1000,
+    head_ratio: Math.round(median(ratios[1]!) * 1000) / 1000,
+    head_over_base: Math.round(median(ratios[1]!.map((h, i) => h / ratios[0]![i]!)) * 1000) / 1000,
     base_detections: found[0],
     head_detections: found[1],
   };

@@ -109,14 +109,56 @@ describe.skipIf(!present)('shieldwall hunt', () => {
     expect(lines(res.stdout).map((l) => l.record)).toContain(1);
   });
 
+  it('hunts a directory as the event files below it, in name order', async () => {
+    const tree = path.join(dir, 'tree');
+    jsonFiles.forEach((f, i) => {
+      mkdirSync(path.join(tree, `case${i}`), { recursive: true });
+      copyFileSync(f, path.join(tree, `case${i}`, 'events.json'));
+    });
+    writeFileSync(path.join(tree, 'README.txt'), 'not an event file');
+    const got = await runCli(['hunt', '--rules', rulesDir, tree]);
+    expect(got.code, got.stderr).toBe(0);
+    const out = lines(got.stdout);
+    expect(out.map((l) => `${l.rule.id}#${l.record}`).sort()).toEqual(lines(res.stdout).map((l) => `${l.rule.id}#${l.record}`).sort());
+    expect(new Set(out.map((l) => path.relative(tree, l.file)))).toEqual(new Set(['case0/events.json', 'case1/events.json', 'case2/events.json']));
+    expect(got.stderr).toMatch(/3 file\(s\), 9 event\(s\)/);
+  });
+
+  it('narrows a hunt to --from/--to by the events own time, and to --status and --tag', async () => {
+    // The NetExec case's seven events lie between 10:58:04.850 and .888 on 2026-04-08 (UTC).
+    const window = await runCli(['hunt', '--rules', rulesDir, '--from', '2026-04-08T10:58:04.864Z', '--to', '2026-04-08 10:58:04.880', ...jsonFiles]);
+    expect(window.code, window.stderr).toBe(0);
+    const inWindow = lines(window.stdout);
+    expect(inWindow.map((l) => `${l.rule.id}#${l.record}`)).toEqual([`${picked[0]!.rule_id}#2`, `${picked[0]!.rule_id}#3`]);
+    expect(window.stderr).toMatch(/, 7 event\(s\) outside --from\/--to, 0 without a time/);
+    // attack.t1134 is the explicit-credential rule's (attack.t1134.003 below it); the others do not carry it.
+    const tagged = await runCli(['hunt', '--rules', rulesDir, '--tag', 'ATTACK.T1134', ...jsonFiles]);
+    const byTag = lines(tagged.stdout);
+    expect(byTag.length).toBeGreaterThan(0);
+    expect(byTag.every((l) => l.rule.id === picked[1]!.rule_id)).toBe(true);
+    expect(tagged.stderr).toContain(`${lines(res.stdout).length - byTag.length} of rules left out by --status/--tag`);
+    // NetExec and explicit credentials are experimental, the WMI rule is test.
+    const tested = lines((await runCli(['hunt', '--rules', rulesDir, '--status', 'stable,test', ...jsonFiles])).stdout);
+    expect(tested.length).toBeGreaterThan(0);
+    expect(tested.every((l) => l.rule.id === picked[2]!.rule_id)).toBe(true);
+  });
+
   it('answers usage errors with exit 2', async () => {
     const codes = await Promise.all([
       runCli(['hunt', '--rules', rulesDir, '--format', 'xml', jsonFiles[0]!]),
       runCli(['hunt', '--rules', rulesDir, '--min-level', 'severe', jsonFiles[0]!]),
       runCli(['hunt', '--rules', rulesDir, path.join(dir, 'missing.json')]),
       runCli(['hunt', '--rules', path.join(dir, 'no-rules'), jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, '--from', '2021-02-29', jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, '--from', '2026-04-09', '--to', '2026-04-08', jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, '--status', 'production', jsonFiles[0]!]),
+      runCli(['hunt', '--rules', rulesDir, rulesDir]),
     ]);
-    expect(codes.map((c) => c.code)).toEqual([2, 2, 2, 2]);
+    expect(codes.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(codes[3]!.stderr).toContain('no-rules');
+    expect(codes[4]!.stderr).toContain('--from: "2021-02-29": day 29 is out of range (1–28)');
+    expect(codes[5]!.stderr).toContain('--from (2026-04-09) must be before --to (2026-04-08)');
+    expect(codes[6]!.stderr).toContain('--status takes stable, test, experimental, deprecated, unsupported (got "production")');
+    expect(codes[7]!.stderr).toContain(`input directory "${rulesDir}" holds no .json, .ndjson, .jsonl, .evtx, .zip or .gz of those`);
   });
 });

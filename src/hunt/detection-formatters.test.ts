@@ -45,7 +45,7 @@ describe('detection formatters', () => {
   it('table rows and summaries order rules by severity then count', () => {
     expect(tableRow(detection())).toMatchObject({ level: 'high', file: 'logs/a,b.json', record: '3', author: 'Jane Doe, John Roe' });
     const summary: HuntSummary = {
-      files: 1, events: 10, malformed: 0, detections: 6, belowMinLevel: 0,
+      files: 1, events: 10, malformed: 0, detections: 6, belowMinLevel: 0, unselected: 0, outOfRange: 0, untimed: 0,
       byRule: new Map([
         ['rule:l', { rule: rule({ id: 'l', title: 'L', level: 'low' }), kind: 'rule', count: 5 }],
         ['rule:c', { rule: rule({ id: 'c', title: 'C', level: 'critical' }), kind: 'rule', count: 1 }],

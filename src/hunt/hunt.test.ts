@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Detector, type DetectorRuleSet } from '../sigma/detector.js';
 import type { RuleMeta, SigmaEvent, SigmaMatch } from '../sigma/sigma-types.js';
 import { hunt, type HuntDetection } from './hunt.js';
+import type { HuntRuleFilter } from './hunt-rule-filter.js';
 import { readEvents } from './read-events.js';
 
 /**
@@ -45,6 +46,12 @@ async function run(files: string[], detector: Detector, minLevel?: 'medium') {
   return { out, summary };
 }
 
+async function run2(files: string[], detector: Detector, filter: HuntRuleFilter) {
+  const out: HuntDetection[] = [];
+  const summary = await hunt(files, { engine: detector, normalize: flatten, rules: filter, onDetection: (d) => out.push(d) });
+  return { out, summary };
+}
+
 describe.skipIf(!present)('hunt', () => {
   it('reports each detection with its file, record and raw event, and counts by rule and level', async () => {
     const { out, summary } = await run([netexec], new Detector({ ruleSet: rules }));
@@ -61,6 +68,40 @@ describe.skipIf(!present)('hunt', () => {
     const { out, summary } = await run([netexec], new Detector({ ruleSet: rules }), 'medium');
     expect(new Set(out.map((d) => d.detection.rule.level))).toEqual(new Set(['high']));
     expect(summary.belowMinLevel).toBe(5);
+  });
+
+  it('hunts only the events of the time range, by their own time, and counts the others', async () => {
+    // The seven events' SystemTimes: …04.850672, .850722, .864253, .864398, .880069, .880098, .888584.
+    const range = { from: Date.parse('2026-04-08T10:58:04.864Z'), to: Date.parse('2026-04-08T10:58:04.880Z') };
+    const out: HuntDetection[] = [];
+    const summary = await hunt([netexec], { engine: new Detector({ ruleSet: rules }), normalize: flatten, range, onDetection: (d) => out.push(d) });
+    expect(out.filter((d) => d.detection.rule.id === 'r-high').map((d) => d.record)).toEqual([2, 3]);
+    expect(summary).toMatchObject({ events: 7, outOfRange: 5, untimed: 0 });
+    // The bound is exclusive at `to`: one millisecond later takes the fifth and sixth (…04.880069, .880098).
+    const later = await hunt([netexec], { engine: new Detector({ ruleSet: rules }), normalize: flatten, range: { ...range, to: range.to + 1 }, onDetection: () => {} });
+    expect(later.outOfRange).toBe(3);
+  });
+
+  it('hunts an event without a time inside any range, and counts it', async () => {
+    const p = join(dir, 'untimed.ndjson');
+    const first = (await readEvents(netexec).next()).value!.raw as { Event: { System: Record<string, unknown> } };
+    const untimed = structuredClone(first);
+    delete untimed.Event.System['TimeCreated'];
+    writeFileSync(p, `${JSON.stringify(first)}\n${JSON.stringify(untimed)}\n`);
+    const out: HuntDetection[] = [];
+    const summary = await hunt([p], { engine: new Detector({ ruleSet: rules }), normalize: flatten, range: { from: Date.parse('2030-01-01T00:00:00Z') }, onDetection: (d) => out.push(d) });
+    expect(summary).toMatchObject({ events: 2, outOfRange: 1, untimed: 1 });
+    expect(out.filter((d) => d.detection.rule.id === 'r-high').map((d) => d.record)).toEqual([1]);
+  });
+
+  it('drops detections of rules outside the rule filter and counts them', async () => {
+    const tagged = ruleSet([{ meta: { ...highAll, status: 'stable', tags: ['attack.t1105'] }, marker: '\\nxc\\' }, { meta: lowPs1, marker: '.ps1' }]);
+    const byTag = await run2([netexec], new Detector({ ruleSet: tagged }), { tags: ['attack.t1105'] });
+    expect(new Set(byTag.out.map((d) => d.detection.rule.id))).toEqual(new Set(['r-high']));
+    expect(byTag.summary).toMatchObject({ detections: 7, unselected: 5 });
+    const byStatus = await run2([netexec], new Detector({ ruleSet: tagged }), { statuses: ['test'] });
+    expect(new Set(byStatus.out.map((d) => d.detection.rule.id))).toEqual(new Set(['r-low']));
+    expect(byStatus.summary.unselected).toBe(7);
   });
 
   it('drives correlation windows with the events own time, across files', async () => {

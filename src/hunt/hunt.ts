@@ -1,6 +1,8 @@
 import type { Detection } from '../sigma/detector.js';
 import type { RuleMeta, SigmaEvent } from '../sigma/sigma-types.js';
 import { eventTime } from './event-time.js';
+import { ruleSelected, type HuntRuleFilter } from './hunt-rule-filter.js';
+import { inTimeRange, type HuntTimeRange } from './hunt-time-range.js';
 import { readEventBatches, type MalformedEvent } from './read-events.js';
 import { levelRank, type SigmaLevel } from './sigma-level.js';
 
@@ -28,6 +30,10 @@ export interface HuntOptions {
   normalize: (raw: Record<string, unknown>) => SigmaEvent;
   /** Detections below this level are dropped (counted in `belowMinLevel`). */
   minLevel?: SigmaLevel;
+  /** Detections of rules outside this filter are dropped (counted in `unselected`). */
+  rules?: HuntRuleFilter;
+  /** Events whose own time lies outside are skipped before detection (counted in `outOfRange`). */
+  range?: HuntTimeRange;
   onDetection: (d: HuntDetection) => void;
   onMalformed?: (m: MalformedEvent) => void;
   /** Bytes read from disk, for a progress bar. */
@@ -41,19 +47,26 @@ export interface HuntSummary {
   malformed: number;
   detections: number;
   belowMinLevel: number;
+  /** Detections of rules the rule filter left out. */
+  unselected: number;
+  /** Events outside the time range, not hunted. */
+  outOfRange: number;
+  /** Events without a time while a range was set: hunted, since they cannot be placed. */
+  untimed: number;
   byRule: Map<string, { rule: RuleMeta; kind: Detection['kind']; count: number }>;
   byLevel: Map<string, number>;
 }
 
 /**
- * Hunts files with a detector: reads every event (see `readEventBatches`), normalises it, runs
- * the detector with the event's own time (so correlation windows follow the log, not the wall
- * clock), filters by level and hands each detection to `onDetection`. Files are processed in the
- * order given, as one stream (a correlation may span files).
+ * Hunts files with a detector: reads every event (see `readEventBatches`), skips those outside
+ * the time range, normalises the others and runs the detector with the event's own time (so
+ * correlation windows follow the log, not the wall clock), filters the detections by level and
+ * rule, and hands each to `onDetection`. Files are processed in the order given, as one stream (a
+ * correlation may span files).
  * @throws only when a file cannot be opened; bad content is reported through `onMalformed`.
  */
 export async function hunt(files: readonly string[], opts: HuntOptions): Promise<HuntSummary> {
-  const summary: HuntSummary = { files: 0, events: 0, malformed: 0, detections: 0, belowMinLevel: 0, byRule: new Map(), byLevel: new Map() };
+  const summary: HuntSummary = { files: 0, events: 0, malformed: 0, detections: 0, belowMinLevel: 0, unselected: 0, outOfRange: 0, untimed: 0, byRule: new Map(), byLevel: new Map() };
   const minRank = opts.minLevel === undefined ? 0 : levelRank(opts.minLevel);
   const malformed = (m: MalformedEvent) => {
     summary.malformed++;
@@ -62,6 +75,10 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
   const emit = (detection: Detection, file: string | null, record: number | null, event: Record<string, unknown> | null) => {
     if (levelRank(detection.rule.level) < minRank) {
       summary.belowMinLevel++;
+      return;
+    }
+    if (opts.rules !== undefined && !ruleSelected(opts.rules, detection.rule)) {
+      summary.unselected++;
       return;
     }
     summary.detections++;
@@ -73,12 +90,21 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
     opts.onDetection({ detection, file, record, event });
   };
   let lastTime: number | undefined;
+  const range = opts.range;
   for (const path of files) {
     summary.files++;
     for await (const batch of readEventBatches(path, { onBytes: opts.onBytes })) {
       for (const m of batch.malformed) malformed(m);
       for (const { file, record, raw } of batch.events) {
         summary.events++;
+        const own = eventTime(raw);
+        if (range !== undefined) {
+          if (own === undefined) summary.untimed++;
+          else if (!inTimeRange(range, own)) {
+            summary.outOfRange++;
+            continue;
+          }
+        }
         let event: SigmaEvent;
         try {
           event = opts.normalize(raw);
@@ -87,7 +113,7 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
           continue;
         }
         // Events without a time inherit the previous one so windows stay on the log's clock.
-        lastTime = eventTime(raw) ?? lastTime;
+        lastTime = own ?? lastTime;
         for (const d of opts.engine.process(event, lastTime)) emit(d, file, record, raw);
       }
     }

@@ -10,3 +10,6 @@ export { listRuleFiles, loadRulePaths, type LoadedRules } from './rule-loader.js
 export { hunt, type HuntDetection, type HuntEngine, type HuntOptions, type HuntSummary } from './hunt.js';
 export { csvColumns, csvField, csvHeader, formatCsv, formatJsonl, huntFormats, summaryRows, tableRow, type HuntFormat } from './detection-formatters.js';
 export { isSigmaLevel, levelRank, sigmaLevels, type SigmaLevel } from './sigma-level.js';
+export { huntFileName, huntInputs, type HuntInputs } from './hunt-inputs.js';
+export { inTimeRange, parseTimeBound, type HuntTimeRange } from './hunt-time-range.js';
+export { isSigmaStatus, ruleSelected, sigmaStatuses, type HuntRuleFilter } from './hunt-rule-filter.js';

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Detector, normalizeEvent } from '../../sigma/index.js';
 import {
-  csvHeader, formatCsv, formatJsonl, hunt, huntFormats, isSigmaLevel, loadRulePaths, sigmaLevels, summaryRows, tableRow,
-  type HuntDetection, type HuntFormat, type MalformedEvent,
+  csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
+  sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
 } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat, renderTable } from '../output.js';
@@ -49,7 +48,47 @@ class LineWriter {
 interface HuntCliOptions {
   rules?: string[];
   minLevel?: string;
+  status?: string[];
+  tag?: string[];
+  from?: string;
+  to?: string;
   format: string;
+}
+
+const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
+
+/** `--status`/`--tag` values: repeatable and comma-separated, trimmed, lower-cased. */
+function listOption(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+}
+
+/** The `--status`/`--tag` filter, or a usage error naming the bad value. */
+function ruleFilter(opts: HuntCliOptions): HuntRuleFilter | undefined {
+  const statuses = listOption(opts.status);
+  const tags = listOption(opts.tag);
+  if (statuses !== undefined) {
+    const bad = statuses.find((s) => !isSigmaStatus(s));
+    if (bad !== undefined || statuses.length === 0) throw new CliExit(2, `--status takes ${sigmaStatuses.join(', ')} (got ${JSON.stringify(bad ?? opts.status!.join(','))})`);
+  }
+  if (tags !== undefined && tags.length === 0) throw new CliExit(2, '--tag needs a tag, e.g. attack.credential-access or attack.t1003');
+  if (statuses === undefined && tags === undefined) return undefined;
+  return { ...(statuses ? { statuses } : {}), ...(tags ? { tags } : {}) };
+}
+
+/** The `--from`/`--to` window, or a usage error saying which bound is wrong and why. */
+function timeRange(opts: HuntCliOptions): HuntTimeRange | undefined {
+  const range: HuntTimeRange = {};
+  for (const [flag, text, key] of [['--from', opts.from, 'from'], ['--to', opts.to, 'to']] as const) {
+    if (text === undefined) continue;
+    try {
+      range[key] = parseTimeBound(text);
+    } catch (err) {
+      throw new CliExit(2, `${flag}: ${(err as Error).message}`);
+    }
+  }
+  if (range.from !== undefined && range.to !== undefined && range.from >= range.to) throw new CliExit(2, `--from (${opts.from}) must be before --to (${opts.to})`);
+  return range.from === undefined && range.to === undefined ? undefined : range;
 }
 
 /** `shieldwall hunt`: runs Sigma rules over log files and prints the detections. */
@@ -57,9 +96,13 @@ export function registerHuntCommand(program: Command): void {
   program
     .command('hunt')
     .description('hunt log files (.json, .ndjson/.jsonl, .gz, .zip, .evtx) with Sigma rules')
-    .argument('<files...>', 'event files')
-    .option('--rules <path>', 'rule file or directory (repeatable; default: the shipped content/sigma)', (v: string, acc: string[] = []) => [...acc, v])
+    .argument('<files...>', 'event files, or directories to search for them')
+    .option('--rules <path>', 'rule file or directory (repeatable; default: the shipped content/sigma)', collect)
     .option('--min-level <level>', `lowest rule level reported (${sigmaLevels.join(', ')})`)
+    .option('--status <list>', `report only rules of these statuses (${sigmaStatuses.join(', ')}; repeatable, comma-separated)`, collect)
+    .option('--tag <tag>', 'report only rules with this tag or one below it, e.g. attack.t1003 (repeatable, comma-separated)', collect)
+    .option('--from <time>', 'hunt only events from this time on (ISO 8601; UTC when no zone is given)')
+    .option('--to <time>', 'hunt only events before this time (ISO 8601; UTC when no zone is given)')
     .option('--format <format>', `output: ${huntFormats.join(', ')}`, 'jsonl')
     .action(async (files: string[], opts: HuntCliOptions) => {
       const format = parseFormat(opts.format, huntFormats);
@@ -67,14 +110,13 @@ export function registerHuntCommand(program: Command): void {
       if (minLevel !== undefined && !isSigmaLevel(minLevel)) {
         throw new CliExit(2, `--min-level must be one of ${sigmaLevels.join(', ')} (got ${JSON.stringify(opts.minLevel)})`);
       }
+      const rules = ruleFilter(opts);
+      const range = timeRange(opts);
       const rulePaths = opts.rules ?? [defaultRulesPath() ?? ''];
       if (rulePaths[0] === '') throw new CliExit(2, 'no --rules given and no shipped content/sigma directory found');
-      let totalBytes = 0;
-      for (const f of files) {
-        const info = await stat(f).catch(() => undefined);
-        if (!info?.isFile()) throw new CliExit(2, `input file ${JSON.stringify(f)} does not exist or is not a file`);
-        totalBytes += info.size;
-      }
+      const inputs = await huntInputs(files).catch((err: Error) => {
+        throw new CliExit(2, err.message);
+      });
       const loaded = await loadRulePaths(rulePaths).catch((err: Error) => {
         throw new CliExit(2, err.message);
       });
@@ -84,11 +126,11 @@ export function registerHuntCommand(program: Command): void {
         process.stderr.write(`shieldwall: ${loadErrors.length} rule document(s) could not be loaded (see \`shieldwall rules check\`)\n`);
       }
       if (loaded.ruleSet.size === 0) throw new CliExit(1, `no rule could be loaded from ${rulePaths.join(', ')}`);
-      await runHunt(files, totalBytes, format, minLevel, detector);
+      await runHunt(inputs.files, inputs.bytes, format, { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) }, detector);
     });
 }
 
-async function runHunt(files: string[], totalBytes: number, format: HuntFormat, minLevel: string | undefined, detector: Detector): Promise<void> {
+async function runHunt(files: string[], totalBytes: number, format: HuntFormat, filters: Pick<HuntOptions, 'minLevel' | 'rules' | 'range'>, detector: Detector): Promise<void> {
   // `hunt … | head` closes the pipe early: that is a normal end for a filter, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -109,7 +151,7 @@ async function runHunt(files: string[], totalBytes: number, format: HuntFormat, 
   const summary = await hunt(files, {
     engine: detector,
     normalize: normalizeEvent,
-    ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}),
+    ...filters,
     onDetection,
     onMalformed: (m) => malformed.push(m),
     onBytes: (n) => {
@@ -132,6 +174,9 @@ async function runHunt(files: string[], totalBytes: number, format: HuntFormat, 
   summaryOut.write(`\nDetections by level\n${renderTable(byLevel, ['level', 'count'])}`);
   summaryOut.write(
     `\n${summary.files} file(s), ${summary.events} event(s), ${summary.malformed} malformed, ${summary.detections} detection(s)` +
-      (summary.belowMinLevel > 0 ? `, ${summary.belowMinLevel} below --min-level` : '') + '\n',
+      (summary.belowMinLevel > 0 ? `, ${summary.belowMinLevel} below --min-level` : '') +
+      (summary.unselected > 0 ? `, ${summary.unselected} of rules left out by --status/--tag` : '') +
+      (filters.range !== undefined ? `, ${summary.outOfRange} event(s) outside --from/--to, ${summary.untimed} without a time (hunted)` : '') +
+      '\n',
   );
 }

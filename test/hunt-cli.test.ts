@@ -143,6 +143,15 @@ describe.skipIf(!present)('shieldwall hunt', () => {
     expect(tested.every((l) => l.rule.id === picked[2]!.rule_id)).toBe(true);
   });
 
+  it('gives the same output with --threads 2 as in one thread', async () => {
+    const two = await runCli(['hunt', '--rules', rulesDir, '--threads', '2', ...jsonFiles, ...evtxFiles]);
+    const one = await runCli(['hunt', '--rules', rulesDir, '--threads', '1', ...jsonFiles, ...evtxFiles]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(lines(one.stdout).length).toBeGreaterThan(lines(res.stdout).length);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+  });
+
   it('answers usage errors with exit 2', async () => {
     const codes = await Promise.all([
       runCli(['hunt', '--rules', rulesDir, '--format', 'xml', jsonFiles[0]!]),
@@ -153,8 +162,10 @@ describe.skipIf(!present)('shieldwall hunt', () => {
       runCli(['hunt', '--rules', rulesDir, '--from', '2026-04-09', '--to', '2026-04-08', jsonFiles[0]!]),
       runCli(['hunt', '--rules', rulesDir, '--status', 'production', jsonFiles[0]!]),
       runCli(['hunt', '--rules', rulesDir, rulesDir]),
+      runCli(['hunt', '--rules', rulesDir, '--threads', '0', jsonFiles[0]!]),
     ]);
-    expect(codes.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(codes.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(codes[8]!.stderr).toContain('--threads takes auto or a whole number from 1 to 64 (got "0")');
     expect(codes[3]!.stderr).toContain('no-rules');
     expect(codes[4]!.stderr).toContain('--from: "2021-02-29": day 29 is out of range (1–28)');
     expect(codes[5]!.stderr).toContain('--from (2026-04-09) must be before --to (2026-04-08)');

@@ -7,6 +7,8 @@ export const huntFileName = /\.(json|ndjson|jsonl|evtx|zip|json\.gz|ndjson\.gz|j
 /** The files of a hunt and their total size (for the progress bar). */
 export interface HuntInputs {
   files: string[];
+  /** Size of each file, in bytes. */
+  sizes: number[];
   bytes: number;
 }
 
@@ -21,6 +23,7 @@ export interface HuntInputs {
  */
 export async function huntInputs(paths: readonly string[]): Promise<HuntInputs> {
   const files: string[] = [];
+  const sizes: number[] = [];
   const seen = new Set<string>();
   let bytes = 0;
   const add = (path: string, size: number): void => {
@@ -28,6 +31,7 @@ export async function huntInputs(paths: readonly string[]): Promise<HuntInputs> 
     if (seen.has(key)) return;
     seen.add(key);
     files.push(path);
+    sizes.push(size);
     bytes += size;
   };
   for (const p of paths) {
@@ -47,7 +51,7 @@ export async function huntInputs(paths: readonly string[]): Promise<HuntInputs> 
       throw new Error(`input directory ${JSON.stringify(p)} holds no .json, .ndjson, .jsonl, .evtx, .zip or .gz of those`);
     }
   }
-  return { files, bytes };
+  return { files, sizes, bytes };
 }
 
 async function walk(dir: string, add: (path: string, size: number) => void): Promise<void> {

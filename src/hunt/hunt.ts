@@ -1,10 +1,10 @@
 import type { Detection } from '../sigma/detector.js';
 import type { RuleMeta, SigmaEvent } from '../sigma/sigma-types.js';
-import { eventTime } from './event-time.js';
-import { ruleSelected, type HuntRuleFilter } from './hunt-rule-filter.js';
-import { inTimeRange, type HuntTimeRange } from './hunt-time-range.js';
+import type { HuntRuleFilter } from './hunt-rule-filter.js';
+import { HuntSink, screenEvent } from './hunt-sink.js';
+import type { HuntTimeRange } from './hunt-time-range.js';
 import { readEventBatches, type MalformedEvent } from './read-events.js';
-import { levelRank, type SigmaLevel } from './sigma-level.js';
+import type { SigmaLevel } from './sigma-level.js';
 
 /** A detection tied to the event (file and 0-based record) that produced it. */
 export interface HuntDetection {
@@ -66,58 +66,27 @@ export interface HuntSummary {
  * @throws only when a file cannot be opened; bad content is reported through `onMalformed`.
  */
 export async function hunt(files: readonly string[], opts: HuntOptions): Promise<HuntSummary> {
-  const summary: HuntSummary = { files: 0, events: 0, malformed: 0, detections: 0, belowMinLevel: 0, unselected: 0, outOfRange: 0, untimed: 0, byRule: new Map(), byLevel: new Map() };
-  const minRank = opts.minLevel === undefined ? 0 : levelRank(opts.minLevel);
-  const malformed = (m: MalformedEvent) => {
-    summary.malformed++;
-    opts.onMalformed?.(m);
-  };
-  const emit = (detection: Detection, file: string | null, record: number | null, event: Record<string, unknown> | null) => {
-    if (levelRank(detection.rule.level) < minRank) {
-      summary.belowMinLevel++;
-      return;
-    }
-    if (opts.rules !== undefined && !ruleSelected(opts.rules, detection.rule)) {
-      summary.unselected++;
-      return;
-    }
-    summary.detections++;
-    const key = `${detection.kind}:${detection.rule.id}`;
-    const entry = summary.byRule.get(key);
-    if (entry) entry.count++;
-    else summary.byRule.set(key, { rule: detection.rule, kind: detection.kind, count: 1 });
-    summary.byLevel.set(detection.rule.level, (summary.byLevel.get(detection.rule.level) ?? 0) + 1);
-    opts.onDetection({ detection, file, record, event });
-  };
+  const sink = new HuntSink(opts);
+  const summary = sink.summary;
   let lastTime: number | undefined;
-  const range = opts.range;
   for (const path of files) {
     summary.files++;
     for await (const batch of readEventBatches(path, { onBytes: opts.onBytes })) {
-      for (const m of batch.malformed) malformed(m);
+      for (const m of batch.malformed) sink.malformed(m);
       for (const { file, record, raw } of batch.events) {
         summary.events++;
-        const own = eventTime(raw);
-        if (range !== undefined) {
-          if (own === undefined) summary.untimed++;
-          else if (!inTimeRange(range, own)) {
-            summary.outOfRange++;
-            continue;
-          }
-        }
-        let event: SigmaEvent;
-        try {
-          event = opts.normalize(raw);
-        } catch (err) {
-          malformed({ file, record, message: `cannot normalise event: ${(err as Error).message}` });
+        const e = screenEvent(raw, opts.range, opts.normalize, summary);
+        if (e.kind === 'skip') continue;
+        if (e.kind === 'bad') {
+          sink.malformed({ file, record, message: e.message });
           continue;
         }
         // Events without a time inherit the previous one so windows stay on the log's clock.
-        lastTime = own ?? lastTime;
-        for (const d of opts.engine.process(event, lastTime)) emit(d, file, record, raw);
+        lastTime = e.time ?? lastTime;
+        for (const d of opts.engine.process(e.event, lastTime)) sink.emit(d, file, record, raw);
       }
     }
   }
-  for (const d of opts.engine.flush?.() ?? []) emit(d, null, null, null);
+  for (const d of opts.engine.flush?.() ?? []) sink.emit(d, null, null, null);
   return summary;
 }

@@ -13,3 +13,4 @@ export { isSigmaLevel, levelRank, sigmaLevels, type SigmaLevel } from './sigma-l
 export { huntFileName, huntInputs, type HuntInputs } from './hunt-inputs.js';
 export { inTimeRange, parseTimeBound, type HuntTimeRange } from './hunt-time-range.js';
 export { isSigmaStatus, ruleSelected, sigmaStatuses, type HuntRuleFilter } from './hunt-rule-filter.js';
+export { autoThreads, bytesPerThread, huntInThreads, type HuntInThreadsOptions } from './hunt-in-threads.js';

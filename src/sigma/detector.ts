@@ -67,6 +67,11 @@ export class Detector {
     this.errors = errors;
   }
 
+  /** The rules of the rule set, in its order. */
+  rules(): readonly RuleMeta[] {
+    return this.ruleSet.rules();
+  }
+
   /** Correlation rules loaded. */
   correlations(): readonly RuleMeta[] {
     return this.engine?.correlations() ?? [];

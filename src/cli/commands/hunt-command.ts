@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Detector, normalizeEvent } from '../../sigma/index.js';
 import {
-  csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
-  sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
+  autoThreads, csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInThreads, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
+  sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntSummary, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
 } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
 import { parseFormat, renderTable } from '../output.js';
@@ -52,7 +53,19 @@ interface HuntCliOptions {
   tag?: string[];
   from?: string;
   to?: string;
+  threads: string;
   format: string;
+}
+
+/** Most worker threads `--threads` takes: past the cores they only add rule loads. */
+const maxThreads = 64;
+
+/** `--threads`: `auto` (undefined) or a whole number of threads. */
+function threadsOption(text: string): number | undefined {
+  if (text.toLowerCase() === 'auto') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > maxThreads) throw new CliExit(2, `--threads takes auto or a whole number from 1 to ${maxThreads} (got ${JSON.stringify(text)})`);
+  return n;
 }
 
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
@@ -103,9 +116,11 @@ export function registerHuntCommand(program: Command): void {
     .option('--tag <tag>', 'report only rules with this tag or one below it, e.g. attack.t1003 (repeatable, comma-separated)', collect)
     .option('--from <time>', 'hunt only events from this time on (ISO 8601; UTC when no zone is given)')
     .option('--to <time>', 'hunt only events before this time (ISO 8601; UTC when no zone is given)')
+    .option('--threads <n>', 'worker threads hunting files side by side, or auto: one per core when the input is large enough to repay their rule loads', 'auto')
     .option('--format <format>', `output: ${huntFormats.join(', ')}`, 'jsonl')
     .action(async (files: string[], opts: HuntCliOptions) => {
       const format = parseFormat(opts.format, huntFormats);
+      const asked = threadsOption(opts.threads);
       const minLevel = opts.minLevel?.toLowerCase();
       if (minLevel !== undefined && !isSigmaLevel(minLevel)) {
         throw new CliExit(2, `--min-level must be one of ${sigmaLevels.join(', ')} (got ${JSON.stringify(opts.minLevel)})`);
@@ -126,11 +141,23 @@ export function registerHuntCommand(program: Command): void {
         process.stderr.write(`shieldwall: ${loadErrors.length} rule document(s) could not be loaded (see \`shieldwall rules check\`)\n`);
       }
       if (loaded.ruleSet.size === 0) throw new CliExit(1, `no rule could be loaded from ${rulePaths.join(', ')}`);
-      await runHunt(inputs.files, inputs.bytes, format, { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) }, detector);
+      let threads = asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism());
+      if (threads > 1 && detector.correlations().length > 0) {
+        if (asked !== undefined) process.stderr.write(`shieldwall: ${detector.correlations().length} correlation rule(s) loaded: hunting in one thread, since their windows need the events in order\n`);
+        threads = 1;
+      }
+      const filters = { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) };
+      const run: HuntRun = threads > 1
+        ? (o) => huntInThreads(inputs.files, { ...o, threads, rulePaths, detector })
+        : (o) => hunt(inputs.files, { ...o, engine: detector, normalize: normalizeEvent });
+      await runHunt(run, inputs.bytes, format, filters);
     });
 }
 
-async function runHunt(files: string[], totalBytes: number, format: HuntFormat, filters: Pick<HuntOptions, 'minLevel' | 'rules' | 'range'>, detector: Detector): Promise<void> {
+/** A hunt in one thread or several, given where its findings go. */
+type HuntRun = (opts: Pick<HuntOptions, 'minLevel' | 'rules' | 'range' | 'onDetection' | 'onMalformed' | 'onBytes'>) => Promise<HuntSummary>;
+
+async function runHunt(run: HuntRun, totalBytes: number, format: HuntFormat, filters: Pick<HuntOptions, 'minLevel' | 'rules' | 'range'>): Promise<void> {
   // `hunt … | head` closes the pipe early: that is a normal end for a filter, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -148,9 +175,7 @@ async function runHunt(files: string[], totalBytes: number, format: HuntFormat, 
     else if (format === 'csv') out.line(formatCsv(d));
     else rows.push(tableRow(d));
   };
-  const summary = await hunt(files, {
-    engine: detector,
-    normalize: normalizeEvent,
+  const summary = await run({
     ...filters,
     onDetection,
     onMalformed: (m) => malformed.push(m),

@@ -1,0 +1,97 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Detector, normalizeEvent } from '../sigma/index.js';
+import { hunt, type HuntDetection, type HuntOptions } from './hunt.js';
+import { autoThreads, bytesPerThread, huntInThreads } from './hunt-in-threads.js';
+import { eventTime } from './event-time.js';
+import { readEvents, type MalformedEvent } from './read-events.js';
+import { loadRulePaths } from './rule-loader.js';
+
+const shared = new URL('../../../shared/', import.meta.url).pathname;
+const regression = join(shared, 'testdata/sigma-regression');
+const content = join(shared, 'content/sigma');
+const present = existsSync(join(regression, 'index.json')) && existsSync(content);
+if (!present) console.log(`skipping threaded hunt tests: ${regression} or ${content} is absent`);
+
+interface Entry { rule_path: string; json_path: string | null; evtx_path: string | null }
+const entries: Entry[] = present ? JSON.parse(readFileSync(join(regression, 'index.json'), 'utf8')) : [];
+
+const dir = mkdtempSync(join(tmpdir(), 'sw-hunt-threads-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a hunt reported, in order: detections and malformed events as one list, and the summary. */
+async function record(run: (o: Pick<HuntOptions, 'onDetection' | 'onMalformed' | 'range'>) => Promise<unknown>) {
+  const seen: string[] = [];
+  const onDetection = (d: HuntDetection) => seen.push(`${d.detection.rule.id} ${d.file}#${d.record} ${JSON.stringify(d.detection.matched)} ${JSON.stringify(d.event)}`);
+  const onMalformed = (m: MalformedEvent) => seen.push(`malformed ${m.file}#${m.record} ${m.message}`);
+  const summary = await run({ onDetection, onMalformed });
+  return { seen, summary };
+}
+
+describe.skipIf(!present)('huntInThreads', () => {
+  // Twelve regression cases (their rules and their .json and .evtx files) and one broken file.
+  const cases = entries.filter((e) => e.json_path && e.evtx_path).slice(0, 12);
+  const rulesDir = join(dir, 'rules');
+  mkdirSync(rulesDir);
+  for (const e of cases) copyFileSync(join(content, e.rule_path), join(rulesDir, basename(e.rule_path)));
+  const broken = join(dir, 'broken.ndjson');
+  const files = [...cases.flatMap((e) => [join(regression, e.json_path!), join(regression, e.evtx_path!)]), broken];
+
+  it('reports what one thread reports, in the same order, with the same summary', async () => {
+    const first = (await readEvents(join(regression, cases[0]!.json_path!)).next()).value!.raw;
+    writeFileSync(broken, `{"Event": \n${JSON.stringify(first)}\n`);
+    const loaded = await loadRulePaths([rulesDir]);
+    const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
+    const one = await record((o) => hunt(files, { ...o, engine: detector, normalize: normalizeEvent }));
+    const three = await record((o) => huntInThreads(files, { ...o, threads: 3, rulePaths: [rulesDir], detector }));
+    expect(one.seen.filter((s) => !s.startsWith('malformed')).length).toBeGreaterThanOrEqual(cases.length * 2);
+    expect(one.seen.some((s) => s.startsWith(`malformed ${broken}#0`))).toBe(true);
+    expect(three.seen).toEqual(one.seen);
+    expect(three.summary).toEqual(one.summary);
+  }, 120_000);
+
+  it('applies the time window in the workers, counting as one thread does', async () => {
+    const loaded = await loadRulePaths([rulesDir]);
+    const detector = new Detector({ ruleSet: loaded.ruleSet });
+    // A window around the first case's events only: every other file's events fall outside.
+    const first = (await readEvents(join(regression, cases[0]!.json_path!)).next()).value!.raw;
+    const t = eventTime(first)!;
+    const range = { from: t - 1000, to: t + 1000 };
+    const one = await record((o) => hunt(files, { ...o, range, engine: detector, normalize: normalizeEvent }));
+    const two = await record((o) => huntInThreads(files, { ...o, range, threads: 2, rulePaths: [rulesDir], detector }));
+    expect(two.seen).toEqual(one.seen);
+    expect(two.summary).toEqual(one.summary);
+    expect((one.summary as { outOfRange: number }).outOfRange).toBeGreaterThan(0);
+    expect(one.seen.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses a detector with correlation rules, whose windows need one ordered stream', async () => {
+    const loaded = await loadRulePaths([rulesDir]);
+    const corr = { doc: { title: 'c', correlation: { type: 'event_count', rules: [loaded.ruleSet.rules()[0]!.id], timespan: '1m', condition: { gte: 2 } } }, path: 'c.yml' };
+    const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: [corr] });
+    expect(detector.errors).toEqual([]);
+    expect(detector.correlations()).toHaveLength(1);
+    await expect(huntInThreads(files, { threads: 2, rulePaths: [rulesDir], detector, onDetection: () => {} })).rejects.toThrow('a hunt with correlation rules runs in one thread');
+  });
+
+  it('fails the hunt, naming the file, when a file cannot be read', async () => {
+    const loaded = await loadRulePaths([rulesDir]);
+    const detector = new Detector({ ruleSet: loaded.ruleSet });
+    const gone = join(dir, 'gone.json');
+    await expect(huntInThreads([files[0]!, gone], { threads: 2, rulePaths: [rulesDir], detector, onDetection: () => {} })).rejects.toThrow('gone.json');
+  }, 120_000);
+});
+
+describe('autoThreads', () => {
+  it('gives one thread per core only when the input repays each thread its rule load', () => {
+    const big = bytesPerThread;
+    expect(autoThreads(['a.json'], [10 * big], 8)).toBe(1);
+    expect(autoThreads(['a.json', 'b.json', 'c.json'], [big, big, big], 8)).toBe(3);
+    expect(autoThreads(['a.json', 'b.json', 'c.json'], [big, big, big], 2)).toBe(2);
+    expect(autoThreads(['a.json', 'b.json'], [big / 4, big / 4], 8)).toBe(1);
+    // Compressed logs count ten times their size.
+    expect(autoThreads(['a.ndjson.gz', 'b.zip'], [big / 5, big / 5], 8)).toBe(2);
+  });
+});

@@ -1,0 +1,31 @@
+import type { SigmaMatch } from '../sigma/sigma-types.js';
+import type { HuntTimeRange } from './hunt-time-range.js';
+import type { MalformedEvent } from './read-events.js';
+
+/** What a hunt worker starts with. */
+export interface HuntWorkerData {
+  rulePaths: string[];
+  range?: HuntTimeRange;
+}
+
+/** Main → worker: hunt the file `path`, the `file`-th of the hunt. */
+export interface HuntWorkerTask {
+  file: number;
+  path: string;
+}
+
+/**
+ * One event's outcome that the main thread must replay, in event order: a malformed event, or
+ * the rule matches of an event (rules by their index in the rule set, which both threads loaded
+ * from the same paths in the same order).
+ */
+export type HuntWorkerItem =
+  | { kind: 'bad'; malformed: MalformedEvent }
+  | { kind: 'hit'; file: string; record: number; raw: Record<string, unknown>; matches: { rule: number; matched: SigmaMatch['matched'] }[] };
+
+/** Worker → main. */
+export type HuntWorkerReply =
+  | { type: 'ready'; rules: number }
+  | { type: 'batch'; file: number; events: number; outOfRange: number; untimed: number; bytes: number; items: HuntWorkerItem[] }
+  | { type: 'done'; file: number; bytes: number }
+  | { type: 'failed'; file: number; message: string };

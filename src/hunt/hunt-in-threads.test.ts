@@ -50,6 +50,13 @@ describe.skipIf(!present)('huntInThreads', () => {
     expect(one.seen.some((s) => s.startsWith(`malformed ${broken}#0`))).toBe(true);
     expect(three.seen).toEqual(one.seen);
     expect(three.summary).toEqual(one.summary);
+    // Sizes that hand the last files out first: results come back out of order and are replayed in order.
+    const reversed = await record((o) => huntInThreads(files, { ...o, threads: 2, rulePaths: [rulesDir], detector, sizes: files.map((_, i) => i) }));
+    expect(reversed.seen).toEqual(one.seen);
+    // One thread: this thread alone, no worker.
+    const alone = await record((o) => huntInThreads(files, { ...o, threads: 1, rulePaths: [rulesDir], detector }));
+    expect(alone.seen).toEqual(one.seen);
+    expect(alone.summary).toEqual(one.summary);
   }, 120_000);
 
   it('applies the time window in the workers, counting as one thread does', async () => {

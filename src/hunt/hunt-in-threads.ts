@@ -3,17 +3,20 @@ import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Detector } from '../sigma/detector.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
 import type { HuntOptions, HuntSummary } from './hunt.js';
+import { huntFileContext, huntFileTask } from './hunt-file-task.js';
 import { HuntSink } from './hunt-sink.js';
-import type { HuntWorkerData, HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
+import type { HuntWorkerData, HuntWorkerReply } from './hunt-thread-protocol.js';
 
 /** Options of {@link huntInThreads}: those of `hunt` without the engine, plus the threads' own. */
 export interface HuntInThreadsOptions extends Pick<HuntOptions, 'minLevel' | 'rules' | 'range' | 'onDetection' | 'onMalformed' | 'onBytes'> {
-  /** Worker threads (each loads the rules itself). */
+  /** Threads hunting files: this one and `threads - 1` workers (each loads the rules itself). */
   threads: number;
   /** The rule paths the detector was loaded from: each worker loads the same. */
   rulePaths: string[];
-  /** The main thread's detector over the same rules: its rule list names the workers' matches. */
+  /** This thread's detector over the same rules: it hunts files too, and its rule list names the workers' matches. */
   detector: Detector;
+  /** Size of each file: the largest are handed out first, so no thread is left with a big one at the end. */
+  sizes?: readonly number[];
 }
 
 /**
@@ -36,16 +39,16 @@ export function autoThreads(files: readonly string[], sizes: readonly number[], 
 type Batch = Extract<HuntWorkerReply, { type: 'batch' }>;
 
 /**
- * {@link hunt} with the files spread over worker threads, giving the same detections, summary and
- * output order as one thread. Each worker hunts whole files (reading, parsing, normalising and
- * matching: everything that needs no state), and the main thread replays their results file by
- * file in the order given, buffering files that finish early, so the output does not depend on
- * which thread was quicker. The next file goes to whichever worker is free.
+ * {@link hunt} with the files spread over threads, giving the same detections, summary and output
+ * order as one thread. This thread and `threads - 1` workers each hunt whole files (reading,
+ * parsing, normalising and matching: everything that needs no state), largest first, the next
+ * file going to whichever is free. This thread then replays the results file by file in the order
+ * given, holding back files that finish early, so the output does not depend on which thread was
+ * quicker. This thread hunting too spares one rule load and uses its already warm detector.
  *
  * Correlation rules keep state across events in log order, which a split by file would break:
  * the caller runs a hunt with correlations in one thread (`hunt`), and this refuses one.
- * @throws when a file cannot be opened (as `hunt`), a worker fails to start, or `detector` has
- *   correlations
+ * @throws when a file cannot be opened (as `hunt`), a worker fails, or `detector` has correlations
  */
 export async function huntInThreads(files: readonly string[], opts: HuntInThreadsOptions): Promise<HuntSummary> {
   if (opts.detector.correlations().length > 0) throw new Error('a hunt with correlation rules runs in one thread: their windows need the events in order');
@@ -87,45 +90,64 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
     }
   };
 
-  const count = Math.max(1, Math.min(opts.threads, files.length));
+  const order = files.map((_, i) => i);
+  const sizes = opts.sizes;
+  if (sizes !== undefined) order.sort((a, b) => sizes[b]! - sizes[a]! || a - b);
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
       let finished = 0;
-      const give = (w: Worker): void => {
-        if (next >= files.length) return;
-        w.postMessage({ file: next, path: files[next]! } satisfies HuntWorkerTask);
-        next++;
+      let failed = false;
+      const fail = (err: Error): void => {
+        failed = true;
+        reject(err);
+      };
+      const take = (): number | undefined => (failed || next >= order.length ? undefined : order[next++]);
+      const receive = (msg: HuntWorkerReply, hunter: () => void): void => {
+        // After a failure the hunt has ended: a file still being read on this thread stops here.
+        if (failed) return;
+        switch (msg.type) {
+          case 'ready':
+            if (msg.rules !== rules.length) return fail(new Error(`a hunt worker loaded ${msg.rules} rules where the main thread has ${rules.length}: the rule files changed during the load`));
+            return hunter();
+          case 'batch':
+            pending[msg.file]!.push(msg);
+            return advance();
+          case 'done':
+            if (msg.bytes > 0) pending[msg.file]!.push({ type: 'batch', file: msg.file, events: 0, outOfRange: 0, untimed: 0, bytes: msg.bytes, items: [] });
+            done[msg.file] = true;
+            finished++;
+            advance();
+            if (finished === files.length) return resolve();
+            return hunter();
+          case 'failed':
+            return fail(new Error(msg.message));
+        }
       };
       if (files.length === 0) return resolve();
-      for (let i = 0; i < count; i++) {
+      const workerCount = Math.max(0, Math.min(opts.threads, files.length) - 1);
+      for (let i = 0; i < workerCount; i++) {
         const w = startWorkerThread(import.meta.url, 'hunt-worker', { rulePaths: opts.rulePaths, ...(opts.range ? { range: opts.range } : {}) } satisfies HuntWorkerData);
         workers.push(w);
-        w.on('error', reject);
+        const hunter = (): void => {
+          const file = take();
+          if (file !== undefined) w.postMessage({ file, path: files[file]! });
+        };
+        w.on('error', fail);
         w.on('exit', (code) => {
-          if (finished < files.length) reject(new Error(`a hunt worker stopped (exit code ${code}) before the hunt ended`));
+          if (finished < files.length) fail(new Error(`a hunt worker stopped (exit code ${code}) before the hunt ended`));
         });
-        w.on('message', (msg: HuntWorkerReply) => {
-          switch (msg.type) {
-            case 'ready':
-              if (msg.rules !== rules.length) return reject(new Error(`a hunt worker loaded ${msg.rules} rules where the main thread has ${rules.length}: the rule files changed during the load`));
-              return give(w);
-            case 'batch':
-              pending[msg.file]!.push(msg);
-              return advance();
-            case 'done':
-              if (msg.bytes > 0) pending[msg.file]!.push({ type: 'batch', file: msg.file, events: 0, outOfRange: 0, untimed: 0, bytes: msg.bytes, items: [] });
-              done[msg.file] = true;
-              finished++;
-              advance();
-              if (finished === files.length) return resolve();
-              return give(w);
-            case 'failed':
-              return reject(new Error(msg.message));
-          }
-        });
+        w.on('message', (msg: HuntWorkerReply) => receive(msg, hunter));
       }
+      // This thread hunts too, one file at a time, between the workers' messages.
+      const ctx = huntFileContext(opts.detector, opts.range);
+      const self = (): void => {
+        const file = take();
+        if (file === undefined) return;
+        huntFileTask({ file, path: files[file]! }, ctx, (msg) => receive(msg, self)).catch((err: unknown) => fail(err as Error));
+      };
+      self();
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -116,7 +116,7 @@ export function registerHuntCommand(program: Command): void {
     .option('--tag <tag>', 'report only rules with this tag or one below it, e.g. attack.t1003 (repeatable, comma-separated)', collect)
     .option('--from <time>', 'hunt only events from this time on (ISO 8601; UTC when no zone is given)')
     .option('--to <time>', 'hunt only events before this time (ISO 8601; UTC when no zone is given)')
-    .option('--threads <n>', 'worker threads hunting files side by side, or auto: one per core when the input is large enough to repay their rule loads', 'auto')
+    .option('--threads <n>', 'threads hunting files side by side, or auto: one per core when the input is large enough to repay their rule loads', 'auto')
     .option('--format <format>', `output: ${huntFormats.join(', ')}`, 'jsonl')
     .action(async (files: string[], opts: HuntCliOptions) => {
       const format = parseFormat(opts.format, huntFormats);
@@ -148,7 +148,7 @@ export function registerHuntCommand(program: Command): void {
       }
       const filters = { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) };
       const run: HuntRun = threads > 1
-        ? (o) => huntInThreads(inputs.files, { ...o, threads, rulePaths, detector })
+        ? (o) => huntInThreads(inputs.files, { ...o, threads, rulePaths, detector, sizes: inputs.sizes })
         : (o) => hunt(inputs.files, { ...o, engine: detector, normalize: normalizeEvent });
       await runHunt(run, inputs.bytes, format, filters);
     });

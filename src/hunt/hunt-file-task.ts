@@ -1,0 +1,47 @@
+import type { Detector } from '../sigma/detector.js';
+import { normalizeEvent } from '../sigma/index.js';
+import type { RuleMeta } from '../sigma/sigma-types.js';
+import { screenEvent } from './hunt-sink.js';
+import type { HuntWorkerItem, HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
+import type { HuntTimeRange } from './hunt-time-range.js';
+import { readEventBatches } from './read-events.js';
+
+/** What hunting one file of a split hunt needs: a detector (without correlations) and the window. */
+export interface HuntFileContext {
+  detector: Detector;
+  /** Each rule of the detector → its index in the rule set, which names it to the main thread. */
+  indexOf: ReadonlyMap<RuleMeta, number>;
+  range?: HuntTimeRange;
+}
+
+/** The context of {@link huntFileTask} for `detector`. */
+export function huntFileContext(detector: Detector, range?: HuntTimeRange): HuntFileContext {
+  return { detector, indexOf: new Map(detector.rules().map((r, i) => [r, i])), ...(range ? { range } : {}) };
+}
+
+/**
+ * Hunts one file of a split hunt and sends, per batch read, only what the main thread needs to
+ * replay it in order: counts, malformed events and the matched events (then `done`). Matching is
+ * stateless, so files can be hunted in any order, on any thread.
+ * @throws when the file cannot be opened
+ */
+export async function huntFileTask({ file, path }: HuntWorkerTask, ctx: HuntFileContext, send: (reply: HuntWorkerReply) => void): Promise<void> {
+  let bytes = 0;
+  for await (const batch of readEventBatches(path, { onBytes: (n) => (bytes += n) })) {
+    const items: HuntWorkerItem[] = batch.malformed.map((malformed) => ({ kind: 'bad', malformed }));
+    const counts = { outOfRange: 0, untimed: 0 };
+    for (const { file: label, record, raw } of batch.events) {
+      const e = screenEvent(raw, ctx.range, normalizeEvent, counts);
+      if (e.kind === 'skip') continue;
+      if (e.kind === 'bad') {
+        items.push({ kind: 'bad', malformed: { file: label, record, message: e.message } });
+        continue;
+      }
+      const matches = ctx.detector.match(e.event);
+      if (matches.length > 0) items.push({ kind: 'hit', file: label, record, raw, matches: matches.map((m) => ({ rule: ctx.indexOf.get(m.rule)!, matched: m.matched })) });
+    }
+    send({ type: 'batch', file, events: batch.events.length, ...counts, bytes, items });
+    bytes = 0;
+  }
+  send({ type: 'done', file, bytes });
+}

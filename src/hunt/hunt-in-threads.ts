@@ -1,11 +1,10 @@
-import type { Worker } from 'node:worker_threads';
-import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Detector } from '../sigma/detector.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
 import type { HuntOptions, HuntSummary } from './hunt.js';
 import { huntFileContext, huntFileTask } from './hunt-file-task.js';
 import { HuntSink } from './hunt-sink.js';
-import type { HuntWorkerData, HuntWorkerReply } from './hunt-thread-protocol.js';
+import type { HuntWorkerReply } from './hunt-thread-protocol.js';
+import { HuntWorkers } from './hunt-workers.js';
 
 /** Options of {@link huntInThreads}: those of `hunt` without the engine, plus the threads' own. */
 export interface HuntInThreadsOptions extends Pick<HuntOptions, 'minLevel' | 'rules' | 'range' | 'onDetection' | 'onMalformed' | 'onBytes'> {
@@ -17,6 +16,11 @@ export interface HuntInThreadsOptions extends Pick<HuntOptions, 'minLevel' | 'ru
   detector: Detector;
   /** Size of each file: the largest are handed out first, so no thread is left with a big one at the end. */
   sizes?: readonly number[];
+  /**
+   * Workers started ahead (`HuntWorkers.start`, on the same rule paths and range), used instead
+   * of `threads - 1` new ones; they are terminated at the end either way.
+   */
+  workers?: HuntWorkers;
 }
 
 /**
@@ -51,7 +55,10 @@ type Batch = Extract<HuntWorkerReply, { type: 'batch' }>;
  * @throws when a file cannot be opened (as `hunt`), a worker fails, or `detector` has correlations
  */
 export async function huntInThreads(files: readonly string[], opts: HuntInThreadsOptions): Promise<HuntSummary> {
-  if (opts.detector.correlations().length > 0) throw new Error('a hunt with correlation rules runs in one thread: their windows need the events in order');
+  if (opts.detector.correlations().length > 0) {
+    await opts.workers?.terminate();
+    throw new Error('a hunt with correlation rules runs in one thread: their windows need the events in order');
+  }
   const sink = new HuntSink(opts);
   const summary = sink.summary;
   const rules: readonly RuleMeta[] = opts.detector.rules();
@@ -93,7 +100,7 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
   const order = files.map((_, i) => i);
   const sizes = opts.sizes;
   if (sizes !== undefined) order.sort((a, b) => sizes[b]! - sizes[a]! || a - b);
-  const workers: Worker[] = [];
+  const workers = opts.workers ?? HuntWorkers.start(Math.max(0, Math.min(opts.threads, files.length) - 1), opts.rulePaths, opts.range);
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -126,19 +133,12 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
         }
       };
       if (files.length === 0) return resolve();
-      const workerCount = Math.max(0, Math.min(opts.threads, files.length) - 1);
-      for (let i = 0; i < workerCount; i++) {
-        const w = startWorkerThread(import.meta.url, 'hunt-worker', { rulePaths: opts.rulePaths, ...(opts.range ? { range: opts.range } : {}) } satisfies HuntWorkerData);
-        workers.push(w);
+      for (let i = 0; i < workers.size; i++) {
         const hunter = (): void => {
           const file = take();
-          if (file !== undefined) w.postMessage({ file, path: files[file]! });
+          if (file !== undefined) workers.send(i, { file, path: files[file]! });
         };
-        w.on('error', fail);
-        w.on('exit', (code) => {
-          if (finished < files.length) fail(new Error(`a hunt worker stopped (exit code ${code}) before the hunt ended`));
-        });
-        w.on('message', (msg: HuntWorkerReply) => receive(msg, hunter));
+        workers.listen(i, { message: (msg) => receive(msg, hunter), error: (err) => (finished < files.length ? fail(err) : undefined) });
       }
       // This thread hunts too, one file at a time, between the workers' messages.
       const ctx = huntFileContext(opts.detector, opts.range);
@@ -150,7 +150,7 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
       self();
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await workers.terminate();
   }
   for (const d of opts.detector.flush()) sink.emit(d, null, null, null);
   return summary;

@@ -14,3 +14,4 @@ export { huntFileName, huntInputs, type HuntInputs } from './hunt-inputs.js';
 export { inTimeRange, parseTimeBound, type HuntTimeRange } from './hunt-time-range.js';
 export { isSigmaStatus, ruleSelected, sigmaStatuses, type HuntRuleFilter } from './hunt-rule-filter.js';
 export { autoThreads, bytesPerThread, huntInThreads, type HuntInThreadsOptions } from './hunt-in-threads.js';
+export { HuntWorkers, type HuntWorkerListener } from './hunt-workers.js';

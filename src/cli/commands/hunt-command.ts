@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Detector, normalizeEvent } from '../../sigma/index.js';
 import {
-  autoThreads, csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInThreads, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
+  autoThreads, HuntWorkers, csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInThreads, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
   sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntSummary, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
 } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
@@ -132,25 +132,34 @@ export function registerHuntCommand(program: Command): void {
       const inputs = await huntInputs(files).catch((err: Error) => {
         throw new CliExit(2, err.message);
       });
-      const loaded = await loadRulePaths(rulePaths).catch((err: Error) => {
-        throw new CliExit(2, err.message);
-      });
-      const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
-      const loadErrors = [...loaded.errors, ...detector.errors];
-      if (loadErrors.length > 0) {
-        process.stderr.write(`shieldwall: ${loadErrors.length} rule document(s) could not be loaded (see \`shieldwall rules check\`)\n`);
+      let threads = Math.min(asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism()), inputs.files.length);
+      // Started before this thread's own load, so their loads run beside it.
+      let workers = threads > 1 ? HuntWorkers.start(threads - 1, rulePaths, range) : undefined;
+      try {
+        const loaded = await loadRulePaths(rulePaths).catch((err: Error) => {
+          throw new CliExit(2, err.message);
+        });
+        const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
+        const loadErrors = [...loaded.errors, ...detector.errors];
+        if (loadErrors.length > 0) {
+          process.stderr.write(`shieldwall: ${loadErrors.length} rule document(s) could not be loaded (see \`shieldwall rules check\`)\n`);
+        }
+        if (loaded.ruleSet.size === 0) throw new CliExit(1, `no rule could be loaded from ${rulePaths.join(', ')}`);
+        if (threads > 1 && detector.correlations().length > 0) {
+          if (asked !== undefined) process.stderr.write(`shieldwall: ${detector.correlations().length} correlation rule(s) loaded: hunting in one thread, since their windows need the events in order\n`);
+          await workers?.terminate();
+          workers = undefined;
+          threads = 1;
+        }
+        const filters = { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) };
+        const pool = workers;
+        const run: HuntRun = pool !== undefined
+          ? (o) => huntInThreads(inputs.files, { ...o, threads, rulePaths, detector, sizes: inputs.sizes, workers: pool })
+          : (o) => hunt(inputs.files, { ...o, engine: detector, normalize: normalizeEvent });
+        await runHunt(run, inputs.bytes, format, filters);
+      } finally {
+        await workers?.terminate();
       }
-      if (loaded.ruleSet.size === 0) throw new CliExit(1, `no rule could be loaded from ${rulePaths.join(', ')}`);
-      let threads = asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism());
-      if (threads > 1 && detector.correlations().length > 0) {
-        if (asked !== undefined) process.stderr.write(`shieldwall: ${detector.correlations().length} correlation rule(s) loaded: hunting in one thread, since their windows need the events in order\n`);
-        threads = 1;
-      }
-      const filters = { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) };
-      const run: HuntRun = threads > 1
-        ? (o) => huntInThreads(inputs.files, { ...o, threads, rulePaths, detector, sizes: inputs.sizes })
-        : (o) => hunt(inputs.files, { ...o, engine: detector, normalize: normalizeEvent });
-      await runHunt(run, inputs.bytes, format, filters);
     });
 }
 

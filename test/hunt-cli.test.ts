@@ -78,11 +78,14 @@ describe.skipIf(!present)('shieldwall hunt', () => {
     const csv = await runCli(['hunt', '--rules', rulesDir, '--format', 'csv', ...jsonFiles]);
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trim().split('\n');
-    expect(rows[0]).toBe('file,record,level,rule_id,rule_title,author,tags,matched');
+    expect(rows[0]).toBe('time,computer,file,record,level,rule_id,rule_title,author,tags,matched');
+    // Every picked event has its time and the host that logged it (the NetExec case's is swachchhanda).
+    for (const row of rows.slice(1)) expect(row).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,[^,]+,/);
+    expect(rows.some((r) => r.startsWith('2026-04-08T10:58:04.850Z,swachchhanda,'))).toBe(true);
     expect(rows.length - 1).toBe(lines(res.stdout).length);
     const table = await runCli(['hunt', '--rules', rulesDir, '--format', 'table', ...jsonFiles]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^level\s+rule\s+file\s+record/);
+    expect(table.stdout).toMatch(/^time\s+computer\s+level\s+rule\s+file\s+record/);
     expect(table.stdout).toContain('Detections by level');
   });
 

@@ -10,7 +10,7 @@ const rule = (over: Partial<RuleMeta> = {}): RuleMeta => ({
 
 const detection = (over: Partial<HuntDetection> = {}): HuntDetection => ({
   detection: { rule: rule(), matched: [{ selection: 'selection', fields: ['Image', 'CommandLine'] }, { selection: 'keywords', fields: [] }], kind: 'rule' },
-  file: 'logs/a,b.json', record: 3, event: { Image: 'C:\\x.exe', CommandLine: 'x "y"\r\nz' }, ...over,
+  file: 'logs/a,b.json', record: 3, event: { Image: 'C:\\x.exe', CommandLine: 'x "y"\r\nz' }, time: Date.parse('2020-10-18T07:50:06.22Z'), computer: 'WS01.corp.local', ...over,
 });
 
 describe('detection formatters', () => {
@@ -36,14 +36,16 @@ describe('detection formatters', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('l1\nl2')).toBe('"l1\nl2"');
-    expect(csvHeader()).toBe('file,record,level,rule_id,rule_title,author,tags,matched');
+    expect(csvHeader()).toBe('time,computer,file,record,level,rule_id,rule_title,author,tags,matched');
     expect(formatCsv(detection())).toBe(
-      '"logs/a,b.json",3,high,a1b2,"Suspicious ""quoted"", title","Jane Doe, John Roe",attack.execution attack.t1059,"selection: Image, CommandLine; keywords"',
+      '2020-10-18T07:50:06.220Z,WS01.corp.local,"logs/a,b.json",3,high,a1b2,"Suspicious ""quoted"", title","Jane Doe, John Roe",attack.execution attack.t1059,"selection: Image, CommandLine; keywords"',
     );
   });
 
   it('table rows and summaries order rules by severity then count', () => {
-    expect(tableRow(detection())).toMatchObject({ level: 'high', file: 'logs/a,b.json', record: '3', author: 'Jane Doe, John Roe' });
+    // A correlation decided at the end of the input has no event, hence no time nor computer.
+    expect(formatCsv(detection({ file: null, record: null, event: null, time: null, computer: null })).startsWith(',,,,high,')).toBe(true);
+    expect(tableRow(detection())).toMatchObject({ time: '2020-10-18T07:50:06.220Z', computer: 'WS01.corp.local', level: 'high', file: 'logs/a,b.json', record: '3', author: 'Jane Doe, John Roe' });
     const summary: HuntSummary = {
       files: 1, events: 10, malformed: 0, detections: 6, belowMinLevel: 0, unselected: 0, outOfRange: 0, untimed: 0,
       byRule: new Map([

@@ -23,7 +23,12 @@ export function formatJsonl(d: HuntDetection): string {
 }
 
 /** CSV columns, in order. */
-export const csvColumns = ['file', 'record', 'level', 'rule_id', 'rule_title', 'author', 'tags', 'matched'] as const;
+export const csvColumns = ['time', 'computer', 'file', 'record', 'level', 'rule_id', 'rule_title', 'author', 'tags', 'matched'] as const;
+
+/** The event time as ISO 8601 UTC with milliseconds, or '' when unknown. */
+function timeText(d: HuntDetection): string {
+  return d.time === null ? '' : new Date(d.time).toISOString();
+}
 
 /** RFC 4180 quoting: a field with a comma, quote, CR or LF is quoted and its quotes doubled. */
 export function csvField(value: string): string {
@@ -43,14 +48,14 @@ export function csvHeader(): string {
 /** One CSV row for a detection (no line ending). */
 export function formatCsv(d: HuntDetection): string {
   const r = d.detection.rule;
-  const cells = [d.file ?? '', d.record === null ? '' : String(d.record), r.level, r.id, r.title, r.author, r.tags.join(' '), matchedText(d)];
+  const cells = [timeText(d), d.computer ?? '', d.file ?? '', d.record === null ? '' : String(d.record), r.level, r.id, r.title, r.author, r.tags.join(' '), matchedText(d)];
   return cells.map(csvField).join(',');
 }
 
 /** The row a detection contributes to the table output. */
 export function tableRow(d: HuntDetection): Record<string, string> {
   const r = d.detection.rule;
-  return { level: r.level, rule: r.title, file: d.file ?? '', record: d.record === null ? '' : String(d.record), matched: matchedText(d), author: r.author };
+  return { time: timeText(d), computer: d.computer ?? '', level: r.level, rule: r.title, file: d.file ?? '', record: d.record === null ? '' : String(d.record), matched: matchedText(d), author: r.author };
 }
 
 /** Summary rows by rule (most severe, then most frequent first) and by level. */

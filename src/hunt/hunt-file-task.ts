@@ -1,6 +1,7 @@
 import type { Detector } from '../sigma/detector.js';
 import { normalizeEvent } from '../sigma/index.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
+import { computerOf } from './hunt.js';
 import { screenEvent } from './hunt-sink.js';
 import type { HuntWorkerItem, HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
@@ -38,7 +39,9 @@ export async function huntFileTask({ file, path }: HuntWorkerTask, ctx: HuntFile
         continue;
       }
       const matches = ctx.detector.match(e.event);
-      if (matches.length > 0) items.push({ kind: 'hit', file: label, record, raw, matches: matches.map((m) => ({ rule: ctx.indexOf.get(m.rule)!, matched: m.matched })) });
+      if (matches.length === 0) continue;
+      const hit = matches.map((m) => ({ rule: ctx.indexOf.get(m.rule)!, matched: m.matched }));
+      items.push({ kind: 'hit', file: label, record, raw, time: e.time ?? null, computer: computerOf(e.event), matches: hit });
     }
     send({ type: 'batch', file, events: batch.events.length, ...counts, bytes, items });
     bytes = 0;

@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** What a hunt reported, in order: detections and malformed events as one list, and the summary. */
 async function record(run: (o: Pick<HuntOptions, 'onDetection' | 'onMalformed' | 'range'>) => Promise<unknown>) {
   const seen: string[] = [];
-  const onDetection = (d: HuntDetection) => seen.push(`${d.detection.rule.id} ${d.file}#${d.record} ${JSON.stringify(d.detection.matched)} ${JSON.stringify(d.event)}`);
+  const onDetection = (d: HuntDetection) => seen.push(`${d.detection.rule.id} ${d.file}#${d.record} ${d.time} ${d.computer} ${JSON.stringify(d.detection.matched)} ${JSON.stringify(d.event)}`);
   const onMalformed = (m: MalformedEvent) => seen.push(`malformed ${m.file}#${m.record} ${m.message}`);
   const summary = await run({ onDetection, onMalformed });
   return { seen, summary };

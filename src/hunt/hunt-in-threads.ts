@@ -1,6 +1,6 @@
 import type { Detector } from '../sigma/detector.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
-import type { HuntOptions, HuntSummary } from './hunt.js';
+import { noEvent, type HuntOptions, type HuntSummary } from './hunt.js';
 import { huntFileContext, huntFileTask } from './hunt-file-task.js';
 import { HuntSink } from './hunt-sink.js';
 import type { HuntWorkerReply } from './hunt-thread-protocol.js';
@@ -78,7 +78,8 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
         continue;
       }
       const matches = item.matches.map((m) => ({ rule: rules[m.rule]!, matched: m.matched }));
-      for (const d of opts.detector.observe(matches, {})) sink.emit(d, item.file, item.record, item.raw);
+      const at = { file: item.file, record: item.record, event: item.raw, time: item.time, computer: item.computer };
+      for (const d of opts.detector.observe(matches, {})) sink.emit(d, at);
     }
   };
   // Replays what is due: the current file's batches as they come, then each later file that is complete.
@@ -152,6 +153,6 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
   } finally {
     await workers.terminate();
   }
-  for (const d of opts.detector.flush()) sink.emit(d, null, null, null);
+  for (const d of opts.detector.flush()) sink.emit(d, noEvent);
   return summary;
 }

@@ -29,7 +29,8 @@ export class HuntSink {
     this.opts.onMalformed?.(m);
   }
 
-  emit(detection: Detection, file: HuntDetection['file'], record: HuntDetection['record'], event: HuntDetection['event']): void {
+  /** Reports `detection` of the event at `at` (see {@link HuntDetection}) unless a filter drops it. */
+  emit(detection: Detection, at: Omit<HuntDetection, 'detection'>): void {
     const summary = this.summary;
     if (levelRank(detection.rule.level) < this.minRank) {
       summary.belowMinLevel++;
@@ -45,7 +46,7 @@ export class HuntSink {
     if (entry) entry.count++;
     else summary.byRule.set(key, { rule: detection.rule, kind: detection.kind, count: 1 });
     summary.byLevel.set(detection.rule.level, (summary.byLevel.get(detection.rule.level) ?? 0) + 1);
-    this.opts.onDetection({ detection, file, record, event });
+    this.opts.onDetection({ detection, ...at });
   }
 }
 

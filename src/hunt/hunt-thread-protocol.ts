@@ -21,7 +21,15 @@ export interface HuntWorkerTask {
  */
 export type HuntWorkerItem =
   | { kind: 'bad'; malformed: MalformedEvent }
-  | { kind: 'hit'; file: string; record: number; raw: Record<string, unknown>; matches: { rule: number; matched: SigmaMatch['matched'] }[] };
+  | {
+      kind: 'hit';
+      file: string;
+      record: number;
+      raw: Record<string, unknown>;
+      time: number | null;
+      computer: string | null;
+      matches: { rule: number; matched: SigmaMatch['matched'] }[];
+    };
 
 /** Worker → main. */
 export type HuntWorkerReply =

@@ -60,6 +60,8 @@ describe.skipIf(!present)('hunt', () => {
     const raws = [];
     for await (const r of readEvents(netexec)) raws.push(r.raw);
     expect(out[0]!.event).toEqual(raws[out[0]!.record!]);
+    // Its own time (SystemTime 10:58:04.850672Z, to the millisecond) and the host that logged it.
+    expect(out[0]).toMatchObject({ record: 0, time: Date.parse('2026-04-08T10:58:04.850Z'), computer: 'swachchhanda' });
     expect(summary).toMatchObject({ files: 1, events: 7, malformed: 0, detections: 12, belowMinLevel: 0 });
     expect(summary.byLevel).toEqual(new Map([['high', 7], ['low', 5]]));
   });

@@ -14,7 +14,20 @@ export interface HuntDetection {
   record: number | null;
   /** The event as read from the file (before field mapping); null when there is none. */
   event: Record<string, unknown> | null;
+  /** The event's own time in ms since the epoch; null when it has none (or there is no event). */
+  time: number | null;
+  /** The event's `Computer` (the host that logged it), when it names one. */
+  computer: string | null;
 }
+
+/** `Computer` of a normalised event, the host every Windows layout names (null when it does not). */
+export function computerOf(event: SigmaEvent): string | null {
+  const c = event.fields['Computer'];
+  return typeof c === 'string' && c !== '' ? c : null;
+}
+
+/** Where a detection decided at the end of the input happened: nowhere in particular. */
+export const noEvent: Omit<HuntDetection, 'detection'> = Object.freeze({ file: null, record: null, event: null, time: null, computer: null });
 
 /** What hunting needs of a detector (the Sigma `Detector` satisfies it). */
 export interface HuntEngine {
@@ -83,10 +96,13 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
         }
         // Events without a time inherit the previous one so windows stay on the log's clock.
         lastTime = e.time ?? lastTime;
-        for (const d of opts.engine.process(e.event, lastTime)) sink.emit(d, file, record, raw);
+        const detections = opts.engine.process(e.event, lastTime);
+        if (detections.length === 0) continue;
+        const at = { file, record, event: raw, time: e.time ?? null, computer: computerOf(e.event) };
+        for (const d of detections) sink.emit(d, at);
       }
     }
   }
-  for (const d of opts.engine.flush?.() ?? []) sink.emit(d, null, null, null);
+  for (const d of opts.engine.flush?.() ?? []) sink.emit(d, noEvent);
   return summary;
 }

@@ -194,7 +194,7 @@ async function runHunt(run: HuntRun, totalBytes: number, format: HuntFormat, fil
     },
   });
   bar?.stop();
-  if (format === 'table') out.line(renderTable(rows, ['level', 'rule', 'file', 'record', 'matched', 'author']).trimEnd());
+  if (format === 'table') out.line(renderTable(rows, ['time', 'computer', 'level', 'rule', 'file', 'record', 'matched', 'author']).trimEnd());
   out.flush();
   // Machine-readable formats keep stdout clean: the summary goes to stderr.
   const summaryOut = format === 'table' ? process.stdout : process.stderr;

@@ -87,9 +87,10 @@ export async function* readEventBatches(path: string, opts: ReadEventsOptions = 
     return;
   }
   // zlib's default 16 KB output chunks cost a round trip to the thread pool and a parsed batch per
-  // 16 KB: reading the 1.6 GB inflated from the Security-Datasets files took 5.8 s against 4.1–4.4 s
-  // with 1 MB chunks (4 MB chunks: 5.0–5.6 s; see docs/benchmarks.md).
-  const gunzip = createGunzip({ chunkSize: CHUNK });
+  // 16 KB: reading the 1.6 GB inflated from the Security-Datasets files took 5.8–7.1 s against
+  // 4.2 s with 256 KB chunks (1 MB: 4.1 s and a little more memory; 4 MB: slower; see
+  // docs/benchmarks.md).
+  const gunzip = createGunzip({ chunkSize: 1 << 18 });
   source.on('error', (err) => gunzip.destroy(err));
   try {
     yield* readText(source.pipe(gunzip), parser);

@@ -85,7 +85,7 @@ async function gunzipIfCompressed(input: AsyncIterable<Buffer | string>): Promis
     yield* head;
     if (!done) for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
   };
-  // 1 MB output chunks, as for files (read-events): zlib's default 16 KB cost a batch each.
-  if (first && first[0] === 0x1f && first[1] === 0x8b) return Readable.from(rest()).pipe(createGunzip({ chunkSize: 1 << 20 }));
+  // 256 KB output chunks, as for files (read-events): zlib's default 16 KB cost a batch each.
+  if (first && first[0] === 0x1f && first[1] === 0x8b) return Readable.from(rest()).pipe(createGunzip({ chunkSize: 1 << 18 }));
   return rest();
 }

@@ -15,23 +15,15 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hunt, huntInThreads, huntInputs, loadRulePaths, readEventBatches, type HuntSummary } from '../src/hunt/index.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
+import { benchOption } from './bench-option.js';
+import { median } from './median.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(name);
-  if (at < 0) return fallback;
-  const n = Number(args[at + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`${name} needs a positive whole number\n`);
-    process.exit(2);
-  }
-  return n;
-};
 const asJson = args.includes('--json');
 const cores = availableParallelism();
-const threads = option('--threads', cores);
-const rounds = option('--rounds', 2);
-const limit = option('--limit', Infinity);
+const threads = benchOption(args, '--threads', cores);
+const rounds = benchOption(args, '--rounds', 2);
+const limit = benchOption(args, '--limit', Infinity);
 const shared = resolve(process.cwd(), '../shared');
 const datasets = join(shared, 'testdata/security-datasets/datasets');
 const rulesPath = join(shared, 'content/sigma');
@@ -80,7 +72,6 @@ for (let r = 0; r < rounds; r++) {
   }
   log(`round ${r + 1}: read only ${runs.read[r]!.toFixed(0)} ms, one thread ${runs.one[r]!.toFixed(0)} ms, ${threads} threads ${runs.many[r]!.toFixed(0)} ms (${read.value} events, ${detections} detections)`);
 }
-const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 const result = {
   files: files.length,
   events,

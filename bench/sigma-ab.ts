@@ -23,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lineAt, readLines } from './bench-lines.js';
+import { benchOption } from './bench-option.js';
+import { median } from './median.js';
 import { ndjsonGzFiles } from './ndjson-gz-files.js';
 
 type SigmaModule = typeof import('../src/sigma/index.js');
@@ -34,23 +36,13 @@ interface Build {
 
 const args = process.argv.slice(2);
 const base = args[0];
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(name);
-  if (at < 0) return fallback;
-  const n = Number(args[at + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`${name} needs a positive whole number\n`);
-    process.exit(2);
-  }
-  return n;
-};
 if (base === undefined || base.startsWith('--')) {
   process.stderr.write('usage: npm run bench:sigma-ab -- BASE [--rounds N] [--limit N] [--chunk N] [--json]\n');
   process.exit(2);
 }
-const rounds = option('--rounds', 3);
-const limit = option('--limit', Number.MAX_SAFE_INTEGER);
-const chunk = option('--chunk', 8192);
+const rounds = benchOption(args, '--rounds', 3);
+const limit = benchOption(args, '--limit', Number.MAX_SAFE_INTEGER);
+const chunk = benchOption(args, '--chunk', 8192);
 const asJson = args.includes('--json');
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -147,7 +139,6 @@ try {
         `head ${ms[1]!.toFixed(0)} ms (ratio ${(ms[1]! / parseMs).toFixed(3)}, ${detections[1]} detections); head/base ${(ms[1]! / ms[0]!).toFixed(3)}`,
     );
   }
-  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
   const result = {
     base: sha,
     events: lines.count,

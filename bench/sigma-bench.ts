@@ -24,6 +24,7 @@ import { eventTime } from '../src/hunt/event-time.js';
 import { loadRulePaths } from '../src/hunt/rule-loader.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
 import { lineAt, readLines } from './bench-lines.js';
+import { benchOption } from './bench-option.js';
 import { ndjsonGzFiles } from './ndjson-gz-files.js';
 import { byLogsource, logsourceTable, stages, stageTable, type BreakdownInput } from './sigma-breakdown.js';
 
@@ -35,12 +36,7 @@ if (limitAt >= 0 && !(limit > 0)) {
   process.stderr.write('--limit needs a positive number\n');
   process.exit(2);
 }
-const roundsAt = args.indexOf('--rounds');
-const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 3;
-if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write('--rounds needs a positive whole number\n');
-  process.exit(2);
-}
+const rounds = benchOption(args, '--rounds', 3);
 const chunkAt = args.indexOf('--chunk');
 const chunkArg = chunkAt >= 0 ? Number(args[chunkAt + 1]) : 8192;
 if (!Number.isInteger(chunkArg) || chunkArg < 0) {

@@ -5,6 +5,7 @@
  * a neighbour's job on a shared host slows the pair together; the median of the rounds is shown.
  */
 import type { Detector, SigmaEvent } from '../src/sigma/index.js';
+import { median } from './median.js';
 
 /** What the breakdowns run: the bench's own lines, parser and detection step. */
 export interface BreakdownInput {
@@ -28,7 +29,6 @@ export interface LogsourceFigures {
   detections: number;
 }
 
-const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 
 /** `product/service/category` of a classified event, `-` for a missing part. */
 function logsourceKey(e: SigmaEvent): string {

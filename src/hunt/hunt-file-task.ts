@@ -2,7 +2,7 @@ import type { Detector } from '../sigma/detector.js';
 import { normalizeEvent } from '../sigma/index.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
 import { computerOf } from './hunt.js';
-import { screenEvent } from './hunt-sink.js';
+import { screenEvent } from './screen-event.js';
 import type { HuntWorkerItem, HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
 import { readEventBatches } from './read-events.js';

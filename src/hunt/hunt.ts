@@ -1,7 +1,8 @@
 import type { Detection } from '../sigma/detector.js';
 import type { RuleMeta, SigmaEvent } from '../sigma/sigma-types.js';
 import type { HuntRuleFilter } from './hunt-rule-filter.js';
-import { HuntSink, screenEvent } from './hunt-sink.js';
+import { HuntSink } from './hunt-sink.js';
+import { screenEvent } from './screen-event.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
 import { readEventBatches, type MalformedEvent } from './read-events.js';
 import type { SigmaLevel } from './sigma-level.js';

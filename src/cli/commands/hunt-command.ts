@@ -132,7 +132,7 @@ export function registerHuntCommand(program: Command): void {
       const inputs = await huntInputs(files).catch((err: Error) => {
         throw new CliExit(2, err.message);
       });
-      let threads = Math.min(asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism()), inputs.files.length);
+      const threads = Math.min(asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism()), inputs.files.length);
       // Started before this thread's own load, so their loads run beside it.
       let workers = threads > 1 ? HuntWorkers.start(threads - 1, rulePaths, range) : undefined;
       try {
@@ -145,11 +145,10 @@ export function registerHuntCommand(program: Command): void {
           process.stderr.write(`shieldwall: ${loadErrors.length} rule document(s) could not be loaded (see \`shieldwall rules check\`)\n`);
         }
         if (loaded.ruleSet.size === 0) throw new CliExit(1, `no rule could be loaded from ${rulePaths.join(', ')}`);
-        if (threads > 1 && detector.correlations().length > 0) {
+        if (workers !== undefined && detector.correlations().length > 0) {
           if (asked !== undefined) process.stderr.write(`shieldwall: ${detector.correlations().length} correlation rule(s) loaded: hunting in one thread, since their windows need the events in order\n`);
-          await workers?.terminate();
+          await workers.terminate();
           workers = undefined;
-          threads = 1;
         }
         const filters = { ...(minLevel !== undefined && isSigmaLevel(minLevel) ? { minLevel } : {}), ...(rules ? { rules } : {}), ...(range ? { range } : {}) };
         const pool = workers;

@@ -27,6 +27,8 @@ interface RuleGate {
   /** Times the rule was a candidate. */
   seen: number;
   chosen: GateTest[] | undefined;
+  /** Share of the last trial's candidacies on which {@link chosen} held. */
+  chosenRate: number;
 }
 
 /** Tuning of {@link CandidateGates}; counts are candidacies of one rule, never time. */
@@ -37,6 +39,8 @@ export interface GateOptions {
   period?: number;
   /** A clause is kept only when it held on at most this share of the trial. Default 0.5. */
   maxPassRate?: number;
+  /** Whether the rule bucket may move a rule onto the clause its gate chose (`RuleBucket`). Default true. */
+  reanchor?: boolean;
 }
 
 /**
@@ -59,6 +63,8 @@ export class CandidateGates {
   private readonly trial: number;
   private readonly period: number;
   private readonly maxPassRate: number;
+  /** Told of each rule whose trial just chose a clause (see `RuleBucket`'s re-anchoring). */
+  onChosen: ((i: number) => void) | undefined;
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -85,7 +91,7 @@ export class CandidateGates {
       if (this.holds(clauses[k]!, view)) g.passes[k]!++;
       else ok = false;
     }
-    if (phase === this.trial - 1) this.choose(g, this.trial);
+    if (phase === this.trial - 1) this.choose(i, g, this.trial);
     return ok;
   }
 
@@ -94,11 +100,12 @@ export class CandidateGates {
    * data changed); the next trial starts after the rest of the period.
    */
   replan(): void {
-    for (const g of this.gates) {
+    for (let i = 0; i < this.gates.length; i++) {
+      const g = this.gates[i];
       if (!g) continue;
       const phase = g.seen % this.period;
       if (phase === 0 || phase >= this.trial) continue;
-      this.choose(g, phase);
+      this.choose(i, g, phase);
       g.seen += this.trial - phase;
     }
   }
@@ -109,19 +116,32 @@ export class CandidateGates {
     return c?.map((t) => ({ field: this.fields[t.field]!.name, dash: t.dash, kind: kindName[t.kind]!, text: t.text }));
   }
 
-  private choose(g: RuleGate, tried: number): void {
+  /** Times rule `i` has been a candidate so far. */
+  candidacies(i: number): number {
+    return this.gates[i]?.seen ?? 0;
+  }
+
+  /** Share of its last trial's candidacies on which rule `i`'s chosen clause held (1 without one). */
+  chosenPassRate(i: number): number {
+    const g = this.gates[i];
+    return g?.chosen === undefined ? 1 : g.chosenRate;
+  }
+
+  private choose(i: number, g: RuleGate, tried: number): void {
     let best = -1;
     for (let k = 0; k < g.clauses.length; k++) {
       if (best < 0 || g.passes[k]! < g.passes[best]! || (g.passes[k] === g.passes[best] && g.clauses[k]!.length < g.clauses[best]!.length)) best = k;
     }
     g.chosen = best >= 0 && g.passes[best]! <= tried * this.maxPassRate ? g.clauses[best] : undefined;
+    g.chosenRate = g.chosen === undefined ? 1 : g.passes[best]! / tried;
+    if (g.chosen !== undefined && this.onChosen !== undefined) this.onChosen(i);
   }
 
   private build(rule: CompiledRule): RuleGate | null {
     if (rule.clauses === undefined) rule.clauses = ruleClauses(rule.detection);
     if (rule.clauses.length === 0) return null;
     const clauses = rule.clauses.map((c) => c.map((t): GateTest => ({ field: this.fieldOf(t.field), kind: kindCode[t.kind], text: t.text, dash: t.dash })));
-    return { clauses, passes: new Uint32Array(clauses.length), seen: 0, chosen: undefined };
+    return { clauses, passes: new Uint32Array(clauses.length), seen: 0, chosen: undefined, chosenRate: 1 };
   }
 
   private fieldOf(name: string): number {

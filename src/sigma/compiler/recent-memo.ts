@@ -62,6 +62,13 @@ export class RecentMemo<T> {
     return known;
   }
 
+  /** Forgets every key (the results they stand for changed). */
+  clear(): void {
+    this.keys.length = 0;
+    this.results.length = 0;
+    this.next = 0;
+  }
+
   /** Keeps `result` for `key` (a no-op while resting). */
   remember(key: string, result: T): void {
     if (this.resting > 0) return;

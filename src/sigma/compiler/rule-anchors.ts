@@ -2,6 +2,7 @@ import type { ConditionNode } from '../condition/condition-node.js';
 import type { FieldTest, ValueTest } from '../modifiers/value-test.js';
 import type { SigmaDetection } from '../rule/sigma-rule.js';
 import { requiredLiteral } from './regex-literal.js';
+import type { ClauseTest } from './rule-clauses.js';
 
 /**
  * A cheap test that must fire for a rule to have any chance to match: an exact folded value of a
@@ -85,6 +86,18 @@ function cost(anchors: Anchor[]): number {
 /** Exact values most events share (flags, tiny numbers): a poor anchor when another exists. */
 const weakValue = /^(?:true|false|yes|no|\d{1,2}|-)$/;
 
+/** Substrings shorter than this occur in too many values to index a rule moved at run time. */
+const minMovedSubstring = 4;
+
+/**
+ * Whether an anchor is too common to index a rule moved onto it at run time (see `RuleBucket`):
+ * a short substring (`>`, `#`, ` a `) or a flag-like exact value. A gate's clause that rejected most
+ * of the events its rule's own anchor fired on may still hold on many of the others.
+ */
+export function weakAnchor(a: Anchor): boolean {
+  return a.kind === 'eq' ? weakValue.test(a.text) : a.kind === 'sub' && a.text.length < minMovedSubstring;
+}
+
 function cheapest(options: (Anchor[] | undefined)[]): Anchor[] | undefined {
   let best: Anchor[] | undefined;
   let bestCost = Infinity;
@@ -144,4 +157,24 @@ function valueAnchor(field: string, v: ValueTest): Anchor | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Anchors of a necessary clause (a disjunction of folded tests, see `ruleClauses`): one fires
+ * whenever a test holds, so they can index a rule in place of its own. Undefined when a test has
+ * no anchor (`null`, `exists`, an empty substring).
+ */
+export function clauseAnchors(clause: readonly ClauseTest[]): Anchor[] | undefined {
+  const out: Anchor[] = [];
+  for (const t of clause) {
+    const field = t.dash ? t.field + DASHED : t.field;
+    if (t.kind === 'eq') {
+      out.push({ kind: 'eq', field, text: t.text });
+      continue;
+    }
+    if ((t.kind !== 'sub' && t.kind !== 'start' && t.kind !== 'end') || t.text === '') return undefined;
+    const slash = t.kind === 'end' ? t.text.lastIndexOf('\\') : -1;
+    out.push(slash >= 0 && slash < t.text.length - 1 ? { kind: 'base', field, text: t.text.slice(slash + 1) } : { kind: 'sub', field, text: t.text });
+  }
+  return out.length > 0 ? out : undefined;
 }

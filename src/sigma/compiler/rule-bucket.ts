@@ -2,7 +2,7 @@ import { AhoCorasick } from './aho-corasick.js';
 import type { CompiledRule } from './compile-rule.js';
 import { noteScanMinLength, scalarText, type EventView } from './event-view.js';
 import { normalizeDashes } from '../modifiers/value-test.js';
-import { DASHED, KEYWORDS, ruleAnchors, type Anchor } from './rule-anchors.js';
+import { clauseAnchors, DASHED, KEYWORDS, ruleAnchors, weakAnchor, type Anchor } from './rule-anchors.js';
 import { KeywordMatcher } from './keyword-matcher.js';
 import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
@@ -34,8 +34,15 @@ interface FieldIndex {
   /** Without an automaton: the rules marked by recent long raw values (see ProbeMemo). */
   memo: ProbeMemo | undefined;
   subs: string[];
-  /** Substring index → rules anchored on it. */
+  /** Substring index → rules anchored on it (with an automaton, any pattern index may have rules). */
   subRules: number[][];
+  /** {@link subs} by text. */
+  subIndex: Map<string, number>;
+  /** Substrings of re-anchored rules that the field's automaton does not hold: native `includes`. */
+  extraSubs: string[];
+  extraRules: number[][];
+  /** Every substring anchor of the field: what {@link quick} must let through. */
+  quickTexts: string[];
   /**
    * With an automaton on the plain folded value: every pattern it holds (the anchors, then the
    * other `contains` literals of the bucket's rules on this field) → its index, and the epoch in
@@ -87,6 +94,14 @@ const quickTrial = 512;
  */
 const quickAnchorLimit = 64;
 
+/**
+ * Re-anchoring (see {@link RuleBucket.reanchorPending}): a rule is moved onto the clause its gate
+ * chose when its own anchors fired on at least this share of the bucket's events…
+ */
+const reanchorMinFoundRate = 1 / 16;
+/** …and the clause held on at most this share of those candidacies. */
+const reanchorMaxPassRate = 1 / 8;
+
 /** Values from this length on are tested by {@link QuickReject} before folding. */
 const quickMinLength = 64;
 
@@ -118,6 +133,14 @@ export class RuleBucket {
   private collected: number[] | undefined;
   /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
   readonly gates: CandidateGates;
+  /** The anchors each rule is indexed on in this bucket (null: none, it is in {@link always}). */
+  private readonly anchorsOf: (readonly Anchor[] | null)[];
+  /** Rules already moved onto a gate's clause (at most once each). */
+  private readonly moved: Uint8Array;
+  /** Rules whose gate chose a clause during the current event, considered after it. */
+  private readonly pending: number[] = [];
+  private readonly fieldByKey = new Map<string, FieldIndex>();
+  private events = 0;
 
   /**
    * @param automata automata already built for other buckets of the same rule set, by pattern
@@ -131,6 +154,13 @@ export class RuleBucket {
   ) {
     this.stamp = new Uint32Array(rules.length);
     this.gates = new CandidateGates(rules, gates);
+    this.moved = new Uint8Array(rules.length);
+    this.anchorsOf = new Array<readonly Anchor[] | null>(rules.length).fill(null);
+    if (gates.reanchor !== false) {
+      this.gates.onChosen = (i) => {
+        if (this.moved[i] === 0) this.pending.push(i);
+      };
+    }
     const byField = new Map<string, Slot>();
     const containsOf = containsLiterals(rules);
     rules.forEach((rule, i) => {
@@ -140,6 +170,7 @@ export class RuleBucket {
         this.always.push(i);
         return;
       }
+      this.anchorsOf[i] = anchors;
       for (const a of anchors) {
         let slot = byField.get(a.field);
         if (!slot) byField.set(a.field, (slot = { eq: new Map(), base: new Map(), sub: new Map() }));
@@ -165,7 +196,7 @@ export class RuleBucket {
       const ac = patterns.length > nativeSearchLimit ? sharedAutomaton(automata, patterns) : undefined;
       const noted = ac !== undefined && !dash;
       const quick = !dash && slot.base.size === 0 && subs.length <= quickAnchorLimit ? quickReject(subs) : undefined;
-      this.fields.push({
+      const index: FieldIndex = {
         field,
         dash,
         exact: slot.eq.size > 0 ? slot.eq : undefined,
@@ -177,12 +208,18 @@ export class RuleBucket {
         memo: ac === undefined ? new ProbeMemo() : undefined,
         subs,
         subRules: [...slot.sub.values()],
+        subIndex: new Map(subs.map((t, k) => [t, k])),
+        extraSubs: [],
+        extraRules: [],
+        quickTexts: subs.slice(),
         patternOf: noted ? new Map(patterns.map((p, k) => [p, k])) : undefined,
         hitStamp: noted ? new Uint32Array(patterns.length) : undefined,
         quick,
         slot: -1,
         slotView: undefined,
-      });
+      };
+      this.fields.push(index);
+      this.fieldByKey.set(name, index);
     }
     this.keywords = KeywordMatcher.build(keywordAnchors);
   }
@@ -194,6 +231,7 @@ export class RuleBucket {
       for (const fi of this.fields) fi.hitStamp?.fill(0);
       this.epoch = 1;
     }
+    this.events++;
     const found = this.found;
     found.length = 0;
     for (const i of this.always) this.mark(i);
@@ -234,7 +272,132 @@ export class RuleBucket {
       const i = found[k]!;
       if (gates.admits(i, view)) out.push(this.rules[i]!);
     }
+    if (this.pending.length > 0) this.reanchorPending();
     return out;
+  }
+
+  /** How many rules were moved onto a gate's clause; for tests and diagnostics. */
+  movedRules(): number {
+    let n = 0;
+    for (let i = 0; i < this.moved.length; i++) n += this.moved[i]!;
+    return n;
+  }
+
+  /** The anchors rule `i` is indexed on now (null: none); for tests and diagnostics. */
+  anchorsOfRule(i: number): readonly Anchor[] | null {
+    return this.anchorsOf[i]!;
+  }
+
+  /**
+   * Moves rules onto the clause their gate just chose, when their own anchors fire on many of the
+   * bucket's events and the clause rejects most of them. Anchors are chosen when the rules compile,
+   * by a guess at what fires rarely, and some guesses fail on real logs: `Image|endswith: '.exe'`
+   * over two `\EDR-Freeze` substrings, `EventID: 4656/4663/4658` over `ObjectName|endswith: .AAA`,
+   * a call-trace literal every Sysmon 10 event holds over two `GrantedAccess` values. The gate then
+   * rejects the rule on nearly every event, at ~1 µs a check; indexed on the gate's clause, the
+   * rule is not a candidate at all. Exact: the clause is a necessary condition of the rule, so
+   * whenever the rule matches, one of its anchors fires. The gate stays, as for any rule.
+   */
+  private reanchorPending(): void {
+    const gates = this.gates;
+    for (const i of this.pending) {
+      if (this.moved[i] === 1) continue;
+      if (gates.candidacies(i) < this.events * reanchorMinFoundRate || gates.chosenPassRate(i) > reanchorMaxPassRate) continue;
+      const clause = gates.chosenClause(i);
+      const anchors = clause && clauseAnchors(clause);
+      const old = this.anchorsOf[i]!;
+      // Keyword anchors live in the keyword matcher, built once.
+      if (anchors === undefined || anchors.some(weakAnchor) || old?.some((a) => a.field === KEYWORDS)) continue;
+      this.moved[i] = 1;
+      this.unanchor(i, old);
+      for (const a of anchors) this.anchor(i, a);
+      this.anchorsOf[i] = anchors;
+    }
+    this.pending.length = 0;
+  }
+
+  private unanchor(i: number, anchors: readonly Anchor[] | null): void {
+    if (anchors === null) {
+      const k = this.always.indexOf(i);
+      if (k >= 0) this.always.splice(k, 1);
+      return;
+    }
+    for (const a of anchors) {
+      const fi = this.fieldByKey.get(a.field)!;
+      if (a.kind === 'eq') dropRule(fi.exact?.get(a.text), i);
+      else if (a.kind === 'base') dropRule(fi.base?.get(a.text), i);
+      else dropRule(fi.subRules[fi.subIndex.get(a.text)!], i);
+      // A remembered probe of this field may list the rule.
+      fi.memo?.clear();
+    }
+  }
+
+  private anchor(i: number, a: Anchor): void {
+    const fi = this.fieldByKey.get(a.field) ?? this.addField(a.field);
+    fi.memo?.clear();
+    if (a.kind === 'eq') {
+      addRule((fi.exact ??= new Map()), a.text, i);
+      if (a.text.length > fi.maxExact) fi.maxExact = a.text.length;
+      return;
+    }
+    if (a.kind === 'base') {
+      addRule((fi.base ??= new Map()), a.text, i);
+      if (a.text.length > fi.maxBase) fi.maxBase = a.text.length;
+      // The quick test knows nothing of path components.
+      fi.quick = undefined;
+      return;
+    }
+    // An automaton reports its patterns' indexes: past its anchors, the other `contains` literals.
+    const p = fi.ac !== undefined ? (fi.patternOf?.get(a.text) ?? fi.subIndex.get(a.text)) : fi.subIndex.get(a.text);
+    if (p !== undefined) {
+      while (fi.subRules.length <= p) fi.subRules.push([]);
+      fi.subRules[p]!.push(i);
+    } else if (fi.ac === undefined) {
+      fi.subIndex.set(a.text, fi.subs.length);
+      fi.subs.push(a.text);
+      fi.subRules.push([i]);
+    } else {
+      const k = fi.extraSubs.indexOf(a.text);
+      if (k >= 0) fi.extraRules[k]!.push(i);
+      else {
+        fi.extraSubs.push(a.text);
+        fi.extraRules.push([i]);
+      }
+    }
+    if (!fi.quickTexts.includes(a.text)) {
+      fi.quickTexts.push(a.text);
+      if (fi.quick !== undefined) fi.quick = fi.quickTexts.length <= quickAnchorLimit ? quickReject(fi.quickTexts) : undefined;
+    }
+  }
+
+  /** A field the bucket did not index, for a re-anchored rule. */
+  private addField(key: string): FieldIndex {
+    const dash = key.endsWith(DASHED);
+    const index: FieldIndex = {
+      field: dash ? key.slice(0, -DASHED.length) : key,
+      dash,
+      exact: undefined,
+      base: undefined,
+      maxExact: 0,
+      maxBase: 0,
+      ac: undefined,
+      scan: undefined,
+      memo: new ProbeMemo(),
+      subs: [],
+      subRules: [],
+      subIndex: new Map(),
+      extraSubs: [],
+      extraRules: [],
+      quickTexts: [],
+      patternOf: undefined,
+      hitStamp: undefined,
+      quick: dash ? undefined : quickReject([]),
+      slot: -1,
+      slotView: undefined,
+    };
+    this.fields.push(index);
+    this.fieldByKey.set(key, index);
+    return index;
   }
 
   /** Marks the rules that the field's value `raw` fires (the index probe of one field). */
@@ -289,6 +452,8 @@ export class RuleBucket {
         // Patterns past the anchors only feed the evaluation (and an out-of-bounds read is slow).
         if (p < anchored) this.markAll(fi.subRules[p]);
       }
+      const extra = fi.extraSubs;
+      for (let k = 0; k < extra.length; k++) if (folded.includes(extra[k]!)) this.markAll(fi.extraRules[k]);
     } else {
       const subs = fi.subs;
       for (let k = 0; k < subs.length; k++) if (folded.includes(subs[k]!)) this.markAll(fi.subRules[k]);
@@ -339,6 +504,19 @@ function containsLiterals(rules: readonly CompiledRule[]): Map<string, Set<strin
   return out;
 }
 
+
+function dropRule(list: number[] | undefined, i: number): void {
+  if (list === undefined) return;
+  let w = 0;
+  for (let r = 0; r < list.length; r++) if (list[r] !== i) list[w++] = list[r]!;
+  list.length = w;
+}
+
+function addRule(m: Map<string, number[]>, text: string, i: number): void {
+  const list = m.get(text);
+  if (list === undefined) m.set(text, [i]);
+  else if (!list.includes(i)) list.push(i);
+}
 
 function longestKey(m: Map<string, unknown>): number {
   let n = 0;

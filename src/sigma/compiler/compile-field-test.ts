@@ -268,6 +268,7 @@ function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
     }
     case 're': {
       const pre = RegexPrefilter.of(v);
+      if (pre.decides()) return (s) => pre.mayMatch(s, s);
       const re = v.re;
       const win = RegexWindow.of(v.source);
       const run = win ? (s: string) => win.test(s, (w) => re.test(w)) : (s: string) => re.test(s);

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { hasClassRun, requiredClassRun, type ClassRun } from './regex-class-run.js';
 import { requiredRuns } from './regex-literal.js';
 
 /** Runs shorter than this rule out too little to pay for the `includes`. */
@@ -17,11 +18,13 @@ const minRunLength = 2;
  */
 export class RegexPrefilter {
   private static readonly cache = new WeakMap<object, RegexPrefilter>();
-  private static readonly none = new RegexPrefilter([], []);
+  private static readonly none = new RegexPrefilter([], [], undefined);
 
   private constructor(
     private readonly cased: readonly string[],
     private readonly folded: readonly string[],
+    /** A run of one character class every match holds (`[a-fA-F0-9]{64}`), found by a plain loop. */
+    private readonly run: ClassRun | undefined,
   ) {}
 
   /** The prefilter of a compiled `re` value test, built on first use. */
@@ -33,12 +36,22 @@ export class RegexPrefilter {
 
   /** @param flags RE2JS compile flags of the regex */
   static build(source: string, flags: number): RegexPrefilter {
+    const run = requiredClassRun(source, (flags & RE2JS.CASE_INSENSITIVE) !== 0, (flags & RE2JS.DOTALL) !== 0);
     const runs = (requiredRuns(source) ?? []).filter((r) => r.length >= minRunLength);
-    if (runs.length === 0) return RegexPrefilter.none;
+    if (runs.length === 0) return run === undefined ? RegexPrefilter.none : new RegexPrefilter([], [], run);
     const insensitive = (flags & RE2JS.CASE_INSENSITIVE) !== 0 || source.includes('(?');
-    if (!insensitive) return new RegexPrefilter(runs, []);
+    if (!insensitive) return new RegexPrefilter(runs, [], run);
     const folded = runs.filter((r) => isAscii(r) && !/[sk]/i.test(r)).map((r) => r.toLowerCase());
-    return folded.length === 0 ? RegexPrefilter.none : new RegexPrefilter([], folded);
+    return folded.length === 0 && run === undefined ? RegexPrefilter.none : new RegexPrefilter([], folded, run);
+  }
+
+  /**
+   * Whether {@link mayMatch} is the regex's whole answer (a regex that is one repeated `.`, such as
+   * `.{1000,}`): then the regex need not run. re2js took ~0.4 ms for that one over a long
+   * PowerShell command line, where the loop takes a few µs.
+   */
+  decides(): boolean {
+    return this.run?.whole === true;
   }
 
   /** Whether {@link mayMatch} reads its `folded` argument (a caller can skip folding otherwise). */
@@ -52,7 +65,7 @@ export class RegexPrefilter {
     for (let i = 0; i < cased.length; i++) if (!text.includes(cased[i]!)) return false;
     const f = this.folded;
     for (let i = 0; i < f.length; i++) if (!folded.includes(f[i]!)) return false;
-    return true;
+    return this.run === undefined || hasClassRun(text, this.run);
   }
 }
 

@@ -1,6 +1,5 @@
 import { inCidr, ipAddress, type CidrRange } from '../modifiers/cidr.js';
-import { globMatch } from '../modifiers/glob-match.js';
-import type { PatternPart } from '../modifiers/sigma-pattern.js';
+import { globMatcher } from '../modifiers/glob-match.js';
 import { normalizeDashes, type FieldTest, type ValueTest } from '../modifiers/value-test.js';
 import { evaluateFieldTest, testText } from './evaluate-field-test.js';
 import { noteScanMinLength, type EventView } from './event-view.js';
@@ -262,9 +261,9 @@ function otherCheck(v: ValueTest, slot: FieldSlot): TextCheck {
       return () => exists;
     }
     case 'glob': {
-      const parts: readonly PatternPart[] = v.parts;
+      const match = globMatcher(v.parts);
       const text = sideText(sideOf(v), slot);
-      return (s, view) => globMatch(parts, text(s, view));
+      return (s, view) => match(text(s, view));
     }
     case 're': {
       const pre = RegexPrefilter.of(v);

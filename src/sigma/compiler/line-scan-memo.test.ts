@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AhoCorasick } from './aho-corasick.js';
 import { hashedMinPatterns, hashMinLength, LineScanMemo, memoMinLine } from './line-scan-memo.js';
 
-function distinct(hits: number[]): number[] {
+function distinct(hits: readonly number[]): number[] {
   return [...new Set(hits)].sort((a, b) => a - b);
 }
 
@@ -77,9 +77,7 @@ describe('LineScanMemo', () => {
     };
     for (let t = 0; t < 6000; t++) {
       const text = rnd(4) === 0 ? word(hashMinLength + rnd(200)) : pool[rnd(pool.length)]!;
-      const before = [7];
-      expect(distinct(memo.search(text, before).slice(1)), text).toEqual(naive(patterns, text));
-      expect(before[0]).toBe(7);
+      expect(distinct([...memo.search(text, [])]), text).toEqual(naive(patterns, text));
     }
     // Most values were found again rather than scanned.
     expect(scans).toBeLessThan(3000);

@@ -35,15 +35,17 @@ export class LineScanMemo implements LongLineSink {
     this.values = ac.size >= hashedMinPatterns ? new ValueScans() : undefined;
   }
 
-  /** Appends to `hits` every pattern occurring in `text` (at least once; see searchDistinct). */
-  search(text: string, hits: number[]): number[] {
+  /**
+   * Every pattern occurring in `text` (at least once; see searchDistinct): appended to `hits` and
+   * returned, or, for a value found in {@link values}, the list kept there (read-only: not copied).
+   */
+  search(text: string, hits: number[]): readonly number[] {
     const ac = this.ac;
     if (text.length < memoMinLine) {
       if (this.values === undefined || text.length < hashMinLength) return ac.searchDistinct(text, hits);
       let known = this.values.get(text);
       if (known === undefined) this.values.set(text, (known = ac.searchDistinct(text, [])));
-      for (let k = 0; k < known.length; k++) hits.push(known[k]!);
-      return hits;
+      return known;
     }
     if (this.memo.rests()) return ac.searchDistinct(text, hits);
     this.hits = hits;

@@ -440,10 +440,9 @@ export class RuleBucket {
       if (folded.length - from <= fi.maxBase) this.markAll(fi.base.get(folded.slice(from)));
     }
     if (fi.ac) {
-      const hits = this.hits;
-      hits.length = 0;
-      if (fi.scan !== undefined) fi.scan.search(folded, hits);
-      else fi.ac.searchDistinct(folded, hits);
+      const own = this.hits;
+      own.length = 0;
+      const hits = fi.scan !== undefined ? fi.scan.search(folded, own) : fi.ac.searchDistinct(folded, own);
       const stamp = fi.hitStamp;
       const anchored = fi.subRules.length;
       for (let k = 0; k < hits.length; k++) {

@@ -30,6 +30,9 @@ describe('requiredClassRun', () => {
     expect(run('[[:xdigit:]]{32}')).toBeUndefined();
     expect(run('[\\x41-\\x46]{32}')).toBeUndefined();
     expect(run('\\p{L}{32}')).toBeUndefined();
+    // Quoted: literal text, not a class (RE2 reads `\Q…\E` as plain characters).
+    expect(run('\\Q[a-f]{64}\\E')).toBeUndefined();
+    expect(RE2JS.compile('\\Q[a-f]{64}\\E').test('[a-f]{64}')).toBe(true);
   });
 
   it('folds letters when the regex is case-insensitive, or may be', () => {

@@ -1,3 +1,5 @@
+import { skipClass } from './regex-literal.js';
+
 /** Repetitions below this rule out too little to pay for a scan. */
 const minRepeat = 8;
 
@@ -48,6 +50,8 @@ export function requiredClassRun(source: string, caseInsensitive: boolean, dotAl
     const min = Number(alone[2]);
     return min >= 1 ? { member: dotClass(dotAll || (alone[1]?.includes('s') ?? false)), min, whole: true } : undefined;
   }
+  // Quoted text (`\Q[a-f]{64}\E` is literal) and POSIX classes are not modelled.
+  if (source.includes('\\Q') || source.includes('[:')) return undefined;
   const flagGroup = /^\(\?[a-zA-Z]+\)/.exec(source);
   const body = flagGroup ? source.slice(flagGroup[0].length) : source;
   const anyFlags = source.includes('(?');
@@ -60,9 +64,8 @@ export function requiredClassRun(source: string, caseInsensitive: boolean, dotAl
     if (depth > 0) {
       if (c === '\\') i++;
       else if (c === '[') {
-        const end = classEnd(body, i);
-        if (end < 0) return undefined;
-        i = end;
+        i = skipClass(body, i);
+        if (i >= body.length) return undefined;
       } else if (c === '(') depth++;
       else if (c === ')') depth--;
       continue;
@@ -80,8 +83,8 @@ export function requiredClassRun(source: string, caseInsensitive: boolean, dotAl
       member = dotClass(dots);
       next = i + dotGroup;
     } else if (c === '[') {
-      const end = classEnd(body, i);
-      if (end < 0) return undefined;
+      const end = skipClass(body, i);
+      if (end >= body.length) return undefined;
       member = parseClass(body.slice(i + 1, end), fold);
       if (member === undefined) return undefined;
       next = end + 1;
@@ -143,19 +146,6 @@ function tableOf(f: (c: number) => boolean): Uint8Array {
   const t = new Uint8Array(128);
   for (let c = 0; c < 128; c++) t[c] = f(c) ? 1 : 0;
   return t;
-}
-
-/** Index of the `]` closing the class opened at `i`, or -1. */
-function classEnd(s: string, i: number): number {
-  let j = i + 1;
-  if (s[j] === '^') j++;
-  if (s[j] === ']') j++;
-  for (; j < s.length; j++) {
-    if (s[j] === '\\') j++;
-    else if (s[j] === '[' && s[j + 1] === ':') return -1;
-    else if (s[j] === ']') return j;
-  }
-  return -1;
 }
 
 /** ASCII members of a class body (between the brackets), or undefined if it uses what is not modelled. */

@@ -72,7 +72,8 @@ export function requiredRuns(source: string): string[] | undefined {
   return runs;
 }
 
-function skipClass(s: string, i: number): number {
+/** Index of the `]` closing the class opened at `i` (its first `]` or `^]` taken literally), or `s.length`. */
+export function skipClass(s: string, i: number): number {
   let j = i + 1;
   if (s[j] === '^') j++;
   if (s[j] === ']') j++;

@@ -138,11 +138,7 @@ function valueAnchor(field: string, v: ValueTest): Anchor | undefined {
     case 'startswith':
     case 'endswith': {
       const text = v.cased ? v.text.toLowerCase() : v.text;
-      if (!text) return undefined;
-      const slash = text.lastIndexOf('\\');
-      // `endswith '\\x\\cmd.exe'` can only hold when the value's last path component is cmd.exe.
-      if (v.kind === 'endswith' && slash >= 0 && slash < text.length - 1) return { kind: 'base', field, text: text.slice(slash + 1) };
-      return { kind: 'sub', field, text };
+      return text ? textAnchor(field, text, v.kind === 'endswith') : undefined;
     }
     case 'glob': {
       let longest = '';
@@ -173,8 +169,17 @@ export function clauseAnchors(clause: readonly ClauseTest[]): Anchor[] | undefin
       continue;
     }
     if ((t.kind !== 'sub' && t.kind !== 'start' && t.kind !== 'end') || t.text === '') return undefined;
-    const slash = t.kind === 'end' ? t.text.lastIndexOf('\\') : -1;
-    out.push(slash >= 0 && slash < t.text.length - 1 ? { kind: 'base', field, text: t.text.slice(slash + 1) } : { kind: 'sub', field, text: t.text });
+    out.push(textAnchor(field, t.text, t.kind === 'end'));
   }
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The anchor of a non-empty folded substring test: its last path component when it is an
+ * `endswith` holding a `\\` before its end (`endswith '\\x\\cmd.exe'` can only hold when the value's
+ * last path component is cmd.exe), the substring itself otherwise.
+ */
+function textAnchor(field: string, text: string, endswith: boolean): Anchor {
+  const slash = endswith ? text.lastIndexOf('\\') : -1;
+  return slash >= 0 && slash < text.length - 1 ? { kind: 'base', field, text: text.slice(slash + 1) } : { kind: 'sub', field, text };
 }

@@ -174,10 +174,7 @@ export class RuleBucket {
       for (const a of anchors) {
         let slot = byField.get(a.field);
         if (!slot) byField.set(a.field, (slot = { eq: new Map(), base: new Map(), sub: new Map() }));
-        const m = slot[a.kind];
-        const list = m.get(a.text);
-        if (!list) m.set(a.text, [i]);
-        else if (list[list.length - 1] !== i) list.push(i);
+        addRule(slot[a.kind], a.text, i);
       }
     });
     const keywordAnchors: { literal: string; dash: boolean; rules: number[] }[] = [];
@@ -511,10 +508,14 @@ function dropRule(list: number[] | undefined, i: number): void {
   list.length = w;
 }
 
+/** Adds rule `i` to the list of `text` once. Built in rule order, a list only needs its last entry checked. */
 function addRule(m: Map<string, number[]>, text: string, i: number): void {
   const list = m.get(text);
   if (list === undefined) m.set(text, [i]);
-  else if (!list.includes(i)) list.push(i);
+  else {
+    const last = list[list.length - 1]!;
+    if (i > last || (i !== last && !list.includes(i))) list.push(i);
+  }
 }
 
 function longestKey(m: Map<string, unknown>): number {

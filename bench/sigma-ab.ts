@@ -111,7 +111,6 @@ try {
   const count = category === undefined ? all.count : picked.length;
   const line = category === undefined ? (i: number) => lineAt(all, i) : (i: number) => lineAt(all, picked[i]!);
   if (count === 0) throw new Error(`no event of category ${category} in the bench's lines`);
-  const lines = { count };
   log(`events: ${count} lines in memory${category === undefined ? '' : ` (category ${category} of ${all.count})`}, chunks of ${chunk}`);
 
   const parse = (from: number, to: number): number => {
@@ -125,7 +124,7 @@ try {
     return d;
   };
   // Warm-up: let the JIT see every loop before timing.
-  const warm = Math.min(lines.count, 20_000);
+  const warm = Math.min(count, 20_000);
   parse(0, warm);
   for (const b of builds) {
     detect(b, 0, warm);
@@ -138,8 +137,8 @@ try {
     let parseMs = 0;
     const ms = [0, 0];
     const detections = [0, 0];
-    for (let from = 0, c = 0; from < lines.count; from += chunk, c++) {
-      const to = Math.min(lines.count, from + chunk);
+    for (let from = 0, c = 0; from < count; from += chunk, c++) {
+      const to = Math.min(count, from + chunk);
       let t = performance.now();
       parse(from, to);
       parseMs += performance.now() - t;
@@ -161,7 +160,7 @@ try {
   }
   const result = {
     base: sha,
-    events: lines.count,
+    events: count,
     rounds,
     base_ratio: Math.round(median(ratios[0]!) * 1000) / 1000,
     head_ratio: Math.round(median(ratios[1]!) * 1000) / 1000,

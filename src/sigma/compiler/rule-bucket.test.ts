@@ -142,3 +142,66 @@ describe('RuleBucket re-anchoring', () => {
     expect(bucket.anchorsOfRule(0)).toEqual([{ kind: 'sub', field: 'Image', text: '.exe' }]);
   });
 });
+
+describe('RuleBucket probe cache', () => {
+  // Seven `contains` rules on CommandLine: the field is searched by an automaton, whose results
+  // for recurring values the bucket keeps.
+  const fillers = Array.from({ length: 7 }, (_, k) =>
+    rule(
+      `filler${k}`,
+      `    selection:
+        CommandLine|contains: 'needle${k}'
+    condition: selection`,
+    ),
+  );
+  // Anchored on `.exe` (one value beats two), gated on the CommandLine names, then moved there.
+  const mover = rule(
+    'mover',
+    `    selection:
+        Image|endswith: '.exe'
+        CommandLine|contains:
+            - 'secretdumpa'
+            - 'secretdumpb'
+    condition: selection`,
+  );
+  const long = (s: string) => `C:\\Windows\\System32\\cmd.exe /c ${s} ${'x'.repeat(64)}`;
+
+  it('gives a recurring value the candidates and the noted scan of its first probe', () => {
+    const rules = compiled(fillers.join('---\n'));
+    const bucket = new RuleBucket(rules, new Map(), { trial: 1_000_000, period: 1_000_000 });
+    const view = new EventView();
+    const values = [long('needle1 needle5'), long('nothing'), 'short needle3', long('needle1 needle5'), 'short needle3', long('nothing')];
+    for (const CommandLine of values) {
+      const fresh = new RuleBucket(rules, new Map(), { trial: 1_000_000, period: 1_000_000 });
+      const freshView = new EventView();
+      expect(ids(bucket, view, { CommandLine })).toEqual(ids(fresh, freshView, { CommandLine }));
+      // A long value's scan is handed to the evaluation, from the cache as from the automaton.
+      for (let k = 0; k < 7; k++) expect(view.scannedContains('CommandLine', `needle${k}`)).toBe(freshView.scannedContains('CommandLine', `needle${k}`));
+    }
+    view.reset({ CommandLine: long('needle1 needle5') });
+    expect(bucket.candidates(view).map((r) => r.meta.id)).toEqual(['filler1', 'filler5']);
+    expect(view.scannedContains('CommandLine', 'needle5')).toBe(true);
+    expect(view.scannedContains('CommandLine', 'needle2')).toBe(false);
+  });
+
+  it('forgets its values when a rule moves onto the field', () => {
+    const rules = compiled([...fillers, mover].join('---\n'));
+    const bucket = new RuleBucket(rules, new Map(), { trial: 8, period: 1000 });
+    const view = new EventView();
+    expect(bucket.anchorsOfRule(7)).toEqual([{ kind: 'sub', field: 'Image', text: '.exe' }]);
+    const usual = { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: long('dir') };
+    const dump = { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: long('secretdumpa') };
+    // The dump's command line is probed (and kept) while the rule is still anchored on `.exe`.
+    expect(ids(bucket, view, dump)).toEqual(['mover']);
+    for (let k = 0; k < 7; k++) expect(ids(bucket, view, usual)).toEqual([]);
+    expect(bucket.movedRules()).toBe(1);
+    expect(bucket.anchorsOfRule(7)).toEqual([
+      { kind: 'sub', field: 'CommandLine', text: 'secretdumpa' },
+      { kind: 'sub', field: 'CommandLine', text: 'secretdumpb' },
+    ]);
+    // The kept result predates the move and lists no rule for `secretdumpa`.
+    expect(ids(bucket, view, dump)).toEqual(['mover']);
+    expect(rules[7]!.matches(view)).toBe(true);
+    expect(ids(bucket, view, usual)).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { escapeRegex } from './escape-regex.js';
 import { CandidateGates, type GateOptions } from './candidate-gates.js';
 import { CleanLineMemo } from './clean-line-memo.js';
 import { LineScanMemo } from './line-scan-memo.js';
+import { ProbeCache, type ProbeResult } from './probe-cache.js';
 import { ProbeMemo, probeMemoMinLength } from './probe-memo.js';
 
 /** Fields with at most this many substring anchors use native `includes` instead of an automaton. */
@@ -33,6 +34,8 @@ interface FieldIndex {
   scan: LineScanMemo | undefined;
   /** Without an automaton: the rules marked by recent long raw values (see ProbeMemo). */
   memo: ProbeMemo | undefined;
+  /** With an automaton: what the probe found for recurring string values (see ProbeCache). */
+  cache: ProbeCache | undefined;
   subs: string[];
   /** Substring index → rules anchored on it (with an automaton, any pattern index may have rules). */
   subRules: number[][];
@@ -131,6 +134,10 @@ export class RuleBucket {
   private readonly found: number[] = [];
   /** While a memoised value is probed: every rule its probe marks, for the memo. */
   private collected: number[] | undefined;
+  /** …and, when its scan is noted for the evaluation, the automaton's hits. */
+  private notedHits: readonly number[] | undefined;
+  /** The hits of the last automaton scan of {@link probe}. */
+  private lastHits: readonly number[] = [];
   /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
   readonly gates: CandidateGates;
   /** The anchors each rule is indexed on in this bucket (null: none, it is in {@link always}). */
@@ -203,6 +210,7 @@ export class RuleBucket {
         ac,
         scan: ac?.withinLines ? new LineScanMemo(ac) : undefined,
         memo: ac === undefined ? new ProbeMemo() : undefined,
+        cache: ac === undefined ? undefined : new ProbeCache(),
         subs,
         subRules: [...slot.sub.values()],
         subIndex: new Map(subs.map((t, k) => [t, k])),
@@ -241,6 +249,13 @@ export class RuleBucket {
       // absent key on these many-shaped records walks the descriptors and the prototype chain.
       const raw = view.get(fi.field);
       if (raw === undefined || raw === null) continue;
+      const cache = fi.cache;
+      if (cache !== undefined && typeof raw === 'string' && !cache.rests()) {
+        const known = cache.get(raw);
+        if (known !== undefined) this.replay(fi, view, known);
+        else cache.set(raw, this.probeCollecting(fi, view, raw));
+        continue;
+      }
       const memo = fi.memo;
       if (memo !== undefined) {
         if (typeof raw === 'string' && raw.length >= probeMemoMinLength) {
@@ -326,12 +341,14 @@ export class RuleBucket {
       else dropRule(fi.subRules[fi.subIndex.get(a.text)!], i);
       // A remembered probe of this field may list the rule.
       fi.memo?.clear();
+      fi.cache?.clear();
     }
   }
 
   private anchor(i: number, a: Anchor): void {
     const fi = this.fieldByKey.get(a.field) ?? this.addField(a.field);
     fi.memo?.clear();
+    fi.cache?.clear();
     if (a.kind === 'eq') {
       addRule((fi.exact ??= new Map()), a.text, i);
       if (a.text.length > fi.maxExact) fi.maxExact = a.text.length;
@@ -380,6 +397,7 @@ export class RuleBucket {
       ac: undefined,
       scan: undefined,
       memo: new ProbeMemo(),
+      cache: undefined,
       subs: [],
       subRules: [],
       subIndex: new Map(),
@@ -397,13 +415,36 @@ export class RuleBucket {
     return index;
   }
 
+  /** {@link probeField} of a string value, with what it marked and noted collected for the field's cache. */
+  private probeCollecting(fi: FieldIndex, view: EventView, raw: string): ProbeResult {
+    const collected: number[] = [];
+    this.collected = collected;
+    this.notedHits = undefined;
+    this.probeField(fi, view, raw);
+    this.collected = undefined;
+    return { rules: collected, hits: this.notedHits };
+  }
+
+  /** What {@link probeCollecting} found for an equal value, applied to the current event. */
+  private replay(fi: FieldIndex, view: EventView, known: ProbeResult): void {
+    this.markAll(known.rules);
+    const hits = known.hits;
+    if (hits === undefined) return;
+    const stamp = fi.hitStamp!;
+    for (let k = 0; k < hits.length; k++) stamp[hits[k]!] = this.epoch;
+    view.noteScan(fi.slot, fi.patternOf!, stamp, this.epoch);
+  }
+
   /** Marks the rules that the field's value `raw` fires (the index probe of one field). */
   private probeField(fi: FieldIndex, view: EventView, raw: unknown): void {
     if (fi.quick !== undefined && this.rawRejects(fi, raw)) return;
     const folded = fi.dash ? view.dashFoldedOf(fi.slot, raw) : view.foldedOf(fi.slot, raw);
     if (folded !== undefined) {
       this.probe(fi, folded);
-      if (fi.patternOf && folded.length >= noteScanMinLength) view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
+      if (fi.patternOf && folded.length >= noteScanMinLength) {
+        view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
+        if (this.collected !== undefined) this.notedHits = this.lastHits.slice();
+      }
     }
     else {
       // List-valued fields (ECS arrays) match when any element does: probe each one.
@@ -440,6 +481,7 @@ export class RuleBucket {
       const own = this.hits;
       own.length = 0;
       const hits = fi.scan !== undefined ? fi.scan.search(folded, own) : fi.ac.searchDistinct(folded, own);
+      this.lastHits = hits;
       const stamp = fi.hitStamp;
       const anchored = fi.subRules.length;
       for (let k = 0; k < hits.length; k++) {

@@ -1,0 +1,71 @@
+/** What one field's index probe found for a value: the rules it marked, and the automaton's hits when the scan was noted. */
+export interface ProbeResult {
+  readonly rules: readonly number[];
+  /** Pattern indexes the automaton found, when the probe handed its scan to the evaluation; else undefined. */
+  readonly hits: readonly number[] | undefined;
+}
+
+/** Characters of keys one cache keeps before it starts over (~256 KB of one-byte strings). */
+const maxChars = 131_072;
+/** Lookups per trial, and the share of them that must hit for the cache to stay on. */
+const trial = 1024;
+const minHitRate = 0.25;
+/** Uses skipped after a failed trial before the cache is tried again (the data may change). */
+const retryAfter = 65_536;
+
+/**
+ * The probe results of one automaton-indexed field, by raw value, looked up by hash. Such a field
+ * is scanned by an Aho-Corasick automaton in JavaScript, a dependent table load per character
+ * (~3–5 ns), plus a fold and the exact and path-component lookups; hashing the value for the
+ * lookup is a native pass (~0.1 ns a character). Values recur across events without being the
+ * last few: Sysmon 10's `SourceImage` (a few hundred processes), Sysmon 7's `ImageLoaded` (the
+ * same DLLs loaded by every process), registry keys. Unlike {@link RecentMemo}, whose `===` scan of
+ * 16 entries suits long values that recur back to back, this finds any of thousands.
+ *
+ * Exact: a field's probe reads nothing but the field's value and the field's index; the owner
+ * clears the cache whenever the index changes. Bounded by characters (it starts over when full),
+ * and it measures itself: after a trial in which too few values repeated, it clears and rests.
+ */
+export class ProbeCache {
+  private readonly known = new Map<string, ProbeResult>();
+  private chars = 0;
+  private lookups = 0;
+  private repeats = 0;
+  private resting = 0;
+
+  /** Counts one use off a rest: true while the cache rests (probe without it). */
+  rests(): boolean {
+    if (this.resting === 0) return false;
+    this.resting--;
+    return true;
+  }
+
+  /** The result kept for a value equal to `raw`; each lookup counts toward the trial. */
+  get(raw: string): ProbeResult | undefined {
+    const known = this.known.get(raw);
+    if (known !== undefined) this.repeats++;
+    if (++this.lookups === trial) {
+      if (this.repeats < trial * minHitRate) {
+        this.resting = retryAfter;
+        this.clear();
+      }
+      this.lookups = 0;
+      this.repeats = 0;
+    }
+    return known;
+  }
+
+  /** Keeps `result` for `raw` (a no-op while resting). */
+  set(raw: string, result: ProbeResult): void {
+    if (this.resting > 0) return;
+    if (this.chars + raw.length > maxChars) this.clear();
+    this.known.set(raw, result);
+    this.chars += raw.length;
+  }
+
+  /** Forgets every value (the field's index changed). */
+  clear(): void {
+    this.known.clear();
+    this.chars = 0;
+  }
+}

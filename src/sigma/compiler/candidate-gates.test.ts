@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseSigmaDocuments } from '../rule/parse-sigma-documents.js';
-import { compileDetection, type CompiledRule } from './compile-rule.js';
+import { compileTestRules } from './compile-test-rules.js';
 import { EventView } from './event-view.js';
 import { RuleBucket } from './rule-bucket.js';
 import { ruleClauses } from './rule-clauses.js';
 
-function compiled(text: string): CompiledRule[] {
-  const parsed = parseSigmaDocuments(text, 'gates.yml');
-  expect(parsed.errors).toEqual([]);
-  return parsed.rules.map((r, order) => ({ meta: r.meta, detection: r.detection, order, matches: compileDetection(r.detection), filters: [] }));
-}
+const compiled = (text: string) => compileTestRules(text, 'gates.yml');
 
 const rule = (id: string, detection: string) => `title: ${id}
 id: ${id}

@@ -14,6 +14,26 @@ describe('KeywordPrefilter', () => {
     expect(p.mayMatch('C:\\Tools\\MimiLib.DLL')).toBe(true);
   });
 
+  it('passes every random text whose folded form holds a literal, and rejects most others', () => {
+    // Punctuation runs and cased needles are tested in one regex: pieces of both, case variants
+    // and the two non-ASCII characters that fold to ASCII letters (KELVIN SIGN, I WITH DOT).
+    const pieces = ['sekurlsa', '::', ':', 'KIWI', 'ki', 'wi', 'mimi', 'MiMi', 'mi', '\u212a', '\u0130', 'dpapi', 'lib.dll', '\\', ' ', 'x'];
+    let seed = 11;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let rejected = 0;
+    for (let t = 0; t < 20_000; t++) {
+      let text = '';
+      for (let k = rnd(8); k >= 0; k--) text += pieces[rnd(pieces.length)];
+      const holds = literals.some((lit) => text.toLowerCase().includes(lit));
+      if (holds) expect(p.mayMatch(text), text).toBe(true);
+      if (!p.mayMatch(text)) rejected++;
+    }
+    expect(rejected).toBeGreaterThan(5000);
+  });
+
   it('rejects values that hold no needle', () => {
     expect(p.mayMatch('Process accessed C:\\Windows\\System32\\lsass.exe at 12:30:01')).toBe(false);
     expect(p.mayMatch('')).toBe(false);

@@ -42,7 +42,10 @@ export class RecentMemo<T> {
   lookup(key: string): T | undefined {
     let known: T | undefined;
     const keys = this.keys;
-    for (let k = 0; k < keys.length; k++) {
+    const n = keys.length;
+    // Newest first: a value that repeats mostly repeats the last one.
+    for (let j = 1, k = this.next; j <= n; j++) {
+      k = k === 0 ? n - 1 : k - 1;
       if (keys[k] === key) {
         known = this.results[k];
         break;

@@ -10,6 +10,19 @@ describe('ProbeCache', () => {
     expect(cache.get('C:\\Windows\\System32\\svchost.ex')).toBeUndefined();
   });
 
+  it('tells apart values that agree on every character its fingerprint reads', () => {
+    const cache = new ProbeCache();
+    // 100 characters: the fingerprint reads every 13th from the end; the 50th is not one of them.
+    const a = 'a'.repeat(100);
+    const b = 'a'.repeat(50) + 'b' + 'a'.repeat(49);
+    cache.set(a, { rules: [1], hits: undefined });
+    expect(cache.get(b)).toBeUndefined();
+    cache.set(b, { rules: [2], hits: undefined });
+    expect(cache.get(a)?.rules).toEqual([1]);
+    expect(cache.get(b)?.rules).toEqual([2]);
+    expect(cache.get('a'.repeat(49) + 'c' + 'a'.repeat(50))).toBeUndefined();
+  });
+
   it('finds any of thousands of values, not only the last few', () => {
     const cache = new ProbeCache();
     for (let i = 0; i < 3000; i++) cache.set(`value ${i}`, { rules: [i], hits: undefined });

@@ -81,6 +81,24 @@ describe('classifyWindowsEvent', () => {
     expect(classifyWindowsEvent('Security', 4657, { OperationType: 'Existing registry value modified' }).logsource.category).toBe('registry_set');
   });
 
+  it('answers each channel in an interleaved stream, unknown and case variants included', () => {
+    // The last channel is remembered: a change of channel, to an unknown one too, must not leak.
+    const stream: [string | undefined, number, string | undefined][] = [
+      [sysmon, 10, 'process_access'],
+      [sysmon, 10, 'process_access'],
+      ['Some-Vendor/Operational', 10, undefined],
+      [sysmon, 7, 'image_load'],
+      ['security', 4688, 'process_creation'],
+      [undefined, 4688, undefined],
+      ['Security', 4688, 'process_creation'],
+      ['MICROSOFT-WINDOWS-SYSMON/OPERATIONAL', 1, 'process_creation'],
+      ['Some-Vendor/Operational', 1, undefined],
+      [sysmon, 1, 'process_creation'],
+    ];
+    for (const [channel, id, category] of stream) expect(classifyWindowsEvent(channel, id, {}).logsource.category, `${channel} ${id}`).toBe(category);
+    expect(classifyWindowsEvent('Some-Vendor/Operational', 1, {}).logsource).toEqual({ product: 'windows' });
+  });
+
   it('gives unknown channels and missing channels product windows only', () => {
     expect(classifyWindowsEvent('Some-Vendor/Operational', 1, {}).logsource).toEqual({ product: 'windows' });
     expect(classifyWindowsEvent(undefined, 1, {}).logsource).toEqual({ product: 'windows' });

@@ -65,6 +65,9 @@ for (const pipeline of windowsPipelines) {
 // Exact spellings are looked up first, so the common case costs no toLowerCase().
 for (const [channel] of windowsChannelServices) channels.set(channel, channels.get(channel.toLowerCase())!);
 
+/** The channel last classified, and its entry (undefined for an unknown channel). */
+const last: { channel: string | undefined; entry: CompiledChannel | undefined } = { channel: undefined, entry: undefined };
+
 /**
  * Classifies a Windows event by its channel and EventID (both already read from the event) into a
  * Sigma logsource, and returns the field derivations of its pipeline. Channels compare
@@ -74,7 +77,15 @@ for (const [channel] of windowsChannelServices) channels.set(channel, channels.g
  */
 export function classifyWindowsEvent(channel: string | undefined, eventId: number | undefined, fields: Record<string, unknown>): WindowsClassification {
   if (channel === undefined) return windowsOnly;
-  const entry = channels.get(channel) ?? channels.get(channel.toLowerCase());
+  let entry: CompiledChannel | undefined;
+  // A stream's events mostly share their channel: a comparison with the last one is cheaper than
+  // hashing the channel string, a new object in every event, for the Map lookup.
+  if (channel === last.channel) entry = last.entry;
+  else {
+    entry = channels.get(channel) ?? channels.get(channel.toLowerCase());
+    last.channel = channel;
+    last.entry = entry;
+  }
   if (!entry) return windowsOnly;
   if (eventId === undefined) return entry.base;
   const cls = entry.events.get(eventId);

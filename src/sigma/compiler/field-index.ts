@@ -36,7 +36,7 @@ export interface FieldIndex {
   ac: AhoCorasick | undefined;
   /** The automaton's scans of long values, with repeated long lines looked up (see LineScanMemo). */
   scan: LineScanMemo | undefined;
-  /** Without an automaton: the rules marked by recent long raw values (see ProbeMemo). */
+  /** Without an automaton: the rules marked by recent raw values (see ProbeMemo). */
   memo: ProbeMemo | undefined;
   /** With an automaton: what the probe found for recurring string values (see ProbeCache). */
   cache: ProbeCache | undefined;

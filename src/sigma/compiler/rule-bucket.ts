@@ -141,11 +141,7 @@ export class RuleBucket {
             continue;
           }
           if (memo.active) {
-            const collected: number[] = [];
-            this.collected = collected;
-            this.probeField(fi, view, raw);
-            this.collected = undefined;
-            memo.remember(raw, collected);
+            memo.remember(raw, this.probeCollecting(fi, view, raw).rules);
             continue;
           }
         }
@@ -224,7 +220,7 @@ export class RuleBucket {
     }
   }
 
-  /** {@link probeField} of a string value, with what it marked and noted collected for the field's cache. */
+  /** {@link probeField} of a string value, with what it marked and noted collected for the field's memo or cache. */
   private probeCollecting(fi: FieldIndex, view: EventView, raw: string): ProbeResult {
     const collected: number[] = [];
     this.collected = collected;

@@ -1,3 +1,5 @@
+import { MemoTrial } from './memo-trial.js';
+
 /** What one field's index probe found for a value: the rules it marked, and the automaton's hits when the scan was noted. */
 export interface ProbeResult {
   readonly rules: readonly number[];
@@ -29,11 +31,8 @@ function fingerprint(raw: string): number {
 
 /** Characters of keys one cache keeps before it starts over (~256 KB of one-byte strings). */
 const maxChars = 131_072;
-/** Lookups per trial, and the share of them that must hit for the cache to stay on. */
-const trial = 1024;
-const minHitRate = 0.25;
-/** Uses skipped after a failed trial before the cache is tried again (the data may change). */
-const retryAfter = 65_536;
+/** Lookups per trial (see MemoTrial). */
+const trialLength = 1024;
 
 /**
  * The probe results of one automaton-indexed field, by raw value, looked up by a fingerprint (see
@@ -51,15 +50,11 @@ const retryAfter = 65_536;
 export class ProbeCache {
   private readonly known = new Map<number, Entry>();
   private chars = 0;
-  private lookups = 0;
-  private repeats = 0;
-  private resting = 0;
+  private readonly trial = new MemoTrial(trialLength);
 
   /** Counts one use off a rest: true while the cache rests (probe without it). */
   rests(): boolean {
-    if (this.resting === 0) return false;
-    this.resting--;
-    return true;
+    return this.trial.rests();
   }
 
   /** The result kept for a value equal to `raw`; each lookup counts toward the trial. */
@@ -67,21 +62,13 @@ export class ProbeCache {
     let e = this.known.get(fingerprint(raw));
     while (e !== undefined && e.raw !== raw) e = e.next;
     const known = e?.result;
-    if (known !== undefined) this.repeats++;
-    if (++this.lookups === trial) {
-      if (this.repeats < trial * minHitRate) {
-        this.resting = retryAfter;
-        this.clear();
-      }
-      this.lookups = 0;
-      this.repeats = 0;
-    }
+    if (this.trial.failed(known !== undefined)) this.clear();
     return known;
   }
 
   /** Keeps `result` for `raw` (a no-op while resting). */
   set(raw: string, result: ProbeResult): void {
-    if (this.resting > 0) return;
+    if (!this.trial.active) return;
     if (this.chars + raw.length > maxChars) this.clear();
     const f = fingerprint(raw);
     this.known.set(f, { raw, result, next: this.known.get(f) });

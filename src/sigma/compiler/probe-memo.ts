@@ -10,10 +10,11 @@ export const probeMemoMinLength = 16;
 
 /**
  * The rules one field's index probe marked for the last few distinct raw values of the field
- * (from {@link probeMemoMinLength} characters). Sysmon process access events carry a ~500-character `CallTrace` that 19 events in 20
- * share with one of the 16 before (the same caller stacks recur); probing it folds the value
- * and searches it for each substring anchor, while a repeat is found by one comparison that
- * fails on the length or the first characters, or succeeds by a native memcmp.
+ * (from {@link probeMemoMinLength} characters). Sysmon process access events carry a
+ * ~500-character `CallTrace` that 19 events in 20 share with one of the 16 before (the same
+ * caller stacks recur); probing it folds the value and searches it for each substring anchor,
+ * while a repeat is found by one comparison that fails on the length or the first characters,
+ * or succeeds by a native memcmp.
  *
  * Exact: a field's probe reads nothing but the field's value, so equal values mark equal rules.
  * Only for probes that note nothing else (no automaton scan handed to the evaluation). The memo

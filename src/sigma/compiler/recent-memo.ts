@@ -1,41 +1,34 @@
+import { MemoTrial } from './memo-trial.js';
+
 /**
  * Entries kept, most recent first out. Keys are compared with `===` rather than hashed into a Map:
  * a comparison fails on the length or the first characters, and a match is a native memcmp, where
  * hashing a 5 KB key cost as much as a third of the work it saved.
  */
 const kept = 16;
-/** Lookups per trial, and the share of them that must hit for the memo to stay on. */
-const trial = 512;
-const minHitRate = 0.25;
-/** Uses skipped after a failed trial before the memo is tried again (the data may change). */
-const retryAfter = 65_536;
+/** Lookups per trial (see MemoTrial). */
+const trialLength = 512;
 
 /**
  * The results of the last few distinct long keys (values or lines of an event), found again by
- * content. It measures itself: after a trial of {@link trial} lookups in which too few keys
- * repeated, it clears and rests for {@link retryAfter} uses (a miss costs the lookup on top of
- * the work), counted by the caller through {@link rests}.
+ * content. It measures itself in trials of {@link trialLength} lookups (see MemoTrial): when
+ * too few keys repeat, it clears and rests, counted by the caller through {@link rests}.
  */
 export class RecentMemo<T> {
   private readonly keys: string[] = [];
   private readonly results: T[] = [];
   /** Slot the next new key replaces (round robin). */
   private next = 0;
-  private lookups = 0;
-  private repeats = 0;
-  /** Uses left to do without the memo, after a trial in which too few keys repeated. */
-  private resting = 0;
+  private readonly trial = new MemoTrial(trialLength);
 
   /** Whether the memo is taking keys (not resting). */
   get active(): boolean {
-    return this.resting === 0;
+    return this.trial.active;
   }
 
   /** Counts one use off a rest: true while the memo rests (do the work without it). */
   rests(): boolean {
-    if (this.resting === 0) return false;
-    this.resting--;
-    return true;
+    return this.trial.rests();
   }
 
   /** What was remembered for a key equal to `key`, if kept; each lookup counts toward the trial. */
@@ -51,17 +44,7 @@ export class RecentMemo<T> {
         break;
       }
     }
-    if (known !== undefined) this.repeats++;
-    if (++this.lookups === trial) {
-      if (this.repeats < trial * minHitRate) {
-        this.resting = retryAfter;
-        keys.length = 0;
-        this.results.length = 0;
-        this.next = 0;
-      }
-      this.lookups = 0;
-      this.repeats = 0;
-    }
+    if (this.trial.failed(known !== undefined)) this.clear();
     return known;
   }
 
@@ -74,7 +57,7 @@ export class RecentMemo<T> {
 
   /** Keeps `result` for `key` (a no-op while resting). */
   remember(key: string, result: T): void {
-    if (this.resting > 0) return;
+    if (!this.trial.active) return;
     this.keys[this.next] = key;
     this.results[this.next] = result;
     this.next = (this.next + 1) % kept;

@@ -161,10 +161,11 @@ export function fieldIndex(key: string, slot: Slot, containsOf: Map<string, Set<
 }
 
 /**
- * Files rule `i` under anchor `a` in the field's index (a re-anchored rule). The caller forgets
- * the field's remembered probes: they may now miss the rule.
+ * Files rule `i` under anchor `a` in the field's index (a re-anchored rule), and forgets the
+ * field's remembered probes: they may miss the rule now.
  */
 export function addAnchor(fi: FieldIndex, i: number, a: Anchor): void {
+  forgetProbes(fi);
   if (a.kind === 'eq') {
     addRule((fi.exact ??= new Map()), a.text, i);
     if (a.text.length > fi.maxExact) fi.maxExact = a.text.length;
@@ -200,11 +201,17 @@ export function addAnchor(fi: FieldIndex, i: number, a: Anchor): void {
   }
 }
 
-/** Takes rule `i` off anchor `a` in the field's index. */
+/** Takes rule `i` off anchor `a` in the field's index, and forgets the probes that may list it. */
 export function dropAnchor(fi: FieldIndex, i: number, a: Anchor): void {
+  forgetProbes(fi);
   if (a.kind === 'eq') dropRule(fi.exact?.get(a.text), i);
   else if (a.kind === 'base') dropRule(fi.base?.get(a.text), i);
   else dropRule(fi.subRules[fi.subIndex.get(a.text)!], i);
+}
+
+function forgetProbes(fi: FieldIndex): void {
+  fi.memo?.clear();
+  fi.cache?.clear();
 }
 
 /** Whether a long string value surely fires none of the field's anchors (see {@link QuickReject}). */

@@ -194,12 +194,7 @@ export class RuleBucket {
       if (anchors === undefined || anchors.some(weakAnchor) || old?.some((a) => a.field === KEYWORDS)) continue;
       this.moved[i] = 1;
       this.unanchor(i, old);
-      for (const a of anchors) {
-        const fi = this.fieldByKey.get(a.field) ?? this.addField(a.field);
-        fi.memo?.clear();
-        fi.cache?.clear();
-        addAnchor(fi, i, a);
-      }
+      for (const a of anchors) addAnchor(this.fieldByKey.get(a.field) ?? this.addField(a.field), i, a);
       this.anchorsOf[i] = anchors;
     }
     this.pending.length = 0;
@@ -211,13 +206,7 @@ export class RuleBucket {
       if (k >= 0) this.always.splice(k, 1);
       return;
     }
-    for (const a of anchors) {
-      const fi = this.fieldByKey.get(a.field)!;
-      dropAnchor(fi, i, a);
-      // A remembered probe of this field may list the rule.
-      fi.memo?.clear();
-      fi.cache?.clear();
-    }
+    for (const a of anchors) dropAnchor(this.fieldByKey.get(a.field)!, i, a);
   }
 
   /** {@link probeField} of a string value, with what it marked and noted collected for the field's memo or cache. */

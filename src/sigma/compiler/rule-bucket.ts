@@ -30,14 +30,13 @@ export class RuleBucket {
   private readonly always: number[] = [];
   private readonly stamp: Uint32Array;
   private epoch = 0;
+  /** The patterns the last automaton scan of {@link probe} found. */
   private readonly hits: number[] = [];
   private readonly found: number[] = [];
   /** While a memoised value is probed: every rule its probe marks, for the memo. */
   private collected: number[] | undefined;
   /** …and, when its scan is noted for the evaluation, the automaton's hits. */
   private notedHits: readonly number[] | undefined;
-  /** The hits of the last automaton scan of {@link probe}. */
-  private lastHits: readonly number[] = [];
   /** Second necessary conditions chosen at run time for rules whose anchors fire often. */
   readonly gates: CandidateGates;
   /** The anchors each rule is indexed on in this bucket (null: none, it is in {@link always}). */
@@ -237,7 +236,7 @@ export class RuleBucket {
       this.probe(fi, folded);
       if (fi.patternOf && folded.length >= noteScanMinLength) {
         view.noteScan(fi.slot, fi.patternOf, fi.hitStamp!, this.epoch);
-        if (this.collected !== undefined) this.notedHits = this.lastHits.slice();
+        if (this.collected !== undefined) this.notedHits = this.hits.slice();
       }
     }
     else {
@@ -258,10 +257,10 @@ export class RuleBucket {
       if (folded.length - from <= fi.maxBase) this.markAll(fi.base.get(folded.slice(from)));
     }
     if (fi.ac) {
-      const own = this.hits;
-      own.length = 0;
-      const hits = fi.scan !== undefined ? fi.scan.search(folded, own) : fi.ac.searchDistinct(folded, own);
-      this.lastHits = hits;
+      const hits = this.hits;
+      hits.length = 0;
+      if (fi.scan !== undefined) fi.scan.search(folded, hits);
+      else fi.ac.searchDistinct(folded, hits);
       const stamp = fi.hitStamp;
       const anchored = fi.subRules.length;
       for (let k = 0; k < hits.length; k++) {

@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Pure libraries: no I/O, no server, no store, no bus.
-    files: ['src/sigma/**/*.ts', 'src/ingest/parsers/**/*.ts', 'src/intel/pattern/**/*.ts', 'src/intel/match/**/*.ts', 'src/intel/misp/**/*.ts', 'src/intel/stix/**/*.ts', 'src/intel/tlp/**/*.ts'],
+    files: ['src/sigma/**/*.ts', 'src/evtx/**/*.ts', 'src/ingest/parsers/**/*.ts', 'src/intel/pattern/**/*.ts', 'src/intel/match/**/*.ts', 'src/intel/misp/**/*.ts', 'src/intel/stix/**/*.ts', 'src/intel/tlp/**/*.ts'],
     // The STIX validator's schema loader reads content/stix from disk: it is the I/O edge of src/intel/stix (entry node.ts).
     ignores: ['**/*.test.ts', 'src/intel/stix/node.ts', 'src/intel/stix/stix-schema-loader.ts', 'src/intel/stix/default-stix-validator.ts'],
     rules: {
@@ -39,7 +39,7 @@ export default tseslint.config(
   {
     // Capabilities use the ports, never an adapter or a driver directly.
     files: ['src/**/*.ts'],
-    ignores: ['src/store/**', 'src/bus/**', 'src/cli/**', 'src/server/runtime.ts', '**/*.test.ts', 'src/sigma/**', 'src/ingest/parsers/**', 'src/intel/pattern/**', 'src/intel/match/**', 'src/intel/misp/**'],
+    ignores: ['src/store/**', 'src/bus/**', 'src/cli/**', 'src/server/runtime.ts', '**/*.test.ts', 'src/sigma/**', 'src/evtx/**', 'src/ingest/parsers/**', 'src/intel/pattern/**', 'src/intel/match/**', 'src/intel/misp/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [

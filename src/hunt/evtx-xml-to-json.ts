@@ -5,12 +5,10 @@
  * because the latter reports EventID 0 for Sysmon records.
  */
 
-interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  text: string;
-}
+import type { EvtxElement } from '../evtx/index.js';
+
+/** A parsed XML element: the same form as the records `EvtxChunk` decodes. */
+type XmlElement = EvtxElement;
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -132,6 +130,16 @@ export function evtxXmlToJson(xml: string): Record<string, unknown> {
   const root = parseXml(xml);
   const event = root.children.find((c) => c.name === 'Event');
   if (!event) throw new Error('no <Event> element in rendered record');
+  return evtxEventToJson(event);
+}
+
+/**
+ * A decoded record's root element → `{Event:{System,EventData|UserData}}`, the same object as
+ * {@link evtxXmlToJson} of its rendered XML.
+ * @throws Error when the root element is not `Event`
+ */
+export function evtxEventToJson(event: EvtxElement): Record<string, unknown> {
+  if (event.name !== 'Event') throw new Error(`the record's root element is <${event.name}>, not <Event>`);
   const out: Record<string, unknown> = {};
   for (const part of event.children) {
     if (part.name === 'EventData') out['EventData'] = eventDataToJson(part);

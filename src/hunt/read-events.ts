@@ -1,12 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { EventTextParser, type MalformedEvent, type ParsedChunk, type RawEventRecord } from './event-text-parser.js';
-import { readEvtx } from './read-evtx.js';
+import { readEvtx, readEvtxBytes } from './read-evtx.js';
 
 export type { MalformedEvent, ParsedChunk, RawEventRecord } from './event-text-parser.js';
 
@@ -181,17 +180,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-/** Gzip'd JSON or EVTX members are small enough to hold; EVTX needs a real file for the library. */
+/** Gzip'd JSON or EVTX members are small enough to hold. */
 async function* readBufferedMember(label: string, data: Uint8Array): AsyncGenerator<ParsedChunk> {
   if (/\.evtx$/i.test(label)) {
-    const dir = await mkdtemp(join(tmpdir(), 'shieldwall-evtx-'));
-    try {
-      const path = join(dir, 'member.evtx');
-      await writeFile(path, data);
-      yield* readEvtx(path, label);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    yield* readEvtxBytes(data, label);
     return;
   }
   let bytes: Buffer;

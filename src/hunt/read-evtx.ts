@@ -1,44 +1,97 @@
-import { EvtxFile } from '@ts-evtx/core';
-import { evtxXmlToJson } from './evtx-xml-to-json.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { EvtxChunk, evtxChunkSize, evtxFileHeader, type EvtxFileHeader } from '../evtx/index.js';
+import { evtxEventToJson } from './evtx-xml-to-json.js';
 import type { ParsedChunk } from './event-text-parser.js';
 
+/** Chunks read from disk at a time: 1 MB, so a multi-GB log costs a few thousand reads. */
+const chunksPerRead = 16;
+const batchSize = 256;
+
+/** Where the chunks of an EVTX file come from: `read` fills `into` from byte `at`, returning the bytes read. */
+interface ChunkSource {
+  size: number;
+  read(into: Uint8Array, at: number): Promise<number>;
+}
+
 /**
- * Reads every record of an `.evtx` file as an evtx_dump-shaped object. A record that cannot be
- * rendered is reported as malformed and the file goes on; a broken chunk list ends the file with
- * one malformed entry instead of a crash.
- * @param path file on disk (the library maps the whole file; EVTX logs are bounded by Windows).
- * @param label file label for records and errors.
+ * Reads every record of an `.evtx` file as an evtx_dump-shaped object, decoding the binary XML
+ * with `EvtxChunk` (no XML text in between). The file is read 1 MB at a time, so its size is not
+ * bounded by memory. A record that cannot be decoded is reported as malformed and the file goes
+ * on; a chunk whose record list is broken is reported and skipped from there to the next chunk.
+ * @param path file on disk
+ * @param label file label for records and errors
  */
 export async function* readEvtx(path: string, label: string): AsyncGenerator<ParsedChunk> {
-  let file: EvtxFile;
+  let fh: FileHandle;
   try {
-    file = await EvtxFile.open(path);
+    fh = await open(path, 'r');
+  } catch (err) {
+    yield { events: [], malformed: [{ file: label, message: `cannot open the EVTX file: ${(err as Error).message}` }] };
+    return;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    yield* readEvtxFrom({ size, read: async (into, at) => (await fh.read(into, 0, into.length, at)).bytesRead }, label);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** {@link readEvtx} of a file held in memory (an `.evtx` member of a zip archive). */
+export async function* readEvtxBytes(bytes: Uint8Array, label: string): AsyncGenerator<ParsedChunk> {
+  yield* readEvtxFrom(
+    {
+      size: bytes.length,
+      read: (into, at) => {
+        const part = bytes.subarray(at, at + into.length);
+        into.set(part);
+        return Promise.resolve(part.length);
+      },
+    },
+    label,
+  );
+}
+
+async function* readEvtxFrom(source: ChunkSource, label: string): AsyncGenerator<ParsedChunk> {
+  const head = new Uint8Array(Math.min(4096, source.size));
+  let header: EvtxFileHeader;
+  try {
+    header = evtxFileHeader(head.subarray(0, await source.read(head, 0)));
   } catch (err) {
     yield { events: [], malformed: [{ file: label, message: `not a readable EVTX file: ${(err as Error).message}` }] };
     return;
   }
+  const buf = new Uint8Array(chunksPerRead * evtxChunkSize);
   let record = 0;
   let batch: ParsedChunk = { events: [], malformed: [] };
-  const records = file.records();
-  for (;;) {
-    let next: IteratorResult<{ renderXml(): string; recordNum(): bigint }>;
-    try {
-      next = records.next();
-    } catch (err) {
-      batch.malformed.push({ file: label, record, message: `EVTX structure error after record ${record}: ${(err as Error).message}` });
-      break;
+  let chunkNo = 0;
+  for (let pos = header.headerSize; pos + evtxChunkSize <= source.size; ) {
+    const want = Math.min(chunksPerRead, Math.floor((source.size - pos) / evtxChunkSize)) * evtxChunkSize;
+    const got = await source.read(buf.subarray(0, want), pos);
+    if (got < evtxChunkSize) break; // the file shrank while being read
+    for (let k = 0; k + evtxChunkSize <= got; k += evtxChunkSize, chunkNo++) {
+      // Windows pre-allocates chunks: one without the chunk signature holds no records yet.
+      const chunk = EvtxChunk.open(buf.subarray(k, k + evtxChunkSize));
+      if (chunk === undefined) continue;
+      for (const r of chunk.records()) {
+        if (r instanceof Error) {
+          batch.malformed.push({ file: label, record, message: `EVTX chunk ${chunkNo}: ${r.message}; the rest of the chunk is skipped` });
+          continue;
+        }
+        const index = record++;
+        try {
+          if (r.event instanceof Error) throw r.event;
+          batch.events.push({ file: label, record: index, raw: evtxEventToJson(r.event) });
+        } catch (err) {
+          batch.malformed.push({ file: label, record: index, message: `EVTX record ${r.id} (chunk ${chunkNo}): ${(err as Error).message}` });
+        }
+        if (batch.events.length >= batchSize) {
+          yield batch;
+          batch = { events: [], malformed: [] };
+        }
+      }
     }
-    if (next.done) break;
-    const index = record++;
-    try {
-      batch.events.push({ file: label, record: index, raw: evtxXmlToJson(next.value.renderXml()) });
-    } catch (err) {
-      batch.malformed.push({ file: label, record: index, message: `EVTX record ${String(next.value.recordNum())}: ${(err as Error).message}` });
-    }
-    if (batch.events.length >= 256) {
-      yield batch;
-      batch = { events: [], malformed: [] };
-    }
+    pos += got - (got % evtxChunkSize);
   }
   yield batch;
 }

@@ -9,22 +9,32 @@ const recordHeaderSize = 24;
 /** `ElfChnk\0`, read as two little-endian words. */
 const chunkMagic = [0x43666c45, 0x006b6e68] as const;
 
-/** A node of a compiled template: an element, literal text, or a substitution slot. */
-type TemplateNode = TemplateElement | string | Substitution;
-interface TemplateElement {
+/**
+ * A node of a compiled template: an element, literal text, or a substitution slot. One object
+ * shape with a kind, so the render loop stays monomorphic.
+ */
+interface TemplateNode {
+  kind: typeof ELEMENT | typeof TEXT | typeof SUBSTITUTION;
+  /** Element name, or the literal text. */
   name: string;
+  /** Substitution index. */
+  id: number;
   attrs: { name: string; value: TemplateNode | undefined }[];
   children: TemplateNode[];
 }
-interface Substitution {
-  id: number;
-}
+type TemplateElement = TemplateNode;
+const ELEMENT = 0;
+const TEXT = 1;
+const SUBSTITUTION = 2;
+const noAttrs: TemplateNode['attrs'] = [];
+const noChildren: TemplateNode[] = [];
+const text = (t: string): TemplateNode => ({ kind: TEXT, name: t, id: 0, attrs: noAttrs, children: noChildren });
 
-/** The values of one template instance: the record's bytes where each one lies, and its type. */
+/** The values of one template instance: where each one lies in the chunk, its size and type. */
 interface Values {
-  at: Int32Array;
-  size: Int32Array;
-  type: Uint8Array;
+  at: number[];
+  size: number[];
+  type: number[];
 }
 
 /** One record of a chunk, decoded. */
@@ -55,7 +65,10 @@ export class EvtxChunk {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TemplateElement | null>();
 
-  private constructor(private readonly bytes: Uint8Array) {
+  private readonly bytes: Buffer;
+
+  private constructor(bytes: Uint8Array) {
+    this.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -115,9 +128,9 @@ export class EvtxChunk {
     // Binary XML without a template: compiled and rendered without values.
     const nodes: TemplateNode[] = [];
     this.content(at, to, nodes, false, embedded);
-    const none: Values = { at: new Int32Array(0), size: new Int32Array(0), type: new Uint8Array(0) };
+    const none: Values = { at: [], size: [], type: [] };
     const out: EvtxElement[] = [];
-    for (const n of nodes) if (typeof n === 'object' && 'name' in n) out.push(...this.render(n, none));
+    for (const n of nodes) if (n.kind === ELEMENT) out.push(...this.render(n, none));
     return out;
   }
 
@@ -132,7 +145,8 @@ export class EvtxChunk {
     const count = v.getUint32(pos, true);
     pos += 4;
     if (pos + 4 * count > to) throw new Error(`template instance at chunk offset ${at} declares ${count} values past the record's end`);
-    const values: Values = { at: new Int32Array(count), size: new Int32Array(count), type: new Uint8Array(count) };
+    // Plain arrays: three typed arrays a record cost more to allocate than the rest of its values.
+    const values: Values = { at: new Array<number>(count), size: new Array<number>(count), type: new Array<number>(count) };
     let data = pos + 4 * count;
     for (let i = 0; i < count; i++) {
       const size = v.getUint16(pos + 4 * i, true);
@@ -156,7 +170,7 @@ export class EvtxChunk {
     let pos = at + 24;
     if (this.bytes[pos] === 0x0f) pos += 4;
     this.content(pos, Math.min(at + 24 + size, evtxChunkSize), nodes, false);
-    t = (nodes.find((n): n is TemplateElement => typeof n === 'object' && 'name' in n) ?? null);
+    t = nodes.find((n) => n.kind === ELEMENT) ?? null;
     this.templates.set(at, t);
     return t;
   }
@@ -199,7 +213,7 @@ export class EvtxChunk {
         case 0x04: // end of element
           return pos + 1;
         case 0x01: {
-          const el: TemplateElement = { name: '', attrs: [], children: [] };
+          const el: TemplateElement = { kind: ELEMENT, name: '', id: 0, attrs: [], children: [] };
           // token, [dependency id: not in elements of embedded binary XML values], size, name, [attribute list size]
           pos = this.nameRef(pos + (embedded ? 5 : 7), name) + (token & 0x40 ? 4 : 0);
           el.name = name.name;
@@ -213,23 +227,23 @@ export class EvtxChunk {
         }
         case 0x05: {
           const count = v.getUint16(pos + 2, true);
-          into.push(utf16Text(b, pos + 4, 2 * count));
+          into.push(text(utf16Text(b, pos + 4, 2 * count)));
           pos += 4 + 2 * count;
           break;
         }
         case 0x07: {
           const count = v.getUint16(pos + 1, true);
-          into.push(utf16Text(b, pos + 3, 2 * count));
+          into.push(text(utf16Text(b, pos + 3, 2 * count)));
           pos += 3 + 2 * count;
           break;
         }
         case 0x08:
-          into.push(String.fromCharCode(v.getUint16(pos + 1, true)));
+          into.push(text(String.fromCharCode(v.getUint16(pos + 1, true))));
           pos += 3;
           break;
         case 0x09: {
           pos = this.nameRef(pos + 1, name);
-          into.push(entities[name.name] ?? `&${name.name};`);
+          into.push(text(entities[name.name] ?? `&${name.name};`));
           break;
         }
         case 0x0a:
@@ -240,7 +254,7 @@ export class EvtxChunk {
           break;
         case 0x0d:
         case 0x0e:
-          into.push({ id: v.getUint16(pos + 1, true) });
+          into.push({ kind: SUBSTITUTION, name: '', id: v.getUint16(pos + 1, true), attrs: noAttrs, children: noChildren });
           pos += 4;
           break;
         case 0x0f:
@@ -269,29 +283,37 @@ export class EvtxChunk {
   /** A compiled element with the values of one instance: one element, or those of embedded binary XML. */
   private render(t: TemplateElement, values: Values): EvtxElement[] {
     const attrs: Record<string, string> = {};
-    for (const a of t.attrs) attrs[a.name] = a.value === undefined ? '' : this.attrText(a.value, values);
+    const ta = t.attrs;
+    for (let k = 0; k < ta.length; k++) {
+      const a = ta[k]!;
+      attrs[a.name] = a.value === undefined ? '' : this.attrText(a.value, values);
+    }
     const el: EvtxElement = { name: t.name, attrs, children: [], text: '' };
-    let text = '';
-    for (const c of t.children) {
-      if (typeof c === 'string') text += xmlSafe(c);
-      else if ('name' in c) for (const e of this.render(c, values)) el.children.push(e);
-      else if (c.id < values.type.length && values.type[c.id] === 0x21) {
+    let content = '';
+    const tc = t.children;
+    for (let k = 0; k < tc.length; k++) {
+      const c = tc[k]!;
+      if (c.kind === TEXT) content += xmlSafe(c.name);
+      else if (c.kind === ELEMENT) {
+        const r = this.render(c, values);
+        for (let j = 0; j < r.length; j++) el.children.push(r[j]!);
+      } else if (c.id < values.type.length && values.type[c.id] === 0x21) {
         const at = values.at[c.id]!;
         if (values.size[c.id]! > 0) for (const e of this.fragmentElements(at, at + values.size[c.id]!, true)) el.children.push(e);
-      } else text += this.valueText(c, values);
+      } else content += this.valueText(c, values);
     }
     // The rendered XML leaves an element whose content is only whitespace empty.
-    if (el.children.length === 0 && text.trim() !== '') el.text = text;
+    if (el.children.length === 0 && content.trim() !== '') el.text = content;
     return [el];
   }
 
   private attrText(n: TemplateNode, values: Values): string {
-    if (typeof n === 'string') return xmlSafe(n);
-    if ('name' in n) return '';
+    if (n.kind === TEXT) return xmlSafe(n.name);
+    if (n.kind === ELEMENT) return '';
     return this.valueText(n, values);
   }
 
-  private valueText(s: Substitution, values: Values): string {
+  private valueText(s: TemplateNode, values: Values): string {
     if (s.id >= values.type.length) return '';
     return xmlSafe(evtxValueText(this.bytes, this.view, values.type[s.id]!, values.at[s.id]!, values.size[s.id]!));
   }

@@ -3,7 +3,6 @@
  * and the evtx_dump layout show them. Arrays (type | 0x80) join their elements with ', '.
  */
 
-const utf16 = new TextDecoder('utf-16le');
 const utf8 = new TextDecoder('utf-8');
 /** Microseconds × 10 between 1601-01-01 and 1970-01-01, as FILETIME counts. */
 const filetimeEpoch = 116_444_736_000_000_000n;
@@ -14,30 +13,56 @@ const hex = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().p
 
 /** `text` without the control characters an XML text cannot hold. */
 export function xmlSafe(text: string): string {
-  controlChars.lastIndex = 0;
-  if (!controlChars.test(text)) return text;
-  controlChars.lastIndex = 0;
-  return text.replace(controlChars, '');
+  // A loop over the codes: a regex test cost ~100 ns a value, a third of a record's decoding.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return text.replace(controlChars, '');
+  }
+  return text;
 }
 
-/** UTF-16LE text of `bytes[at, at + length)`, trailing NULs dropped. */
-export function utf16Text(bytes: Uint8Array, at: number, length: number): string {
+/**
+ * UTF-16LE text of `bytes[at, at + length)`, trailing NULs dropped. `Buffer#toString` costs a
+ * third of `TextDecoder#decode` for these short strings; unlike it, it keeps a lone surrogate.
+ */
+export function utf16Text(bytes: Buffer, at: number, length: number): string {
   let end = at + (length & ~1);
   while (end > at && bytes[end - 1] === 0 && bytes[end - 2] === 0) end -= 2;
-  return end === at ? '' : utf16.decode(bytes.subarray(at, end));
+  return end === at ? '' : bytes.toString('utf16le', at, end);
 }
 
+/** `Date#toISOString` of `ms` (always UTC, millisecond precision), or '' when it is no date. */
 function isoTime(ms: number): string {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // H. Hinnant's civil_from_days.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return new Date(ms).toISOString();
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const s = Math.floor(rest / 1000);
+  const milli = rest - s * 1000;
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(h)}:${two(mi)}:${two(s)}.${String(milli).padStart(3, '0')}Z`;
 }
 
-function guid(v: DataView, at: number): string {
-  const b = (i: number) => hex[v.getUint8(at + i)]!;
-  const d1 = v.getUint32(at, true).toString(16).toUpperCase().padStart(8, '0');
-  const d2 = v.getUint16(at + 4, true).toString(16).toUpperCase().padStart(4, '0');
-  const d3 = v.getUint16(at + 6, true).toString(16).toUpperCase().padStart(4, '0');
-  return `{${d1}-${d2}-${d3}-${b(8)}${b(9)}-${b(10)}${b(11)}${b(12)}${b(13)}${b(14)}${b(15)}}`;
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function guid(b: Uint8Array, at: number): string {
+  const x = (i: number) => hex[b[at + i]!]!;
+  return `{${x(3)}${x(2)}${x(1)}${x(0)}-${x(5)}${x(4)}-${x(7)}${x(6)}-${x(8)}${x(9)}-${x(10)}${x(11)}${x(12)}${x(13)}${x(14)}${x(15)}}`;
 }
 
 function sid(v: DataView, at: number, size: number): string {
@@ -67,7 +92,7 @@ function fixedSize(type: number): number {
  * Text of one value of `type` stored in `bytes[at, at + size)`.
  * @throws Error when the value does not fit its size (a damaged record)
  */
-export function evtxValueText(bytes: Uint8Array, view: DataView, type: number, at: number, size: number): string {
+export function evtxValueText(bytes: Buffer, view: DataView, type: number, at: number, size: number): string {
   if (type & 0x80) return arrayText(bytes, view, type & 0x7f, at, size);
   const need = fixedSize(type);
   if (need > size) throw new Error(`value of type 0x${type.toString(16)} needs ${need} bytes, has ${size}`);
@@ -95,7 +120,7 @@ export function evtxValueText(bytes: Uint8Array, view: DataView, type: number, a
       for (let i = at; i < at + size; i++) out += hex[bytes[i]!];
       return out;
     }
-    case 0x0f: return guid(view, at);
+    case 0x0f: return guid(bytes, at);
     case 0x10: return size >= 8 ? String(view.getBigUint64(at, true)) : size >= 4 ? String(view.getUint32(at, true)) : '';
     case 0x11: {
       const ticks = view.getBigUint64(at, true);
@@ -113,7 +138,7 @@ export function evtxValueText(bytes: Uint8Array, view: DataView, type: number, a
   }
 }
 
-function arrayText(bytes: Uint8Array, view: DataView, type: number, at: number, size: number): string {
+function arrayText(bytes: Buffer, view: DataView, type: number, at: number, size: number): string {
   if (type === 0x01) {
     const text = utf16Text(bytes, at, size);
     return text.split('\u0000').join(', ');

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:evtx [-- --copies N] [--rounds N] [--json]`: the speed of reading `.evtx` logs.
+ *
+ * The SigmaHQ regression logs (../shared/testdata/sigma-regression, 142 files) hold one to seven
+ * records per 64 KB chunk, where Windows writes 50–200, so a chunk's one-off costs (its templates)
+ * would swamp the per-record ones. The benchmark first builds one log of real density from them:
+ * every chunk packed with its own records repeated (`packEvtxChunk`: they then refer to the
+ * templates their first copy defined, as in a real log), the packed chunks written `--copies`
+ * times (default 8) into a temporary `.evtx`. Then, in one process, per round (default 3):
+ *   - decode: `readEvents` of the file (our binary XML decoder → evtx_dump-shaped objects);
+ *   - JSON.parse baseline: the same events as NDJSON lines (JSON.stringify of what decode gave),
+ *     parsed with JSON.parse: what reading these events costs from a JSON export;
+ *   - @ts-evtx/core baseline: `renderXml` of each record and `evtxXmlToJson` of the XML (the
+ *     reader until 2026-11-27), over the first `--library-chunks` chunks (default 100: it is slow);
+ *   - hunt: `hunt` of the file with every shipped SigmaHQ rule, one thread.
+ * Last line with --json: {"records","file_mb","decode_records_per_sec","json_parse_records_per_sec",
+ * "library_records_per_sec","hunt_events_per_sec","detections"} (medians).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { EvtxFile } from '@ts-evtx/core';
+import { evtxChunkSize, evtxFileHeader } from '../src/evtx/index.js';
+import { packEvtxChunk } from '../src/evtx/pack-evtx-chunk.js';
+import { evtxXmlToJson } from '../src/hunt/evtx-xml-to-json.js';
+import { hunt, loadRulePaths, readEvents } from '../src/hunt/index.js';
+import { Detector, normalizeEvent } from '../src/sigma/index.js';
+import { benchOption } from './bench-option.js';
+import { median } from './median.js';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const copies = benchOption(args, '--copies', 8);
+const rounds = benchOption(args, '--rounds', 3);
+const libraryChunks = benchOption(args, '--library-chunks', 100);
+const shared = resolve(process.cwd(), '../shared');
+const regression = join(shared, 'testdata/sigma-regression/regression_data');
+const rulesPath = join(shared, 'content/sigma');
+const log = (s: string) => process.stderr.write(s + '\n');
+if (!existsSync(regression) || !existsSync(rulesPath)) {
+  log(`bench:evtx needs ${regression} and ${rulesPath}`);
+  process.exit(2);
+}
+
+function evtxFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...evtxFiles(p));
+    else if (name.endsWith('.evtx')) out.push(p);
+  }
+  return out;
+}
+
+// --- the log of real density ------------------------------------------------------------------
+const sources = evtxFiles(regression);
+const packed: Uint8Array[] = [];
+let header: Uint8Array | undefined;
+for (const f of sources) {
+  const bytes = readFileSync(f);
+  const h = evtxFileHeader(bytes);
+  header ??= Uint8Array.from(bytes.subarray(0, h.headerSize));
+  for (let at = h.headerSize; at + evtxChunkSize <= bytes.length; at += evtxChunkSize) {
+    const p = packEvtxChunk(bytes.subarray(at, at + evtxChunkSize));
+    if (p) packed.push(p);
+  }
+}
+const chunks = packed.length * copies;
+if (chunks > 0xffff) {
+  log(`--copies ${copies} makes ${chunks} chunks; an EVTX header counts at most 65,535`);
+  process.exit(2);
+}
+const hv = new DataView(header!.buffer);
+hv.setUint16(0x2a, chunks, true);
+hv.setUint32(0x7c, crc32(header!.subarray(0, 120)), true); // @ts-evtx/core checks it
+const dir = mkdtempSync(join(tmpdir(), 'shieldwall-bench-evtx-'));
+const file = join(dir, 'packed.evtx');
+const parts: Uint8Array[] = [header!];
+for (let c = 0; c < copies; c++) parts.push(...packed);
+writeFileSync(file, Buffer.concat(parts));
+const fileMb = statSync(file).size / 2 ** 20;
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const loaded = await loadRulePaths([rulesPath]);
+const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
+log(`${sources.length} regression logs → ${packed.length} packed chunks × ${copies} = ${fileMb.toFixed(1)} MB; ${loaded.ruleSet.size} rules`);
+
+// --- passes -------------------------------------------------------------------------------------
+// The JSON baseline's lines: the decoded events, stringified once, before anything is timed.
+const lines: string[] = [];
+for await (const e of readEvents(file, { onMalformed: (m) => log(`malformed: ${m.message}`) })) lines.push(JSON.stringify(e.raw));
+const records = lines.length;
+
+async function decode(): Promise<number> {
+  let n = 0;
+  for await (const e of readEvents(file)) n += e.raw === null ? 0 : 1;
+  return n;
+}
+
+function parse(): number {
+  let n = 0;
+  for (const l of lines) n += (JSON.parse(l) as object) === null ? 0 : 1;
+  return n;
+}
+
+function library(): number {
+  let n = 0;
+  let c = 0;
+  for (const chunk of EvtxFile.openSync(file).chunks()) {
+    if (c++ >= libraryChunks) break;
+    for (const r of chunk.records()) {
+      evtxXmlToJson(r.renderXml());
+      n++;
+    }
+  }
+  return n;
+}
+
+const rate = async (f: () => number | Promise<number>): Promise<{ n: number; ms: number }> => {
+  const t = performance.now();
+  const n = await f();
+  return { n, ms: performance.now() - t };
+};
+const runs = { decode: [] as number[], parse: [] as number[], library: [] as number[], hunt: [] as number[] };
+let detections = -1;
+for (let r = 0; r < rounds; r++) {
+  const d = await rate(decode);
+  const p = await rate(parse);
+  const l = await rate(library);
+  let events = 0;
+  const h = await rate(async () => {
+    const s = await hunt([file], { engine: detector, normalize: normalizeEvent, onDetection: () => {} });
+    if (detections >= 0 && s.detections !== detections) log(`warning: round ${r + 1} found ${s.detections} detections, earlier rounds ${detections}`);
+    detections = s.detections;
+    return (events = s.events);
+  });
+  runs.decode.push((d.n / d.ms) * 1000);
+  runs.parse.push((p.n / p.ms) * 1000);
+  runs.library.push((l.n / l.ms) * 1000);
+  runs.hunt.push((h.n / h.ms) * 1000);
+  log(`round ${r + 1}: decode ${d.ms.toFixed(0)} ms (${d.n} records), JSON.parse ${p.ms.toFixed(0)} ms, @ts-evtx/core ${l.ms.toFixed(0)} ms (${l.n} records), hunt ${h.ms.toFixed(0)} ms (${events} events, ${detections} detections)`);
+}
+const result = {
+  records,
+  file_mb: Math.round(fileMb * 10) / 10,
+  decode_records_per_sec: Math.round(median(runs.decode)),
+  json_parse_records_per_sec: Math.round(median(runs.parse)),
+  library_records_per_sec: Math.round(median(runs.library)),
+  hunt_events_per_sec: Math.round(median(runs.hunt)),
+  detections,
+};
+log(`median: decode ${result.decode_records_per_sec} records/s (${(result.decode_records_per_sec / result.library_records_per_sec).toFixed(1)}× @ts-evtx/core, ${(result.json_parse_records_per_sec / result.decode_records_per_sec).toFixed(2)}× slower than JSON.parse of the same events), hunt ${result.hunt_events_per_sec} events/s`);
+if (asJson) console.log(JSON.stringify(result));

@@ -4,8 +4,8 @@
  */
 
 const utf8 = new TextDecoder('utf-8');
-/** Microseconds × 10 between 1601-01-01 and 1970-01-01, as FILETIME counts. */
-const filetimeEpoch = 116_444_736_000_000_000n;
+/** Milliseconds from 1601-01-01 (FILETIME's epoch) to 1970-01-01. */
+const filetimeEpochMs = 11_644_473_600_000;
 /** Characters an XML 1.0 text cannot hold, which viewers (and the XML rendering) drop. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const controlChars = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]/g;
@@ -125,7 +125,8 @@ export function evtxValueText(bytes: Buffer, view: DataView, type: number, at: n
     case 0x11: {
       const ticks = view.getBigUint64(at, true);
       // Millisecond precision, the ISO form the rest of Shieldwall reads times in.
-      return isoTime(Number((ticks - filetimeEpoch) / 10_000n));
+      // Whole milliseconds since 1601 first: BigInt division truncates, which floors only positives.
+      return isoTime(Number(ticks / 10_000n) - filetimeEpochMs);
     }
     case 0x12: {
       const [y, mo, , d, h, mi, s, ms] = [0, 2, 4, 6, 8, 10, 12, 14].map((o) => view.getUint16(at + o, true)) as [number, number, number, number, number, number, number, number];

@@ -1,5 +1,5 @@
 import type { EvtxElement } from './evtx-element.js';
-import { evtxValueText, utf16Text, xmlSafe } from './evtx-value.js';
+import { evtxValueText, utf16Text } from './evtx-value.js';
 
 /** Size of a chunk: a 512-byte header, records, free space. */
 export const evtxChunkSize = 0x10000;
@@ -130,7 +130,7 @@ export class EvtxChunk {
     this.content(at, to, nodes, false, embedded);
     const none: Values = { at: [], size: [], type: [] };
     const out: EvtxElement[] = [];
-    for (const n of nodes) if (n.kind === ELEMENT) out.push(...this.render(n, none));
+    for (const n of nodes) if (n.kind === ELEMENT) out.push(this.render(n, none));
     return out;
   }
 
@@ -157,7 +157,7 @@ export class EvtxChunk {
     }
     if (data > to) throw new Error(`values of the template instance at chunk offset ${at} run past the record's end`);
     if (template === null) throw new Error(`template at chunk offset ${defAt} holds no element`);
-    return this.render(template, values);
+    return [this.render(template, values)];
   }
 
   /** The template defined at chunk offset `at`, compiled on first use. */
@@ -280,43 +280,63 @@ export class EvtxChunk {
     return pos;
   }
 
-  /** A compiled element with the values of one instance: one element, or those of embedded binary XML. */
-  private render(t: TemplateElement, values: Values): EvtxElement[] {
-    const attrs: Record<string, string> = {};
+  /** A compiled element with the values of one instance. */
+  private render(t: TemplateElement, values: Values): EvtxElement {
     const ta = t.attrs;
-    for (let k = 0; k < ta.length; k++) {
-      const a = ta[k]!;
-      attrs[a.name] = a.value === undefined ? '' : this.attrText(a.value, values);
+    let attrs = noAttrValues;
+    if (ta.length > 0) {
+      attrs = {};
+      for (let k = 0; k < ta.length; k++) {
+        const a = ta[k]!;
+        attrs[a.name] = a.value === undefined ? '' : this.attrText(a.value, values);
+      }
     }
-    const el: EvtxElement = { name: t.name, attrs, children: [], text: '' };
+    const el: EvtxElement = { name: t.name, attrs, children: noElements, text: '' };
     let content = '';
     const tc = t.children;
     for (let k = 0; k < tc.length; k++) {
       const c = tc[k]!;
-      if (c.kind === TEXT) content += xmlSafe(c.name);
+      if (c.kind === TEXT) content += c.name;
       else if (c.kind === ELEMENT) {
-        const r = this.render(c, values);
-        for (let j = 0; j < r.length; j++) el.children.push(r[j]!);
+        if (el.children === noElements) el.children = [];
+        el.children.push(this.render(c, values));
       } else if (c.id < values.type.length && values.type[c.id] === 0x21) {
         const at = values.at[c.id]!;
-        if (values.size[c.id]! > 0) for (const e of this.fragmentElements(at, at + values.size[c.id]!, true)) el.children.push(e);
+        if (values.size[c.id]! > 0) {
+          const embedded = this.fragmentElements(at, at + values.size[c.id]!, true);
+          if (embedded.length > 0 && el.children === noElements) el.children = [];
+          for (const e of embedded) el.children.push(e);
+        }
       } else content += this.valueText(c, values);
     }
     // The rendered XML leaves an element whose content is only whitespace empty.
-    if (el.children.length === 0 && content.trim() !== '') el.text = content;
-    return [el];
+    if (el.children.length === 0 && !blank(content)) el.text = content;
+    return el;
   }
 
   private attrText(n: TemplateNode, values: Values): string {
-    if (n.kind === TEXT) return xmlSafe(n.name);
+    if (n.kind === TEXT) return n.name;
     if (n.kind === ELEMENT) return '';
     return this.valueText(n, values);
   }
 
   private valueText(s: TemplateNode, values: Values): string {
     if (s.id >= values.type.length) return '';
-    return xmlSafe(evtxValueText(this.bytes, this.view, values.type[s.id]!, values.at[s.id]!, values.size[s.id]!));
+    return evtxValueText(this.bytes, this.view, values.type[s.id]!, values.at[s.id]!, values.size[s.id]!);
   }
+}
+
+/** Shared by the elements without attributes or children: never written to (see {@link EvtxElement}). */
+const noAttrValues: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const noElements: EvtxElement[] = Object.freeze([]) as unknown as EvtxElement[];
+
+/** Whether `s` is empty or only XML whitespace, without `trim`'s copy. */
+function blank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 const flagged = new Set([0x41, 0x45, 0x46, 0x47, 0x48, 0x49]);

@@ -7,7 +7,8 @@
  * every chunk packed with its own records repeated (`packEvtxChunk`: they then refer to the
  * templates their first copy defined, as in a real log), the packed chunks written `--copies`
  * times (default 8) into a temporary `.evtx`. Then, in one process, per round (default 3):
- *   - decode: `readEvents` of the file (our binary XML decoder → evtx_dump-shaped objects);
+ *   - decode: `readEventBatches` of the file, as `hunt` reads it (our binary XML decoder →
+ *     evtx_dump-shaped objects);
  *   - JSON.parse baseline: the same events as NDJSON lines (JSON.stringify of what decode gave),
  *     parsed with JSON.parse: what reading these events costs from a JSON export;
  *   - @ts-evtx/core baseline: `renderXml` of each record and `evtxXmlToJson` of the XML (the
@@ -24,7 +25,7 @@ import { EvtxFile } from '@ts-evtx/core';
 import { evtxChunkSize, evtxFileHeader } from '../src/evtx/index.js';
 import { packEvtxChunk } from '../src/evtx/pack-evtx-chunk.js';
 import { evtxXmlToJson } from '../src/hunt/evtx-xml-to-json.js';
-import { hunt, loadRulePaths, readEvents } from '../src/hunt/index.js';
+import { hunt, loadRulePaths, readEventBatches, readEvents } from '../src/hunt/index.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
 import { benchOption } from './bench-option.js';
 import { median } from './median.js';
@@ -92,9 +93,10 @@ const lines: string[] = [];
 for await (const e of readEvents(file, { onMalformed: (m) => log(`malformed: ${m.message}`) })) lines.push(JSON.stringify(e.raw));
 const records = lines.length;
 
+/** Batches, as `hunt` reads them. */
 async function decode(): Promise<number> {
   let n = 0;
-  for await (const e of readEvents(file)) n += e.raw === null ? 0 : 1;
+  for await (const b of readEventBatches(file)) n += b.events.length;
   return n;
 }
 

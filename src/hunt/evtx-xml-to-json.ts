@@ -83,42 +83,45 @@ function scalar(name: string, text: string): string | number {
 
 /** Generic element → JSON: text-only elements become strings, attributes go under `#attributes`. */
 function toJson(el: XmlElement): unknown {
-  const attrs = Object.keys(el.attrs).filter((k) => el.attrs[k] !== '' && k !== 'Qualifiers');
-  const text = el.text.trim();
-  if (el.children.length === 0 && attrs.length === 0) return scalar(el.name, text);
-  const out: Record<string, unknown> = {};
-  if (attrs.length > 0) {
-    const a: Record<string, unknown> = {};
-    for (const k of attrs) a[k] = scalar(k, el.attrs[k]!);
-    out['#attributes'] = a;
+  let attrs: Record<string, unknown> | undefined;
+  for (const k in el.attrs) {
+    const v = el.attrs[k]!;
+    if (v !== '' && k !== 'Qualifiers') (attrs ??= {})[k] = scalar(k, v);
   }
-  if (el.children.length === 0 && text !== '') out['#text'] = scalar(el.name, text);
-  addChildren(out, el.children);
+  const text = el.text === '' ? '' : el.text.trim();
+  const children = el.children;
+  if (children.length === 0 && attrs === undefined) return scalar(el.name, text);
+  const out: Record<string, unknown> = {};
+  if (attrs !== undefined) out['#attributes'] = attrs;
+  if (children.length === 0 && text !== '') out['#text'] = scalar(el.name, text);
+  for (let i = 0; i < children.length; i++) addChild(out, children[i]!);
   return out;
 }
 
-function addChildren(out: Record<string, unknown>, children: XmlElement[]): void {
-  for (const child of children) {
-    const value = toJson(child);
-    const prev = out[child.name];
-    if (prev === undefined) out[child.name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[child.name] = [prev, value];
-  }
+function addChild(out: Record<string, unknown>, child: XmlElement): void {
+  const value = toJson(child);
+  const prev = out[child.name];
+  if (prev === undefined) out[child.name] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else out[child.name] = [prev, value];
 }
 
 /** `<Data Name="X">v</Data>` becomes `X: v`; unnamed `<Data>` values collect under `Data`. */
 function eventDataToJson(el: XmlElement): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const unnamed: string[] = [];
-  for (const child of el.children) {
-    const name = child.attrs['Name'];
-    if (child.name === 'Data' && name !== undefined) out[name] = child.text;
-    else if (child.name === 'Data') unnamed.push(child.text);
-    else addChildren(out, [child]);
+  let unnamed: string[] | undefined;
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (child.name !== 'Data') addChild(out, child);
+    else {
+      const name = child.attrs['Name'];
+      if (name !== undefined) out[name] = child.text;
+      else (unnamed ??= []).push(child.text);
+    }
   }
-  if (unnamed.length === 1) out['Data'] = unnamed[0];
-  else if (unnamed.length > 1) out['Data'] = unnamed;
+  if (unnamed?.length === 1) out['Data'] = unnamed[0];
+  else if (unnamed !== undefined) out['Data'] = unnamed;
   return out;
 }
 
@@ -143,7 +146,7 @@ export function evtxEventToJson(event: EvtxElement): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const part of event.children) {
     if (part.name === 'EventData') out['EventData'] = eventDataToJson(part);
-    else addChildren(out, [part]);
+    else addChild(out, part);
   }
   return { Event: out };
 }

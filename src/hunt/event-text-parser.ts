@@ -51,6 +51,16 @@ export class EventTextParser {
     if (mode === 'values') this.splitter = new JsonValueSplitter();
   }
 
+  /** Records numbered so far (malformed ones included). */
+  get records(): number {
+    return this.record;
+  }
+
+  /** Lines read so far (`lines` mode). */
+  get linesRead(): number {
+    return this.lineNo;
+  }
+
   /** Feeds decoded text. */
   push(text: string): ParsedChunk {
     const out: ParsedChunk = { events: [], malformed: [] };

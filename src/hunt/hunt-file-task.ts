@@ -21,17 +21,24 @@ export function huntFileContext(detector: Detector, range?: HuntTimeRange): Hunt
 }
 
 /**
- * Hunts one file of a split hunt and sends, per batch read, only what the main thread needs to
+ * Hunts one file (or part of one) of a split hunt and sends, per batch read, only what the main thread needs to
  * replay it in order: counts, malformed events and the matched events (then `done`). Matching is
  * stateless, so files can be hunted in any order, on any thread.
  * @throws when the file cannot be opened
  */
-export async function huntFileTask({ file, path }: HuntWorkerTask, ctx: HuntFileContext, send: (reply: HuntWorkerReply) => void): Promise<void> {
+export async function huntFileTask({ file, path, part }: HuntWorkerTask, ctx: HuntFileContext, send: (reply: HuntWorkerReply) => void): Promise<void> {
   let bytes = 0;
-  for await (const batch of readEventBatches(path, { onBytes: (n) => (bytes += n) })) {
-    const items: HuntWorkerItem[] = batch.malformed.map((malformed) => ({ kind: 'bad', malformed }));
+  const numbered = { records: 0, lines: 0 };
+  const read = { onBytes: (n: number) => (bytes += n), onEnd: (c: typeof numbered) => Object.assign(numbered, c), ...(part ? { part } : {}) };
+  for await (const batch of readEventBatches(path, read)) {
+    const items: HuntWorkerItem[] = [];
     const counts = { outOfRange: 0, untimed: 0 };
+    // In record order with the events, as `hunt` tells them: then where a read's batches end
+    // (a file read whole or in parts) does not change the order of the report.
+    const bad = batch.malformed;
+    let b = 0;
     for (const { file: label, record, raw } of batch.events) {
+      while (b < bad.length && (bad[b]!.record ?? -1) <= record) items.push({ kind: 'bad', malformed: bad[b++]! });
       const e = screenEvent(raw, ctx.range, normalizeEvent, counts);
       if (e.kind === 'skip') continue;
       if (e.kind === 'bad') {
@@ -43,8 +50,9 @@ export async function huntFileTask({ file, path }: HuntWorkerTask, ctx: HuntFile
       const hit = matches.map((m) => ({ rule: ctx.indexOf.get(m.rule)!, matched: m.matched }));
       items.push({ kind: 'hit', file: label, record, raw, time: e.time ?? null, computer: computerOf(e.event), matches: hit });
     }
+    while (b < bad.length) items.push({ kind: 'bad', malformed: bad[b++]! });
     send({ type: 'batch', file, events: batch.events.length, ...counts, bytes, items });
     bytes = 0;
   }
-  send({ type: 'done', file, bytes });
+  send({ type: 'done', file, bytes, ...numbered });
 }

@@ -1,10 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Detector, normalizeEvent } from '../sigma/index.js';
 import { hunt, type HuntDetection, type HuntOptions } from './hunt.js';
-import { autoThreads, bytesPerThread, huntInThreads } from './hunt-in-threads.js';
+import { evtxChunkSize, evtxFileHeader } from '../evtx/index.js';
+import { packEvtxChunk } from '../evtx/pack-evtx-chunk.js';
+import { minPartBytes, planFileParts } from './file-parts.js';
+import { autoThreads, bytesPerThread, huntInThreads, usefulThreads } from './hunt-in-threads.js';
 import { eventTime } from './event-time.js';
 import { readEvents, type MalformedEvent } from './read-events.js';
 import { loadRulePaths } from './rule-loader.js';
@@ -83,6 +86,41 @@ describe.skipIf(!present)('huntInThreads', () => {
     await expect(huntInThreads(files, { threads: 2, rulePaths: [rulesDir], detector, onDetection: () => {} })).rejects.toThrow('a hunt with correlation rules runs in one thread');
   });
 
+  it('hunts large NDJSON and EVTX files in parts, reporting what one thread reports', async () => {
+    const loaded = await loadRulePaths([rulesDir]);
+    const detector = new Detector({ ruleSet: loaded.ruleSet });
+    // NDJSON: the cases' events many times over, with a broken line, a blank line and a non-object among them.
+    const events: string[] = [];
+    for (const e of cases) for await (const r of readEvents(join(regression, e.json_path!))) events.push(JSON.stringify(r.raw));
+    const lines: string[] = [];
+    for (let k = 0; k < 40; k++) lines.push(...events, k % 7 === 3 ? '{"Event": ' : k % 7 === 5 ? '' : k % 7 === 6 ? '[1]' : events[k % events.length]!);
+    const ndjson = join(dir, 'big.ndjson');
+    writeFileSync(ndjson, lines.join('\n') + '\n');
+    // EVTX: the cases' chunks packed to a real log's density, four times over.
+    const chunks: Uint8Array[] = [];
+    let header: Uint8Array | undefined;
+    for (const e of cases) {
+      const bytes = readFileSync(join(regression, e.evtx_path!));
+      const h = evtxFileHeader(bytes);
+      header ??= bytes.subarray(0, h.headerSize);
+      for (let at = h.headerSize; at + evtxChunkSize <= bytes.length; at += evtxChunkSize) chunks.push(packEvtxChunk(bytes.subarray(at, at + evtxChunkSize)) ?? bytes.subarray(at, at + evtxChunkSize));
+    }
+    const evtx = join(dir, 'big.evtx');
+    writeFileSync(evtx, Buffer.concat([header!, ...chunks, ...chunks, ...chunks, ...chunks]));
+    const partBytes = 3 * evtxChunkSize;
+    const ndjsonParts = (await planFileParts(ndjson, statSync(ndjson).size, 6, partBytes))!;
+    const evtxParts = (await planFileParts(evtx, statSync(evtx).size, 6, partBytes))!;
+    expect(ndjsonParts.length).toBeGreaterThan(2);
+    expect(evtxParts.length).toBeGreaterThan(2);
+    const both = [ndjson, files[0]!, evtx];
+    const one = await record((o) => hunt(both, { ...o, engine: detector, normalize: normalizeEvent }));
+    const three = await record((o) => huntInThreads(both, { ...o, threads: 3, partBytes, rulePaths: [rulesDir], detector }));
+    expect(one.seen.filter((x) => x.startsWith('malformed')).length).toBeGreaterThanOrEqual(10);
+    expect(one.seen.filter((x) => x.includes(`${evtx}#`)).length).toBeGreaterThan(chunks.length * 4);
+    expect(three.seen).toEqual(one.seen);
+    expect(three.summary).toEqual(one.summary);
+  }, 120_000);
+
   it('fails the hunt, naming the file, when a file cannot be read', async () => {
     const loaded = await loadRulePaths([rulesDir]);
     const detector = new Detector({ ruleSet: loaded.ruleSet });
@@ -100,5 +138,9 @@ describe('autoThreads', () => {
     expect(autoThreads(['a.json', 'b.json'], [big / 4, big / 4], 8)).toBe(1);
     // Compressed logs count ten times their size.
     expect(autoThreads(['a.ndjson.gz', 'b.zip'], [big / 5, big / 5], 8)).toBe(2);
+    // One large EVTX or NDJSON file is hunted in parts: it can use every core.
+    expect(autoThreads(['a.evtx'], [10 * big], 8)).toBe(8);
+    expect(autoThreads(['a.ndjson'], [2 * big], 8)).toBe(2);
+    expect(usefulThreads(['a.evtx', 'b.json'], [minPartBytes * 3, 10 * big])).toBe(4);
   });
 });

@@ -3,7 +3,10 @@ import type { RuleMeta } from '../sigma/sigma-types.js';
 import { noEvent, type HuntOptions, type HuntSummary } from './hunt.js';
 import { huntFileContext, huntFileTask } from './hunt-file-task.js';
 import { HuntSink } from './hunt-sink.js';
-import type { HuntWorkerReply } from './hunt-thread-protocol.js';
+import { stat } from 'node:fs/promises';
+import { evtxChunkSize } from '../evtx/index.js';
+import { planFileParts, possibleParts, type FilePart } from './file-parts.js';
+import type { HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
 import { HuntWorkers } from './hunt-workers.js';
 
 /** Options of {@link huntInThreads}: those of `hunt` without the engine, plus the threads' own. */
@@ -21,6 +24,8 @@ export interface HuntInThreadsOptions extends Pick<HuntOptions, 'minLevel' | 'ru
    * of `threads - 1` new ones; they are terminated at the end either way.
    */
   workers?: HuntWorkers;
+  /** Smallest part an EVTX or NDJSON file is split into for threads (default {@link minPartBytes}). */
+  partBytes?: number;
 }
 
 /**
@@ -31,16 +36,60 @@ export interface HuntInThreadsOptions extends Pick<HuntOptions, 'minLevel' | 'ru
 export const bytesPerThread = 64 * 2 ** 20;
 
 /**
- * The threads a hunt uses when not told: one per core, at most one per file, and only as many as
- * the input is large enough to repay (see {@link bytesPerThread}).
+ * The threads a hunt uses when not told: one per core, at most one per file or part of a file
+ * (see `possibleParts`), and only as many as the input is large enough to repay (see
+ * {@link bytesPerThread}).
  */
 export function autoThreads(files: readonly string[], sizes: readonly number[], cores: number): number {
   let work = 0;
-  files.forEach((f, i) => (work += (/\.(gz|zip)$/i.test(f) ? 10 : 1) * sizes[i]!));
-  return Math.max(1, Math.min(cores, files.length, Math.floor(work / bytesPerThread)));
+  let units = 0;
+  files.forEach((f, i) => {
+    work += (/\.(gz|zip)$/i.test(f) ? 10 : 1) * sizes[i]!;
+    units += possibleParts(f, sizes[i]!);
+  });
+  return Math.max(1, Math.min(cores, units, Math.floor(work / bytesPerThread)));
+}
+
+/** Most threads worth starting for these files: one per file, or per part of a file that can be split. */
+export function usefulThreads(files: readonly string[], sizes: readonly number[]): number {
+  let units = 0;
+  files.forEach((f, i) => (units += possibleParts(f, sizes[i]!)));
+  return units;
 }
 
 type Batch = Extract<HuntWorkerReply, { type: 'batch' }>;
+type Done = Extract<HuntWorkerReply, { type: 'done' }>;
+
+/** A unit of a split hunt: a whole file, or a part of one (`first` for its first part). */
+interface Task {
+  path: string;
+  part?: FilePart;
+  first: boolean;
+  /** Bytes to hunt, to hand the largest out first. */
+  size: number;
+}
+
+function taskMessage(i: number, t: Task): HuntWorkerTask {
+  return { file: i, path: t.path, ...(t.part ? { part: t.part } : {}) };
+}
+
+/**
+ * The tasks of a hunt: each file whole, or large EVTX and NDJSON files in parts (two per thread at
+ * most, so the last parts even out the threads' ends; none smaller than `partBytes`).
+ */
+async function planTasks(files: readonly string[], opts: HuntInThreadsOptions): Promise<Task[]> {
+  const sizes = opts.sizes ?? (await Promise.all(files.map(async (f) => (await stat(f).catch(() => undefined))?.size ?? 0)));
+  const tasks: Task[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const path = files[i]!;
+    const size = sizes[i]!;
+    // A file that cannot be opened is one task: hunting it reports the error as one thread does.
+    const parts = opts.threads > 1 ? await planFileParts(path, size, 2 * opts.threads, opts.partBytes).catch(() => undefined) : undefined;
+    if (parts === undefined) tasks.push({ path, first: true, size });
+    else parts.forEach((part, k) => tasks.push({ path, part, first: k === 0, size: (part.to - part.from) * (part.unit === 'chunks' ? evtxChunkSize : 1) }));
+  }
+  return tasks;
+}
 
 /**
  * {@link hunt} with the files spread over threads, giving the same detections, summary and output
@@ -62,10 +111,13 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
   const sink = new HuntSink(opts);
   const summary = sink.summary;
   const rules: readonly RuleMeta[] = opts.detector.rules();
-  const pending: Batch[][] = files.map(() => []);
-  const done: boolean[] = files.map(() => false);
+  const tasks = await planTasks(files, opts);
+  const pending: Batch[][] = tasks.map(() => []);
+  const done: (Done | undefined)[] = tasks.map(() => undefined);
   let due = 0;
   let started = false;
+  /** Records and lines of the due task's file before the due task (its earlier parts). */
+  let before = { records: 0, lines: 0 };
 
   const replay = (b: Batch): void => {
     summary.events += b.events;
@@ -74,34 +126,39 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
     if (b.bytes > 0) opts.onBytes?.(b.bytes);
     for (const item of b.items) {
       if (item.kind === 'bad') {
-        sink.malformed(item.malformed);
+        const m = item.malformed;
+        sink.malformed(before.records === 0 && before.lines === 0 ? m : { ...m, ...(m.record !== undefined ? { record: m.record + before.records } : {}), ...(m.line !== undefined ? { line: m.line + before.lines } : {}) });
         continue;
       }
       const matches = item.matches.map((m) => ({ rule: rules[m.rule]!, matched: m.matched }));
-      const at = { file: item.file, record: item.record, event: item.raw, time: item.time, computer: item.computer };
+      const at = { file: item.file, record: item.record + before.records, event: item.raw, time: item.time, computer: item.computer };
       for (const d of opts.detector.observe(matches, {})) sink.emit(d, at);
     }
   };
-  // Replays what is due: the current file's batches as they come, then each later file that is complete.
+  // Replays what is due: the current task's batches as they come, then each later task that is complete.
   const advance = (): void => {
-    while (due < files.length) {
+    while (due < tasks.length) {
       if (!started) {
-        summary.files++;
+        if (tasks[due]!.first) {
+          summary.files++;
+          before = { records: 0, lines: 0 };
+        }
         started = true;
       }
       const queue = pending[due]!;
       for (const b of queue) replay(b);
       queue.length = 0;
-      if (!done[due]) return;
+      const end = done[due];
+      if (end === undefined) return;
+      before = { records: before.records + end.records, lines: before.lines + end.lines };
       due++;
       started = false;
     }
   };
 
-  const order = files.map((_, i) => i);
-  const sizes = opts.sizes;
-  if (sizes !== undefined) order.sort((a, b) => sizes[b]! - sizes[a]! || a - b);
-  const workers = opts.workers ?? HuntWorkers.start(Math.max(0, Math.min(opts.threads, files.length) - 1), opts.rulePaths, opts.range);
+  const order = tasks.map((_, i) => i);
+  order.sort((a, b) => tasks[b]!.size - tasks[a]!.size || a - b);
+  const workers = opts.workers ?? HuntWorkers.start(Math.max(0, Math.min(opts.threads, tasks.length) - 1), opts.rulePaths, opts.range);
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -124,29 +181,29 @@ export async function huntInThreads(files: readonly string[], opts: HuntInThread
             return advance();
           case 'done':
             if (msg.bytes > 0) pending[msg.file]!.push({ type: 'batch', file: msg.file, events: 0, outOfRange: 0, untimed: 0, bytes: msg.bytes, items: [] });
-            done[msg.file] = true;
+            done[msg.file] = msg;
             finished++;
             advance();
-            if (finished === files.length) return resolve();
+            if (finished === tasks.length) return resolve();
             return hunter();
           case 'failed':
             return fail(new Error(msg.message));
         }
       };
-      if (files.length === 0) return resolve();
+      if (tasks.length === 0) return resolve();
       for (let i = 0; i < workers.size; i++) {
         const hunter = (): void => {
-          const file = take();
-          if (file !== undefined) workers.send(i, { file, path: files[file]! });
+          const t = take();
+          if (t !== undefined) workers.send(i, taskMessage(t, tasks[t]!));
         };
-        workers.listen(i, { message: (msg) => receive(msg, hunter), error: (err) => (finished < files.length ? fail(err) : undefined) });
+        workers.listen(i, { message: (msg) => receive(msg, hunter), error: (err) => (finished < tasks.length ? fail(err) : undefined) });
       }
       // This thread hunts too, one file at a time, between the workers' messages.
       const ctx = huntFileContext(opts.detector, opts.range);
       const self = (): void => {
-        const file = take();
-        if (file === undefined) return;
-        huntFileTask({ file, path: files[file]! }, ctx, (msg) => receive(msg, self)).catch((err: unknown) => fail(err as Error));
+        const t = take();
+        if (t === undefined) return;
+        huntFileTask(taskMessage(t, tasks[t]!), ctx, (msg) => receive(msg, self)).catch((err: unknown) => fail(err as Error));
       };
       self();
     });

@@ -1,4 +1,5 @@
 import type { SigmaMatch } from '../sigma/sigma-types.js';
+import type { FilePart } from './file-parts.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
 import type { MalformedEvent } from './read-events.js';
 
@@ -8,10 +9,14 @@ export interface HuntWorkerData {
   range?: HuntTimeRange;
 }
 
-/** Main → worker: hunt the file `path`, the `file`-th of the hunt. */
+/**
+ * Main → worker: hunt the file `path` (or only `part` of it); `file` numbers the task in the hunt
+ * (a file hunted in parts is several tasks).
+ */
 export interface HuntWorkerTask {
   file: number;
   path: string;
+  part?: FilePart;
 }
 
 /**
@@ -35,5 +40,6 @@ export type HuntWorkerItem =
 export type HuntWorkerReply =
   | { type: 'ready'; rules: number }
   | { type: 'batch'; file: number; events: number; outOfRange: number; untimed: number; bytes: number; items: HuntWorkerItem[] }
-  | { type: 'done'; file: number; bytes: number }
+  /** `records` and `lines`: how many the task numbered, so the parts after it are numbered on from there. */
+  | { type: 'done'; file: number; bytes: number; records: number; lines: number }
   | { type: 'failed'; file: number; message: string };

@@ -86,8 +86,11 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
   for (const path of files) {
     summary.files++;
     for await (const batch of readEventBatches(path, { onBytes: opts.onBytes })) {
-      for (const m of batch.malformed) sink.malformed(m);
+      // Malformed events are told in their place among the events (see inRecordOrder).
+      const bad = batch.malformed;
+      let b = 0;
       for (const { file, record, raw } of batch.events) {
+        while (b < bad.length && (bad[b]!.record ?? -1) <= record) sink.malformed(bad[b++]!);
         summary.events++;
         const e = screenEvent(raw, opts.range, opts.normalize, summary);
         if (e.kind === 'skip') continue;
@@ -102,6 +105,7 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
         const at = { file, record, event: raw, time: e.time ?? null, computer: computerOf(e.event) };
         for (const d of detections) sink.emit(d, at);
       }
+      while (b < bad.length) sink.malformed(bad[b++]!);
     }
   }
   for (const d of opts.engine.flush?.() ?? []) sink.emit(d, noEvent);

@@ -13,5 +13,6 @@ export { isSigmaLevel, levelRank, sigmaLevels, type SigmaLevel } from './sigma-l
 export { huntFileName, huntInputs, type HuntInputs } from './hunt-inputs.js';
 export { inTimeRange, parseTimeBound, type HuntTimeRange } from './hunt-time-range.js';
 export { isSigmaStatus, ruleSelected, sigmaStatuses, type HuntRuleFilter } from './hunt-rule-filter.js';
-export { autoThreads, bytesPerThread, huntInThreads, type HuntInThreadsOptions } from './hunt-in-threads.js';
+export { autoThreads, bytesPerThread, huntInThreads, usefulThreads, type HuntInThreadsOptions } from './hunt-in-threads.js';
+export { minPartBytes, planFileParts, possibleParts, type FilePart } from './file-parts.js';
 export { HuntWorkers, type HuntWorkerListener } from './hunt-workers.js';

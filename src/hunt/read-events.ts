@@ -5,6 +5,8 @@ import { TextDecoder } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { EventTextParser, type MalformedEvent, type ParsedChunk, type RawEventRecord } from './event-text-parser.js';
+import { evtxChunkSize } from '../evtx/index.js';
+import type { FilePart } from './file-parts.js';
 import { readEvtx, readEvtxBytes } from './read-evtx.js';
 
 export type { MalformedEvent, ParsedChunk, RawEventRecord } from './event-text-parser.js';
@@ -15,13 +17,21 @@ export interface ReadEventsOptions {
   onBytes?: (bytes: number) => void;
   /** Label used as `file` in records; defaults to the path. */
   label?: string;
+  /**
+   * Only this part of the file (see `planFileParts`): its records and lines are numbered from 0
+   * and 1 within the part, and `onEnd` tells how many it had, so a caller can number them in the file.
+   */
+  part?: FilePart;
+  /** Called once the read is complete: records numbered and lines read (text inputs). */
+  onEnd?: (counts: { records: number; lines: number }) => void;
 }
 
 const CHUNK = 1 << 20;
 
 type Container = 'evtx' | 'zip' | 'gzip' | 'text';
 
-async function sniff(path: string): Promise<Container> {
+/** What a file holds, by its first bytes. */
+export async function sniffContainer(path: string): Promise<Container> {
   const fh = await open(path, 'r');
   try {
     const head = Buffer.alloc(8);
@@ -37,7 +47,7 @@ async function sniff(path: string): Promise<Container> {
 }
 
 /** NDJSON by name (`.ndjson`, `.jsonl`, also under `.gz`); anything else is split as JSON values. */
-function textMode(name: string): 'lines' | 'values' {
+export function textMode(name: string): 'lines' | 'values' {
   return /\.(ndjson|jsonl)(\.gz)?$/i.test(name) ? 'lines' : 'values';
 }
 
@@ -54,8 +64,9 @@ async function* readText(stream: AsyncIterable<Buffer | Uint8Array>, parser: Eve
   yield parser.end();
 }
 
-function countingStream(path: string, onBytes?: (n: number) => void) {
-  const stream = createReadStream(path, { highWaterMark: CHUNK });
+function countingStream(path: string, onBytes?: (n: number) => void, part?: FilePart) {
+  const range = part === undefined ? {} : { start: part.from, end: part.to - 1 };
+  const stream = createReadStream(path, { highWaterMark: CHUNK, ...range });
   if (onBytes) stream.on('data', (b) => onBytes(b.length));
   return stream;
 }
@@ -69,20 +80,27 @@ function countingStream(path: string, onBytes?: (n: number) => void) {
  */
 export async function* readEventBatches(path: string, opts: ReadEventsOptions = {}): AsyncGenerator<ParsedChunk> {
   const label = opts.label ?? path;
-  const container = await sniff(path);
+  const container = await sniffContainer(path);
+  const part = opts.part;
   if (container === 'evtx') {
-    yield* readEvtx(path, label);
-    opts.onBytes?.((await stat(path)).size);
+    const counts = { records: 0, lines: 0 };
+    yield* readEvtx(path, label, part?.unit === 'chunks' ? part : undefined, counts);
+    opts.onBytes?.(part?.unit === 'chunks' ? (part.to - part.from) * evtxChunkSize : (await stat(path)).size);
+    opts.onEnd?.(counts);
     return;
+  }
+  if (part !== undefined && (container !== 'text' || part.unit !== 'bytes' || textMode(path) !== 'lines')) {
+    throw new Error(`${label}: only NDJSON text and EVTX files are read by parts`);
   }
   if (container === 'zip') {
     yield* readZip(countingStream(path, opts.onBytes), label);
     return;
   }
   const parser = new EventTextParser(label, textMode(path));
-  const source = countingStream(path, opts.onBytes);
+  const source = countingStream(path, opts.onBytes, part);
   if (container === 'text') {
     yield* readText(source, parser);
+    opts.onEnd?.({ records: parser.records, lines: parser.linesRead });
     return;
   }
   // zlib's default 16 KB output chunks cost a round trip to the thread pool and a parsed batch per

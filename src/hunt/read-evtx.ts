@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { EvtxChunk, evtxChunkSize, evtxFileHeader, type EvtxFileHeader } from '../evtx/index.js';
 import { evtxEventToJson } from './evtx-xml-to-json.js';
 import type { ParsedChunk } from './event-text-parser.js';
+import type { FilePart } from './file-parts.js';
 
 /** Chunks read from disk at a time: 1 MB, so a multi-GB log costs a few thousand reads. */
 const chunksPerRead = 16;
@@ -21,7 +22,7 @@ interface ChunkSource {
  * @param path file on disk
  * @param label file label for records and errors
  */
-export async function* readEvtx(path: string, label: string): AsyncGenerator<ParsedChunk> {
+export async function* readEvtx(path: string, label: string, part?: FilePart, counts?: { records: number }): AsyncGenerator<ParsedChunk> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -31,7 +32,7 @@ export async function* readEvtx(path: string, label: string): AsyncGenerator<Par
   }
   try {
     const size = (await fh.stat()).size;
-    yield* readEvtxFrom({ size, read: async (into, at) => (await fh.read(into, 0, into.length, at)).bytesRead }, label);
+    yield* readEvtxFrom({ size, read: async (into, at) => (await fh.read(into, 0, into.length, at)).bytesRead }, label, part, counts);
   } finally {
     await fh.close();
   }
@@ -52,7 +53,8 @@ export async function* readEvtxBytes(bytes: Uint8Array, label: string): AsyncGen
   );
 }
 
-async function* readEvtxFrom(source: ChunkSource, label: string): AsyncGenerator<ParsedChunk> {
+/** `part`: chunks `[from, to)` only (numbered from 0 after the header); `counts` gets the records numbered. */
+async function* readEvtxFrom(source: ChunkSource, label: string, part?: FilePart, counts?: { records: number }): AsyncGenerator<ParsedChunk> {
   const head = new Uint8Array(Math.min(4096, source.size));
   let header: EvtxFileHeader;
   try {
@@ -64,9 +66,10 @@ async function* readEvtxFrom(source: ChunkSource, label: string): AsyncGenerator
   const buf = new Uint8Array(chunksPerRead * evtxChunkSize);
   let record = 0;
   let batch: ParsedChunk = { events: [], malformed: [] };
-  let chunkNo = 0;
-  for (let pos = header.headerSize; pos + evtxChunkSize <= source.size; ) {
-    const want = Math.min(chunksPerRead, Math.floor((source.size - pos) / evtxChunkSize)) * evtxChunkSize;
+  let chunkNo = part?.from ?? 0;
+  const end = part === undefined ? source.size : Math.min(source.size, header.headerSize + part.to * evtxChunkSize);
+  for (let pos = header.headerSize + chunkNo * evtxChunkSize; pos + evtxChunkSize <= end; ) {
+    const want = Math.min(chunksPerRead, Math.floor((end - pos) / evtxChunkSize)) * evtxChunkSize;
     const got = await source.read(buf.subarray(0, want), pos);
     if (got < evtxChunkSize) break; // the file shrank while being read
     for (let k = 0; k + evtxChunkSize <= got; k += evtxChunkSize, chunkNo++) {
@@ -93,5 +96,6 @@ async function* readEvtxFrom(source: ChunkSource, label: string): AsyncGenerator
     }
     pos += got - (got % evtxChunkSize);
   }
+  if (counts !== undefined) counts.records = record;
   yield batch;
 }

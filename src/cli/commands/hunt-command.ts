@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Detector, normalizeEvent } from '../../sigma/index.js';
 import {
-  autoThreads, HuntWorkers, csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInThreads, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
+  autoThreads, usefulThreads, HuntWorkers, csvHeader, formatCsv, formatJsonl, hunt, huntFormats, huntInThreads, huntInputs, isSigmaLevel, isSigmaStatus, loadRulePaths, parseTimeBound, sigmaLevels,
   sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntSummary, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
 } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
@@ -132,7 +132,7 @@ export function registerHuntCommand(program: Command): void {
       const inputs = await huntInputs(files).catch((err: Error) => {
         throw new CliExit(2, err.message);
       });
-      const threads = Math.min(asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism()), inputs.files.length);
+      const threads = Math.min(asked ?? autoThreads(inputs.files, inputs.sizes, availableParallelism()), usefulThreads(inputs.files, inputs.sizes));
       // Started before this thread's own load, so their loads run beside it.
       let workers = threads > 1 ? HuntWorkers.start(threads - 1, rulePaths, range) : undefined;
       try {

@@ -44,9 +44,14 @@ export class EventTextParser {
   /** Bytes of an unfinished line from earlier {@link pushBytes} calls. */
   private restBytes: Buffer[] = [];
 
+  /**
+   * @param atFileStart false for a part of a file that starts in its middle (see `FilePart`):
+   *   a byte order mark there is text, as when the file is read whole
+   */
   constructor(
     private readonly file: string,
     readonly mode: 'lines' | 'values',
+    private readonly atFileStart = true,
   ) {
     if (mode === 'values') this.splitter = new JsonValueSplitter();
   }
@@ -111,7 +116,7 @@ export class EventTextParser {
 
   private byteLine(buf: Buffer, start: number, end: number, out: ParsedChunk): void {
     let from = start;
-    if (this.lineNo === 0 && end - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
+    if (this.lineNo === 0 && this.atFileStart && end - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
     const stop = end > from && buf[end - 1] === 0x0d ? end - 1 : end;
     this.line(buf.toString('utf8', from, stop), out);
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readEvents, type MalformedEvent, type RawEventRecord } from './read-events.js';
+import type { FilePart } from './file-parts.js';
+import { readEventBatches, readEvents, type MalformedEvent, type RawEventRecord } from './read-events.js';
 
 const regression = new URL('../../../shared/testdata/sigma-regression/', import.meta.url).pathname;
 const present = existsSync(join(regression, 'index.json'));
@@ -122,6 +123,41 @@ describe('readEvents on bad input', () => {
     expect(events).toEqual([]);
     expect(malformed).toHaveLength(1);
     expect(malformed[0]!.file).toBe(p);
+  });
+});
+
+describe('readEventBatches by parts', () => {
+  it('reads an NDJSON file in parts as it reads it whole, numbering on from the parts before', async () => {
+    const bom = '\ufeff';
+    const lines = [`${bom}{"a":0}`, '{"a":1}', '', '{"a":', `${bom}{"a":4}`, '{"a":5}', '[6]', '{"a":7}'];
+    const p = join(tmp, 'parts.ndjson');
+    writeFileSync(p, lines.join('\r\n') + '\r\n');
+    const bytes = readFileSync(p);
+    const seen = (label: string, record: number | undefined, line: number | undefined, what: string) => `${label}#${record}:${line} ${what}`;
+    const whole: string[] = [];
+    for await (const b of readEventBatches(p)) {
+      for (const m of b.malformed) whole.push(seen(m.file, m.record, m.line, m.message));
+      for (const e of b.events) whole.push(seen(e.file, e.record, undefined, JSON.stringify(e.raw)));
+    }
+    // Cut after the 4th line: the second part starts with the line that carries a mid-file BOM.
+    let cut = 0;
+    for (let k = 0; k < 4; k++) cut = bytes.indexOf(0x0a, cut) + 1;
+    const parts: FilePart[] = [{ unit: 'bytes', from: 0, to: cut }, { unit: 'bytes', from: cut, to: bytes.length }];
+    const split: string[] = [];
+    const before = { records: 0, lines: 0 };
+    for (const part of parts) {
+      let counts = { records: 0, lines: 0 };
+      for await (const b of readEventBatches(p, { part, onEnd: (c) => (counts = c) })) {
+        for (const m of b.malformed) split.push(seen(m.file, m.record! + before.records, m.line! + before.lines, m.message));
+        for (const e of b.events) split.push(seen(e.file, e.record + before.records, undefined, JSON.stringify(e.raw)));
+      }
+      before.records += counts.records;
+      before.lines += counts.lines;
+    }
+    const byRecord = (xs: string[]) => xs.slice().sort((x, y) => Number(x.split('#')[1]!.split(':')[0]) - Number(y.split('#')[1]!.split(':')[0]));
+    expect(byRecord(split)).toEqual(byRecord(whole));
+    expect(whole.filter((x) => x.includes('invalid JSON'))).toHaveLength(2); // '{"a":' and the mid-file BOM line
+    expect(before).toEqual({ records: 7, lines: 8 });
   });
 });
 

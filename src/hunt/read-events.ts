@@ -96,7 +96,7 @@ export async function* readEventBatches(path: string, opts: ReadEventsOptions = 
     yield* readZip(countingStream(path, opts.onBytes), label);
     return;
   }
-  const parser = new EventTextParser(label, textMode(path));
+  const parser = new EventTextParser(label, textMode(path), (part?.from ?? 0) === 0);
   const source = countingStream(path, opts.onBytes, part);
   if (container === 'text') {
     yield* readText(source, parser);

@@ -1,4 +1,5 @@
-import type { EvtxElement } from './evtx-element.js';
+import { EvtxJsonWriter } from './evtx-json-writer.js';
+import { ELEMENT, SUBSTITUTION, TEXT, type TemplateNode, type TemplateSource, type Values } from './evtx-template.js';
 import { evtxValueText, utf16Text } from './evtx-value.js';
 
 /** Size of a chunk: a 512-byte header, records, free space. */
@@ -9,33 +10,11 @@ const recordHeaderSize = 24;
 /** `ElfChnk\0`, read as two little-endian words. */
 const chunkMagic = [0x43666c45, 0x006b6e68] as const;
 
-/**
- * A node of a compiled template: an element, literal text, or a substitution slot. One object
- * shape with a kind, so the render loop stays monomorphic.
- */
-interface TemplateNode {
-  kind: typeof ELEMENT | typeof TEXT | typeof SUBSTITUTION;
-  /** Element name, or the literal text. */
-  name: string;
-  /** Substitution index. */
-  id: number;
-  attrs: { name: string; value: TemplateNode | undefined }[];
-  children: TemplateNode[];
-}
 type TemplateElement = TemplateNode;
-const ELEMENT = 0;
-const TEXT = 1;
-const SUBSTITUTION = 2;
 const noAttrs: TemplateNode['attrs'] = [];
 const noChildren: TemplateNode[] = [];
 const text = (t: string): TemplateNode => ({ kind: TEXT, name: t, id: 0, attrs: noAttrs, children: noChildren });
-
-/** The values of one template instance: where each one lies in the chunk, its size and type. */
-interface Values {
-  at: number[];
-  size: number[];
-  type: number[];
-}
+const noValues: Values = { at: [], size: [], type: [] };
 
 /** One record of a chunk, decoded. */
 export interface EvtxRecord {
@@ -43,14 +22,15 @@ export interface EvtxRecord {
   offset: number;
   /** The record identifier the log gave it. */
   id: bigint;
-  /** The root element (`Event`), or the error that kept it from being decoded. */
-  event: EvtxElement | Error;
+  /** The event in the evtx_dump layout (`{Event:{System,EventData|UserData}}`), or the error that kept it from being decoded. */
+  event: Record<string, unknown> | Error;
 }
 
 /**
  * One 64 KB chunk of an EVTX file, decoded record by record. Binary XML templates and element
  * names are defined once per chunk and referred to by offset, so each template is compiled into
- * a tree once (on its first use) and every record only reads its substitution values into it.
+ * a tree once (on its first use) and every record only reads its substitution values into it,
+ * written straight into the evtx_dump layout by {@link EvtxJsonWriter}.
  *
  * The layout is libevtx's ("Windows XML Event Log (EVTX) format"): tokens 0x01–0x0f, names as
  * `{next, hash, count, UTF-16 text}` structures, templates defined inline on first use, and the
@@ -58,10 +38,11 @@ export interface EvtxRecord {
  *
  * @example
  * const chunk = EvtxChunk.open(bytes.subarray(4096, 4096 + evtxChunkSize));
- * for (const r of chunk?.records() ?? []) if (!(r.event instanceof Error)) use(r.event);
+ * for (const r of chunk?.records() ?? []) if (!(r instanceof Error) && !(r.event instanceof Error)) use(r.event);
  */
-export class EvtxChunk {
+export class EvtxChunk implements TemplateSource {
   private readonly view: DataView;
+  private readonly writer = new EvtxJsonWriter(this);
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TemplateElement | null>();
 
@@ -100,7 +81,7 @@ export class EvtxChunk {
         return;
       }
       const id = v.getBigUint64(at + 8, true);
-      let event: EvtxElement | Error;
+      let event: Record<string, unknown> | Error;
       try {
         event = this.fragment(at + recordHeaderSize, at + size - 4);
       } catch (err) {
@@ -111,31 +92,37 @@ export class EvtxChunk {
     }
   }
 
-  /** The root element of the binary XML fragment in `[from, to)`: a template instance or plain elements. */
-  private fragment(from: number, to: number): EvtxElement {
-    const out = this.fragmentElements(from, to, false);
-    if (out.length === 0) throw new Error(`no element in the binary XML at chunk offset ${from}`);
-    return out[0]!;
+  /** The record whose binary XML fragment is `[from, to)`: a template instance, or plain elements. */
+  private fragment(from: number, to: number): Record<string, unknown> {
+    const { nodes, values } = this.fragmentNodes(from, to, false);
+    const root = nodes.find((n) => n.kind === ELEMENT);
+    if (root === undefined) throw new Error(`no element in the binary XML at chunk offset ${from}`);
+    return this.writer.event(root, values);
   }
 
-  /** `embedded`: the fragment is a value (type 0x21), whose elements carry no dependency id. */
-  private fragmentElements(from: number, to: number, embedded: boolean): EvtxElement[] {
-    const b = this.bytes;
+  /** {@link TemplateSource.embedded}: a binary XML value, whose elements carry no dependency id. */
+  embedded(at: number, size: number): { nodes: readonly TemplateNode[]; values: Values } {
+    return this.fragmentNodes(at, at + size, true);
+  }
+
+  /** {@link TemplateSource.valueText}. */
+  valueText(id: number, values: Values): string {
+    if (id >= values.type.length) return '';
+    return evtxValueText(this.bytes, this.view, values.type[id]!, values.at[id]!, values.size[id]!);
+  }
+
+  /** The nodes of the fragment `[from, to)` and their values: a template instance's, or none for plain binary XML. */
+  private fragmentNodes(from: number, to: number, embedded: boolean): { nodes: readonly TemplateNode[]; values: Values } {
     let at = from;
-    if (b[at] === 0x0f) at += 4; // fragment header: token, major, minor, flags
-    const token = b[at];
-    if (token === 0x0c) return this.templateInstance(at, to);
-    // Binary XML without a template: compiled and rendered without values.
+    if (this.bytes[at] === 0x0f) at += 4; // fragment header: token, major, minor, flags
+    if (this.bytes[at] === 0x0c) return this.templateInstance(at, to);
     const nodes: TemplateNode[] = [];
     this.content(at, to, nodes, false, embedded);
-    const none: Values = { at: [], size: [], type: [] };
-    const out: EvtxElement[] = [];
-    for (const n of nodes) if (n.kind === ELEMENT) out.push(this.render(n, none));
-    return out;
+    return { nodes, values: noValues };
   }
 
-  /** A template instance at `at`: its template (compiled once) rendered with the values that follow it. */
-  private templateInstance(at: number, to: number): EvtxElement[] {
+  /** A template instance at `at`: its template (compiled once) and the values that follow it. */
+  private templateInstance(at: number, to: number): { nodes: readonly TemplateNode[]; values: Values } {
     const v = this.view;
     const defAt = v.getUint32(at + 6, true);
     let pos = at + 10;
@@ -157,7 +144,7 @@ export class EvtxChunk {
     }
     if (data > to) throw new Error(`values of the template instance at chunk offset ${at} run past the record's end`);
     if (template === null) throw new Error(`template at chunk offset ${defAt} holds no element`);
-    return [this.render(template, values)];
+    return { nodes: [template], values };
   }
 
   /** The template defined at chunk offset `at`, compiled on first use. */
@@ -279,64 +266,6 @@ export class EvtxChunk {
     }
     return pos;
   }
-
-  /** A compiled element with the values of one instance. */
-  private render(t: TemplateElement, values: Values): EvtxElement {
-    const ta = t.attrs;
-    let attrs = noAttrValues;
-    if (ta.length > 0) {
-      attrs = {};
-      for (let k = 0; k < ta.length; k++) {
-        const a = ta[k]!;
-        attrs[a.name] = a.value === undefined ? '' : this.attrText(a.value, values);
-      }
-    }
-    const el: EvtxElement = { name: t.name, attrs, children: noElements, text: '' };
-    let content = '';
-    const tc = t.children;
-    for (let k = 0; k < tc.length; k++) {
-      const c = tc[k]!;
-      if (c.kind === TEXT) content += c.name;
-      else if (c.kind === ELEMENT) {
-        if (el.children === noElements) el.children = [];
-        el.children.push(this.render(c, values));
-      } else if (c.id < values.type.length && values.type[c.id] === 0x21) {
-        const at = values.at[c.id]!;
-        if (values.size[c.id]! > 0) {
-          const embedded = this.fragmentElements(at, at + values.size[c.id]!, true);
-          if (embedded.length > 0 && el.children === noElements) el.children = [];
-          for (const e of embedded) el.children.push(e);
-        }
-      } else content += this.valueText(c, values);
-    }
-    // The rendered XML leaves an element whose content is only whitespace empty.
-    if (el.children.length === 0 && !blank(content)) el.text = content;
-    return el;
-  }
-
-  private attrText(n: TemplateNode, values: Values): string {
-    if (n.kind === TEXT) return n.name;
-    if (n.kind === ELEMENT) return '';
-    return this.valueText(n, values);
-  }
-
-  private valueText(s: TemplateNode, values: Values): string {
-    if (s.id >= values.type.length) return '';
-    return evtxValueText(this.bytes, this.view, values.type[s.id]!, values.at[s.id]!, values.size[s.id]!);
-  }
-}
-
-/** Shared by the elements without attributes or children: never written to (see {@link EvtxElement}). */
-const noAttrValues: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const noElements: EvtxElement[] = Object.freeze([]) as unknown as EvtxElement[];
-
-/** Whether `s` is empty or only XML whitespace, without `trim`'s copy. */
-function blank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
-  }
-  return true;
 }
 
 const flagged = new Set([0x41, 0x45, 0x46, 0x47, 0x48, 0x49]);

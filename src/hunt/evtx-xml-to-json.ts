@@ -1,14 +1,16 @@
 /**
- * Converts the XML that @ts-evtx/core renders for one EVTX record into the evtx_dump JSON layout
- * (`{Event:{System,EventData|UserData}}`), the same shape as the regression `.json` files, so one
- * normaliser serves both inputs. We read the rendered XML rather than the library's simple API
- * because the latter reports EventID 0 for Sysmon records.
+ * Converts the rendered XML of one EVTX record (Windows' XML view, or @ts-evtx/core's `renderXml`)
+ * into the evtx_dump JSON layout (`{Event:{System,EventData|UserData}}`), the same shape as the
+ * regression `.json` files. Hunting decodes `.evtx` with `src/evtx` straight into that layout; this
+ * is the cross-check: the EVTX tests and `bench:evtx` compare the two.
  */
 
-import type { EvtxElement } from '../evtx/index.js';
-
-/** A parsed XML element: the same form as the records `EvtxChunk` decodes. */
-type XmlElement = EvtxElement;
+interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -136,13 +138,8 @@ export function evtxXmlToJson(xml: string): Record<string, unknown> {
   return evtxEventToJson(event);
 }
 
-/**
- * A decoded record's root element → `{Event:{System,EventData|UserData}}`, the same object as
- * {@link evtxXmlToJson} of its rendered XML.
- * @throws Error when the root element is not `Event`
- */
-export function evtxEventToJson(event: EvtxElement): Record<string, unknown> {
-  if (event.name !== 'Event') throw new Error(`the record's root element is <${event.name}>, not <Event>`);
+/** The `<Event>` element → `{Event:{System,EventData|UserData}}` (the rules `EvtxJsonWriter` writes by). */
+function evtxEventToJson(event: XmlElement): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const part of event.children) {
     if (part.name === 'EventData') out['EventData'] = eventDataToJson(part);

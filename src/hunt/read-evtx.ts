@@ -1,6 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { EvtxChunk, evtxChunkSize, evtxFileHeader, type EvtxFileHeader } from '../evtx/index.js';
-import { evtxEventToJson } from './evtx-xml-to-json.js';
 import type { ParsedChunk } from './event-text-parser.js';
 import type { FilePart } from './file-parts.js';
 
@@ -16,7 +15,7 @@ interface ChunkSource {
 
 /**
  * Reads every record of an `.evtx` file as an evtx_dump-shaped object, decoding the binary XML
- * with `EvtxChunk` (no XML text in between). The file is read 1 MB at a time, so its size is not
+ * with `EvtxChunk` straight into that layout (no XML text or element tree in between). The file is read 1 MB at a time, so its size is not
  * bounded by memory. A record that cannot be decoded is reported as malformed and the file goes
  * on; a chunk whose record list is broken is reported and skipped from there to the next chunk.
  * @param path file on disk
@@ -84,7 +83,7 @@ async function* readEvtxFrom(source: ChunkSource, label: string, part?: FilePart
         const index = record++;
         try {
           if (r.event instanceof Error) throw r.event;
-          batch.events.push({ file: label, record: index, raw: evtxEventToJson(r.event) });
+          batch.events.push({ file: label, record: index, raw: r.event });
         } catch (err) {
           batch.malformed.push({ file: label, record: index, message: `EVTX record ${r.id} (chunk ${chunkNo}): ${(err as Error).message}` });
         }

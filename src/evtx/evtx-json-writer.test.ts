@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { EvtxJsonWriter } from './evtx-json-writer.js';
+import { BINXML, ELEMENT, SUBSTITUTION, TEXT, type TemplateNode, type TemplateSource, type Values } from './evtx-template.js';
+
+const el = (name: string, children: TemplateNode[] = [], attrs: [string, TemplateNode | undefined][] = []): TemplateNode => ({
+  kind: ELEMENT, name, id: 0, attrs: attrs.map(([n, value]) => ({ name: n, value })), children,
+});
+const txt = (t: string): TemplateNode => ({ kind: TEXT, name: t, id: 0, attrs: [], children: [] });
+const sub = (id: number): TemplateNode => ({ kind: SUBSTITUTION, name: '', id, attrs: [], children: [] });
+
+/** Values are strings by index; value type 0x21 at an index stands for the embedded nodes of `embedded`. */
+function source(texts: string[], embedded: TemplateNode[] = []): { src: TemplateSource; values: Values } {
+  const values: Values = { at: texts.map((_, i) => i), size: texts.map(() => 1), type: texts.map((t) => (t === '<embedded>' ? BINXML : 1)) };
+  const src: TemplateSource = {
+    valueText: (id) => texts[id] ?? '',
+    embedded: () => ({ nodes: embedded, values }),
+  };
+  return { src, values };
+}
+
+describe('EvtxJsonWriter', () => {
+  it('writes System as evtx_dump does: numbers, #attributes without empty ones or Qualifiers, #text, arrays', () => {
+    const root = el('Event', [
+      el('System', [
+        el('Provider', [], [['Name', sub(0)], ['Guid', sub(1)]]),
+        el('EventID', [sub(2)], [['Qualifiers', sub(3)]]),
+        el('Level', [txt(' 4 ')]),
+        el('Keywords', [sub(4)]),
+        el('TimeCreated', [], [['SystemTime', sub(5)]]),
+        el('Tag', [txt('a')], [['Kind', txt('x')]]),
+        el('Tag', [txt('b')]),
+        el('Security', [], [['UserID', sub(6)]]),
+      ]),
+    ]);
+    const { src, values } = source(['Microsoft-Windows-Sysmon', '', '1', '16384', '0x8000000000000000', '2024-01-02T03:04:05.678Z', '']);
+    expect(new EvtxJsonWriter(src).event(root, values)).toEqual({
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
+          EventID: 1,
+          Level: 4,
+          Keywords: '0x8000000000000000',
+          TimeCreated: { '#attributes': { SystemTime: '2024-01-02T03:04:05.678Z' } },
+          Tag: [{ '#attributes': { Kind: 'x' }, '#text': 'a' }, 'b'],
+          Security: '',
+        },
+      },
+    });
+  });
+
+  it('writes EventData by Data names, untrimmed, unnamed values under Data, and other children generically', () => {
+    const data = (name: TemplateNode | undefined, v: TemplateNode) => el('Data', [v], name === undefined ? [] : [['Name', name]]);
+    const root = el('Event', [el('EventData', [data(txt('Image'), sub(0)), data(txt('CommandLine'), sub(1)), data(undefined, sub(2)), data(undefined, sub(3)), el('Binary', [sub(4)])])]);
+    const { src, values } = source(['C:\\x.exe', ' whoami  ', 'first', '   ', 'AB01']);
+    expect(new EvtxJsonWriter(src).event(root, values)).toEqual({
+      Event: { EventData: { Image: 'C:\\x.exe', CommandLine: ' whoami  ', Binary: 'AB01', Data: ['first', ''] } },
+    });
+    const one = el('Event', [el('EventData', [data(undefined, sub(0))])]);
+    expect(new EvtxJsonWriter(source(['only']).src).event(one, source(['only']).values)).toEqual({ Event: { EventData: { Data: 'only' } } });
+  });
+
+  it('places embedded binary XML under its parent, by the rules of that parent', () => {
+    const inner = el('EventData', [el('Data', [txt('v')], [['Name', txt('K')]])]);
+    const root = el('Event', [el('System', [el('EventID', [txt('4624')])]), sub(0)]);
+    const { src, values } = source(['<embedded>'], [inner]);
+    expect(new EvtxJsonWriter(src).event(root, values)).toEqual({ Event: { System: { EventID: 4624 }, EventData: { K: 'v' } } });
+  });
+
+  it('refuses a record whose root is not Event', () => {
+    const { src, values } = source([]);
+    expect(() => new EvtxJsonWriter(src).event(el('Events'), values)).toThrow("the record's root element is <Events>, not <Event>");
+  });
+});

@@ -1,17 +1,20 @@
 /**
- * `npm run bench:hunt [-- --threads N] [--rounds N] [--limit FILES] [--json]`: the speed of
+ * `npm run bench:hunt [-- --threads N] [--rounds N] [--limit FILES] [--one-file] [--json]`: the speed of
  * `shieldwall hunt` over the Security-Datasets files (../shared/testdata/security-datasets, 162
  * `.ndjson.gz`, 736 k Windows events) with every shipped SigmaHQ rule, in one process:
  *   - read only: reading, decompressing and parsing every event, no detection (the floor);
  *   - one thread: `hunt`, the rules already loaded (as the CLI has them);
  *   - N threads: `huntInThreads` (this thread and N - 1 workers), the workers' start-up and their
  *     own rule loads included.
+ * `--one-file` first writes the events of those files into one uncompressed NDJSON file and hunts
+ * that instead: the N-thread hunt then splits the file into parts by lines.
  * Rounds alternate the order of the two hunts. Both must report the same detections. Last line
  * with --json: {"files","events","cores","threads","read_only_ms","one_thread_ms","threaded_ms",
  * "one_thread_events_per_sec","threaded_events_per_sec","speedup","detections"} (medians).
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hunt, huntInThreads, huntInputs, loadRulePaths, readEventBatches, type HuntSummary } from '../src/hunt/index.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
@@ -24,6 +27,7 @@ const cores = availableParallelism();
 const threads = benchOption(args, '--threads', cores);
 const rounds = benchOption(args, '--rounds', 2);
 const limit = benchOption(args, '--limit', Infinity);
+const oneFile = args.includes('--one-file');
 const shared = resolve(process.cwd(), '../shared');
 const datasets = join(shared, 'testdata/security-datasets/datasets');
 const rulesPath = join(shared, 'content/sigma');
@@ -34,8 +38,25 @@ if (!existsSync(datasets) || !existsSync(rulesPath)) {
 }
 
 const inputs = await huntInputs([datasets]);
-const files = inputs.files.slice(0, limit);
-const sizes = inputs.sizes.slice(0, limit);
+let files = inputs.files.slice(0, limit);
+let sizes = inputs.sizes.slice(0, limit);
+if (oneFile) {
+  // The same events as one NDJSON file, which a hunt in threads splits into parts by lines.
+  const dir = mkdtempSync(join(tmpdir(), 'shieldwall-bench-hunt-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'all.ndjson');
+  const out = createWriteStream(path);
+  for (const f of files) {
+    for await (const b of readEventBatches(f)) {
+      const text = b.events.map((e) => JSON.stringify(e.raw)).join('\n');
+      if (text !== '' && !out.write(text + '\n')) await once(out, 'drain');
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  files = [path];
+  sizes = [statSync(path).size];
+  log(`one file: ${(sizes[0]! / 2 ** 20).toFixed(0)} MB of NDJSON`);
+}
 const loaded = await loadRulePaths([rulesPath]);
 const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
 log(`${files.length} files, ${loaded.ruleSet.size} rules, ${cores} cores, ${threads} threads`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvtxJsonWriter } from './evtx-json-writer.js';
+import { EvtxJsonWriter, maxEmbedding, maxNodes } from './evtx-json-writer.js';
 import { BINXML, ELEMENT, SUBSTITUTION, TEXT, type TemplateNode, type TemplateSource, type Values } from './evtx-template.js';
 
 const el = (name: string, children: TemplateNode[] = [], attrs: [string, TemplateNode | undefined][] = []): TemplateNode => ({
@@ -64,6 +64,21 @@ describe('EvtxJsonWriter', () => {
     const root = el('Event', [el('System', [el('EventID', [txt('4624')])]), sub(0)]);
     const { src, values } = source(['<embedded>'], [inner]);
     expect(new EvtxJsonWriter(src).event(root, values)).toEqual({ Event: { System: { EventID: 4624 }, EventData: { K: 'v' } } });
+  });
+
+  it('stops a record that expands without end, with an error, in bounded time', () => {
+    // A template that refers to one binary XML value twice, whose nodes do the same: 2^depth.
+    const twice = el('Data', [sub(0), sub(0)]);
+    const src: TemplateSource = { valueText: () => '', embedded: () => ({ nodes: [twice], values: { at: [0], size: [1], type: [BINXML] } }) };
+    const values: Values = { at: [0], size: [1], type: [BINXML] };
+    const t = performance.now();
+    expect(() => new EvtxJsonWriter(src).event(el('Event', [twice]), values)).toThrow(`the record nests binary XML values more than ${maxEmbedding} deep`);
+    // Wide instead of deep: a value written 100 times at each of 3 levels is a million nodes.
+    const wide = el('Data', Array.from({ length: 100 }, () => sub(0)));
+    // The value's offset stands for its nesting level here.
+    const wideSrc: TemplateSource = { valueText: () => '', embedded: (at) => ({ nodes: [at < 3 ? wide : el('Data')], values: { at: [at + 1], size: [1], type: [BINXML] } }) };
+    expect(() => new EvtxJsonWriter(wideSrc).event(el('Event', [wide]), values)).toThrow(`the record expands past ${maxNodes} nodes`);
+    expect(performance.now() - t).toBeLessThan(5000);
   });
 
   it('refuses a record whose root is not Event', () => {

@@ -6,6 +6,15 @@ const EVENT = 1;
 const EVENT_DATA = 2;
 type Rule = typeof PLAIN | typeof EVENT | typeof EVENT_DATA;
 
+/**
+ * Most nodes one record may write: Windows records hold tens to a few hundred; a crafted one
+ * could otherwise make a 64 KB chunk expand without end.
+ */
+export const maxNodes = 100_000;
+
+/** Most binary XML values nested in one another (Windows nests one: `EventData` of classic events). */
+export const maxEmbedding = 16;
+
 /** System values evtx_dump prints as numbers. */
 const numeric = new Set(['EventID', 'Version', 'Level', 'Task', 'Opcode', 'EventRecordID', 'ProcessID', 'ThreadID']);
 
@@ -42,14 +51,24 @@ function add(out: Record<string, unknown>, name: string, value: unknown): void {
  *   `Data` collect under `Data` (one value, or an array).
  */
 export class EvtxJsonWriter {
+  /** Nodes the current record may still write (see {@link maxNodes}). */
+  private budget = 0;
+  /** Binary XML values being written inside one another. */
+  private depth = 0;
+
   constructor(private readonly source: TemplateSource) {}
 
   /**
    * The record whose root is `root`.
-   * @throws Error when the root element is not `Event`
+   * @throws Error when the root element is not `Event`, or the record expands past
+   *   {@link maxNodes} nodes (a template that refers to a binary XML value many times, whose
+   *   template does the same, grows exponentially with the nesting) or nests values deeper than
+   *   {@link maxEmbedding}
    */
   event(root: TemplateNode, values: Values): Record<string, unknown> {
     if (root.name !== 'Event') throw new Error(`the record's root element is <${root.name}>, not <Event>`);
+    this.budget = maxNodes;
+    this.depth = 0;
     const out: Record<string, unknown> = {};
     this.children(root, values, out, EVENT, undefined);
     return { Event: out };
@@ -60,6 +79,7 @@ export class EvtxJsonWriter {
     let kids = 0;
     let content = '';
     const tc = t.children;
+    if ((this.budget -= tc.length) < 0) throw new Error(`the record expands past ${maxNodes} nodes`);
     for (let k = 0; k < tc.length; k++) {
       const c = tc[k]!;
       if (c.kind === TEXT) content += c.name;
@@ -68,12 +88,14 @@ export class EvtxJsonWriter {
         kids++;
       } else if (c.id < values.type.length && values.type[c.id] === BINXML) {
         if (values.size[c.id]! === 0) continue;
+        if (++this.depth > maxEmbedding) throw new Error(`the record nests binary XML values more than ${maxEmbedding} deep`);
         const e = this.source.embedded(values.at[c.id]!, values.size[c.id]!);
         for (const n of e.nodes) {
           if (n.kind !== ELEMENT) continue;
           this.element(n, e.values, out, rule, unnamed);
           kids++;
         }
+        this.depth--;
       } else content += this.source.valueText(c.id, values);
     }
     return { kids, content };

@@ -25,3 +25,32 @@ export function printData(data: Record<string, unknown> | Record<string, unknown
   if (format === 'json') process.stdout.write(JSON.stringify(data) + '\n');
   else process.stdout.write(renderTable(Array.isArray(data) ? data : [data], columns));
 }
+
+/** Buffers stdout writes: one syscall per ~64 KB instead of one per line. */
+export class LineWriter {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly out: NodeJS.WritableStream) {}
+  line(text: string): void {
+    this.parts.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size > 65536) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length > 0) this.out.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+/** Malformed events listed one by one before only a count is kept. */
+const MALFORMED_SHOWN = 20;
+
+/** Lists malformed events on stderr (file, record, line, offset, reason): the first 20, then a count. */
+export function reportMalformed(malformed: readonly { file: string; record?: number; line?: number; offset?: number; message: string }[]): void {
+  for (const m of malformed.slice(0, MALFORMED_SHOWN)) {
+    const where = [m.record !== undefined ? `record ${m.record}` : '', m.line !== undefined ? `line ${m.line}` : '', m.offset !== undefined ? `offset ${m.offset}` : ''].filter(Boolean).join(', ');
+    process.stderr.write(`malformed event: ${m.file}${where ? ` (${where})` : ''}: ${m.message}\n`);
+  }
+  if (malformed.length > MALFORMED_SHOWN) process.stderr.write(`… and ${malformed.length - MALFORMED_SHOWN} more malformed events\n`);
+}

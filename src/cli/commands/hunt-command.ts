@@ -10,10 +10,7 @@ import {
   sigmaStatuses, summaryRows, tableRow, type HuntDetection, type HuntFormat, type HuntOptions, type HuntSummary, type HuntRuleFilter, type HuntTimeRange, type MalformedEvent,
 } from '../../hunt/index.js';
 import { CliExit } from '../cli-exit.js';
-import { parseFormat, renderTable } from '../output.js';
-
-/** Malformed events listed one by one before only a count is kept. */
-const MALFORMED_SHOWN = 20;
+import { LineWriter, parseFormat, renderTable, reportMalformed } from '../output.js';
 
 /**
  * The shipped SigmaHQ rules: `content/sigma` at the package root, found by walking up from this
@@ -27,23 +24,6 @@ export function defaultRulesPath(): string | undefined {
     dir = dirname(dir);
   }
   return undefined;
-}
-
-/** Buffers stdout writes: one syscall per ~64 KB instead of one per detection. */
-class LineWriter {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly out: NodeJS.WritableStream) {}
-  line(text: string): void {
-    this.parts.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size > 65536) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length > 0) this.out.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
 }
 
 interface HuntCliOptions {
@@ -197,11 +177,7 @@ async function runHunt(run: HuntRun, totalBytes: number, format: HuntFormat, fil
   out.flush();
   // Machine-readable formats keep stdout clean: the summary goes to stderr.
   const summaryOut = format === 'table' ? process.stdout : process.stderr;
-  for (const m of malformed.slice(0, MALFORMED_SHOWN)) {
-    const where = [m.record !== undefined ? `record ${m.record}` : '', m.line !== undefined ? `line ${m.line}` : '', m.offset !== undefined ? `offset ${m.offset}` : ''].filter(Boolean).join(', ');
-    process.stderr.write(`malformed event: ${m.file}${where ? ` (${where})` : ''}: ${m.message}\n`);
-  }
-  if (malformed.length > MALFORMED_SHOWN) process.stderr.write(`… and ${malformed.length - MALFORMED_SHOWN} more malformed events\n`);
+  reportMalformed(malformed);
   const { byRule, byLevel } = summaryRows(summary);
   summaryOut.write(`\nDetections by rule\n${renderTable(byRule, ['level', 'count', 'kind', 'id', 'title', 'author'])}`);
   summaryOut.write(`\nDetections by level\n${renderTable(byLevel, ['level', 'count'])}`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDumpCommand } from './dump-command.js';
 import { registerHuntCommand } from './hunt-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerIntelCommand } from './intel-command.js';
@@ -23,6 +24,7 @@ export const commands: RegisterCommand[] = [
   registerTaxiiCommand,
   registerTaxiiFeedCommand,
   registerHuntCommand,
+  registerDumpCommand,
   registerRulesCommand,
   registerIngestCommand,
   registerIntelCommand,

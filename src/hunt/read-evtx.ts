@@ -15,11 +15,14 @@ interface ChunkSource {
 
 /**
  * Reads every record of an `.evtx` file as an evtx_dump-shaped object, decoding the binary XML
- * with `EvtxChunk` straight into that layout (no XML text or element tree in between). The file is read 1 MB at a time, so its size is not
- * bounded by memory. A record that cannot be decoded is reported as malformed and the file goes
- * on; a chunk whose record list is broken is reported and skipped from there to the next chunk.
+ * with `EvtxChunk` straight into that layout (no XML text or element tree in between). The file
+ * is read 1 MB at a time, so its size is not bounded by memory. A record that cannot be decoded
+ * is reported as malformed and the file goes on; a chunk whose record list is broken is reported
+ * and skipped from there to the next chunk.
  * @param path file on disk
  * @param label file label for records and errors
+ * @param part only these chunks (a part of a file hunted by several threads)
+ * @param counts receives the number of records numbered, once the read is complete
  */
 export async function* readEvtx(path: string, label: string, part?: FilePart, counts?: { records: number }): AsyncGenerator<ParsedChunk> {
   let fh: FileHandle;

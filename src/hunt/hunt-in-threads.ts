@@ -1,9 +1,9 @@
+import { stat } from 'node:fs/promises';
 import type { Detector } from '../sigma/detector.js';
 import type { RuleMeta } from '../sigma/sigma-types.js';
 import { noEvent, type HuntOptions, type HuntSummary } from './hunt.js';
 import { huntFileContext, huntFileTask } from './hunt-file-task.js';
 import { HuntSink } from './hunt-sink.js';
-import { stat } from 'node:fs/promises';
 import { evtxChunkSize } from '../evtx/index.js';
 import { planFileParts, possibleParts, type FilePart } from './file-parts.js';
 import type { HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
@@ -93,11 +93,13 @@ async function planTasks(files: readonly string[], opts: HuntInThreadsOptions): 
 
 /**
  * {@link hunt} with the files spread over threads, giving the same detections, summary and output
- * order as one thread. This thread and `threads - 1` workers each hunt whole files (reading,
- * parsing, normalising and matching: everything that needs no state), largest first, the next
- * file going to whichever is free. This thread then replays the results file by file in the order
- * given, holding back files that finish early, so the output does not depend on which thread was
- * quicker. This thread hunting too spares one rule load and uses its already warm detector.
+ * order as one thread. This thread and `threads - 1` workers each hunt whole files, or parts of
+ * large EVTX and NDJSON files (see {@link planTasks}): reading, parsing, normalising and matching,
+ * everything that needs no state. The largest go first, the next to whichever thread is free.
+ * This thread then replays the results in file and part order, numbering a part's records and
+ * lines on from the parts before it and holding back what finishes early, so the output does not
+ * depend on which thread was quicker. This thread hunting too spares one rule load and uses its
+ * already warm detector.
  *
  * Correlation rules keep state across events in log order, which a split by file would break:
  * the caller runs a hunt with correlations in one thread (`hunt`), and this refuses one.

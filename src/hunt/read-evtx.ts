@@ -84,12 +84,8 @@ async function* readEvtxFrom(source: ChunkSource, label: string, part?: FilePart
           continue;
         }
         const index = record++;
-        try {
-          if (r.event instanceof Error) throw r.event;
-          batch.events.push({ file: label, record: index, raw: r.event });
-        } catch (err) {
-          batch.malformed.push({ file: label, record: index, message: `EVTX record ${r.id} (chunk ${chunkNo}): ${(err as Error).message}` });
-        }
+        if (r.event instanceof Error) batch.malformed.push({ file: label, record: index, message: `EVTX record ${r.id} (chunk ${chunkNo}): ${r.event.message}` });
+        else batch.events.push({ file: label, record: index, raw: r.event });
         if (batch.events.length >= batchSize) {
           yield batch;
           batch = { events: [], malformed: [] };

@@ -18,7 +18,8 @@ export const maxEmbedding = 16;
 /** System values evtx_dump prints as numbers. */
 const numeric = new Set(['EventID', 'Version', 'Level', 'Task', 'Opcode', 'EventRecordID', 'ProcessID', 'ThreadID']);
 
-function scalar(name: string, text: string): string | number {
+/** The JSON of an element's or attribute's text in the evtx_dump layout: a number for the System values of {@link numeric}. */
+export function evtxScalar(name: string, text: string): string | number {
   if (numeric.has(name) && /^\d+$/.test(text)) return Number(text);
   return text;
 }
@@ -32,7 +33,8 @@ function blank(s: string): boolean {
   return true;
 }
 
-function add(out: Record<string, unknown>, name: string, value: unknown): void {
+/** Adds a child's JSON to its parent's object under its name: an array once the name repeats. */
+export function addEvtxChild(out: Record<string, unknown>, name: string, value: unknown): void {
   const prev = out[name];
   if (prev === undefined) out[name] = value;
   else if (Array.isArray(prev)) prev.push(value);
@@ -122,7 +124,7 @@ export class EvtxJsonWriter {
       else unnamed!.push(text);
       return;
     }
-    add(out, t.name, this.generic(t, values));
+    addEvtxChild(out, t.name, this.generic(t, values));
   }
 
   private generic(t: TemplateNode, values: Values): unknown {
@@ -134,14 +136,14 @@ export class EvtxJsonWriter {
       const v = this.attrText(a.value, values);
       if (v === '') continue;
       obj ??= { '#attributes': {} };
-      (obj['#attributes'] as Record<string, unknown>)[a.name] = scalar(a.name, v);
+      (obj['#attributes'] as Record<string, unknown>)[a.name] = evtxScalar(a.name, v);
     }
     const holder: Record<string, unknown> = obj ?? {};
     const { kids, content } = this.children(t, values, holder, PLAIN, undefined);
     if (kids > 0) return holder;
     const text = blank(content) ? '' : content.trim();
-    if (obj === undefined) return scalar(t.name, text);
-    if (text !== '') obj['#text'] = scalar(t.name, text);
+    if (obj === undefined) return evtxScalar(t.name, text);
+    if (text !== '') obj['#text'] = evtxScalar(t.name, text);
     return obj;
   }
 

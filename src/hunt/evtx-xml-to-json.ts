@@ -5,6 +5,8 @@
  * is the cross-check: the EVTX tests and `bench:evtx` compare the two.
  */
 
+import { addEvtxChild, evtxScalar } from '../evtx/index.js';
+
 interface XmlElement {
   name: string;
   attrs: Record<string, string>;
@@ -76,36 +78,25 @@ function parseXml(xml: string): XmlElement {
   return root;
 }
 
-const numericSystemFields = new Set(['EventID', 'Version', 'Level', 'Task', 'Opcode', 'EventRecordID', 'ProcessID', 'ThreadID']);
-
-function scalar(name: string, text: string): string | number {
-  if (numericSystemFields.has(name) && /^\d+$/.test(text)) return Number(text);
-  return text;
-}
-
 /** Generic element → JSON: text-only elements become strings, attributes go under `#attributes`. */
 function toJson(el: XmlElement): unknown {
   let attrs: Record<string, unknown> | undefined;
   for (const k in el.attrs) {
     const v = el.attrs[k]!;
-    if (v !== '' && k !== 'Qualifiers') (attrs ??= {})[k] = scalar(k, v);
+    if (v !== '' && k !== 'Qualifiers') (attrs ??= {})[k] = evtxScalar(k, v);
   }
   const text = el.text === '' ? '' : el.text.trim();
   const children = el.children;
-  if (children.length === 0 && attrs === undefined) return scalar(el.name, text);
+  if (children.length === 0 && attrs === undefined) return evtxScalar(el.name, text);
   const out: Record<string, unknown> = {};
   if (attrs !== undefined) out['#attributes'] = attrs;
-  if (children.length === 0 && text !== '') out['#text'] = scalar(el.name, text);
+  if (children.length === 0 && text !== '') out['#text'] = evtxScalar(el.name, text);
   for (let i = 0; i < children.length; i++) addChild(out, children[i]!);
   return out;
 }
 
 function addChild(out: Record<string, unknown>, child: XmlElement): void {
-  const value = toJson(child);
-  const prev = out[child.name];
-  if (prev === undefined) out[child.name] = value;
-  else if (Array.isArray(prev)) prev.push(value);
-  else out[child.name] = [prev, value];
+  addEvtxChild(out, child.name, toJson(child));
 }
 
 /** `<Data Name="X">v</Data>` becomes `X: v`; unnamed `<Data>` values collect under `Data`. */

@@ -26,6 +26,19 @@ export interface ParsedChunk {
   malformed: MalformedEvent[];
 }
 
+/**
+ * Tells `tell` the malformed events of a batch, from index `from` on, that come at or before
+ * `record` (pass Infinity for the rest), and returns the index after them. Called before each
+ * event of the batch, it puts every malformed event in its place among the events, so where a
+ * read's batches end (a file read whole or in parts) does not change the order of a report.
+ * Malformed entries without a record come first.
+ */
+export function malformedUpTo(bad: readonly MalformedEvent[], from: number, record: number, tell: (m: MalformedEvent) => void): number {
+  let i = from;
+  while (i < bad.length && (bad[i]!.record ?? -1) <= record) tell(bad[i++]!);
+  return i;
+}
+
 function kindOf(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }

@@ -5,7 +5,8 @@ import { computerOf } from './hunt.js';
 import { screenEvent } from './screen-event.js';
 import type { HuntWorkerItem, HuntWorkerReply, HuntWorkerTask } from './hunt-thread-protocol.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
-import { readEventBatches } from './read-events.js';
+import { malformedUpTo } from './event-text-parser.js';
+import { readEventBatches, type MalformedEvent } from './read-events.js';
 
 /** What hunting one file of a split hunt needs: a detector (without correlations) and the window. */
 export interface HuntFileContext {
@@ -21,8 +22,9 @@ export function huntFileContext(detector: Detector, range?: HuntTimeRange): Hunt
 }
 
 /**
- * Hunts one file (or part of one) of a split hunt and sends, per batch read, only what the main thread needs to
- * replay it in order: counts, malformed events and the matched events (then `done`). Matching is
+ * Hunts one file (or part of one) of a split hunt and sends, per batch read, only what the main
+ * thread needs to replay it in order: counts, malformed events in their place among the matched
+ * events (as `hunt` tells them), then `done` with the records and lines the read numbered. Matching is
  * stateless, so files can be hunted in any order, on any thread.
  * @throws when the file cannot be opened
  */
@@ -33,12 +35,11 @@ export async function huntFileTask({ file, path, part }: HuntWorkerTask, ctx: Hu
   for await (const batch of readEventBatches(path, read)) {
     const items: HuntWorkerItem[] = [];
     const counts = { outOfRange: 0, untimed: 0 };
-    // In record order with the events, as `hunt` tells them: then where a read's batches end
-    // (a file read whole or in parts) does not change the order of the report.
+    const tell = (malformed: MalformedEvent): number => items.push({ kind: 'bad', malformed });
     const bad = batch.malformed;
     let b = 0;
     for (const { file: label, record, raw } of batch.events) {
-      while (b < bad.length && (bad[b]!.record ?? -1) <= record) items.push({ kind: 'bad', malformed: bad[b++]! });
+      b = malformedUpTo(bad, b, record, tell);
       const e = screenEvent(raw, ctx.range, normalizeEvent, counts);
       if (e.kind === 'skip') continue;
       if (e.kind === 'bad') {
@@ -50,7 +51,7 @@ export async function huntFileTask({ file, path, part }: HuntWorkerTask, ctx: Hu
       const hit = matches.map((m) => ({ rule: ctx.indexOf.get(m.rule)!, matched: m.matched }));
       items.push({ kind: 'hit', file: label, record, raw, time: e.time ?? null, computer: computerOf(e.event), matches: hit });
     }
-    while (b < bad.length) items.push({ kind: 'bad', malformed: bad[b++]! });
+    malformedUpTo(bad, b, Infinity, tell);
     send({ type: 'batch', file, events: batch.events.length, ...counts, bytes, items });
     bytes = 0;
   }

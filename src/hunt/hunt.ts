@@ -4,6 +4,7 @@ import type { HuntRuleFilter } from './hunt-rule-filter.js';
 import { HuntSink } from './hunt-sink.js';
 import { screenEvent } from './screen-event.js';
 import type { HuntTimeRange } from './hunt-time-range.js';
+import { malformedUpTo } from './event-text-parser.js';
 import { readEventBatches, type MalformedEvent } from './read-events.js';
 import type { SigmaLevel } from './sigma-level.js';
 
@@ -83,14 +84,14 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
   const sink = new HuntSink(opts);
   const summary = sink.summary;
   let lastTime: number | undefined;
+  const tell = (m: MalformedEvent): void => sink.malformed(m);
   for (const path of files) {
     summary.files++;
     for await (const batch of readEventBatches(path, { onBytes: opts.onBytes })) {
-      // Malformed events are told in their place among the events (see inRecordOrder).
       const bad = batch.malformed;
       let b = 0;
       for (const { file, record, raw } of batch.events) {
-        while (b < bad.length && (bad[b]!.record ?? -1) <= record) sink.malformed(bad[b++]!);
+        b = malformedUpTo(bad, b, record, tell);
         summary.events++;
         const e = screenEvent(raw, opts.range, opts.normalize, summary);
         if (e.kind === 'skip') continue;
@@ -105,7 +106,7 @@ export async function hunt(files: readonly string[], opts: HuntOptions): Promise
         const at = { file, record, event: raw, time: e.time ?? null, computer: computerOf(e.event) };
         for (const d of detections) sink.emit(d, at);
       }
-      while (b < bad.length) sink.malformed(bad[b++]!);
+      malformedUpTo(bad, b, Infinity, tell);
     }
   }
   for (const d of opts.engine.flush?.() ?? []) sink.emit(d, noEvent);

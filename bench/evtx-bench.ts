@@ -21,15 +21,14 @@
  * Last line with --json: {"records","file_mb","decode_records_per_sec","json_parse_records_per_sec",
  * "library_records_per_sec","hunt_events_per_sec","threads","threaded_hunt_events_per_sec","detections"} (medians).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { EvtxFile } from '@ts-evtx/core';
-import { evtxChunkSize, evtxFileHeader } from '../src/evtx/index.js';
-import { packEvtxChunk } from '../src/evtx/pack-evtx-chunk.js';
+import { evtxChunks } from '../src/evtx/index.js';
+import { packEvtxLog } from '../src/evtx/pack-evtx-chunk.js';
 import { evtxXmlToJson } from '../src/hunt/evtx-xml-to-json.js';
-import { hunt, huntInThreads, loadRulePaths, readEventBatches, readEvents } from '../src/hunt/index.js';
+import { hunt, huntInputs, huntInThreads, loadRulePaths, readEventBatches, readEvents } from '../src/hunt/index.js';
 import { Detector, normalizeEvent } from '../src/sigma/index.js';
 import { benchOption } from './bench-option.js';
 import { median } from './median.js';
@@ -49,54 +48,29 @@ if (!existsSync(regression) || !existsSync(rulesPath)) {
   process.exit(2);
 }
 
-function evtxFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...evtxFiles(p));
-    else if (name.endsWith('.evtx')) out.push(p);
-  }
-  return out;
-}
-
 // --- the log of real density ------------------------------------------------------------------
-const sources = evtxFiles(regression);
-const packed: Uint8Array[] = [];
-let header: Uint8Array | undefined;
-for (const f of sources) {
-  const bytes = readFileSync(f);
-  const h = evtxFileHeader(bytes);
-  header ??= Uint8Array.from(bytes.subarray(0, h.headerSize));
-  for (let at = h.headerSize; at + evtxChunkSize <= bytes.length; at += evtxChunkSize) {
-    const p = packEvtxChunk(bytes.subarray(at, at + evtxChunkSize));
-    if (p) packed.push(p);
-  }
-}
-const chunks = packed.length * copies;
-if (chunks > 0xffff) {
-  log(`--copies ${copies} makes ${chunks} chunks; an EVTX header counts at most 65,535`);
+const sources = (await huntInputs([regression])).files.filter((f) => f.endsWith('.evtx'));
+const logs = sources.map((f) => readFileSync(f));
+let packedLog: Uint8Array;
+try {
+  packedLog = packEvtxLog(logs, copies);
+} catch (err) {
+  log(`--copies ${copies}: ${(err as Error).message}`);
   process.exit(2);
 }
-const hv = new DataView(header!.buffer);
-hv.setUint16(0x2a, chunks, true);
-hv.setUint32(0x7c, crc32(header!.subarray(0, 120)), true); // @ts-evtx/core checks it
+const packedChunks = evtxChunks(packedLog).length / copies;
 const dir = mkdtempSync(join(tmpdir(), 'shieldwall-bench-evtx-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'packed.evtx');
-const parts: Uint8Array[] = [header!];
-for (let c = 0; c < copies; c++) parts.push(...packed);
-writeFileSync(file, Buffer.concat(parts));
+writeFileSync(file, packedLog);
 // @ts-evtx/core refuses files over 100 MB: its baseline reads one copy of the packed chunks.
 const libraryFile = join(dir, 'packed-once.evtx');
-const once = Uint8Array.from(header!);
-new DataView(once.buffer).setUint16(0x2a, packed.length, true);
-new DataView(once.buffer).setUint32(0x7c, crc32(once.subarray(0, 120)), true);
-writeFileSync(libraryFile, Buffer.concat([once, ...packed]));
+writeFileSync(libraryFile, packEvtxLog(logs, 1));
 const fileMb = statSync(file).size / 2 ** 20;
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const loaded = await loadRulePaths([rulesPath]);
 const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
-log(`${sources.length} regression logs → ${packed.length} packed chunks × ${copies} = ${fileMb.toFixed(1)} MB; ${loaded.ruleSet.size} rules`);
+log(`${sources.length} regression logs → ${packedChunks} packed chunks × ${copies} = ${fileMb.toFixed(1)} MB; ${loaded.ruleSet.size} rules`);
 
 // --- passes -------------------------------------------------------------------------------------
 // The JSON baseline's lines: the decoded events, stringified before its pass and dropped after

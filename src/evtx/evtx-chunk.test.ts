@@ -1,31 +1,20 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvtxFile } from '@ts-evtx/core';
 import { describe, expect, it } from 'vitest';
 import { evtxXmlToJson } from '../hunt/evtx-xml-to-json.js';
+import { huntInputs } from '../hunt/hunt-inputs.js';
 import { EvtxChunk, evtxChunkSize } from './evtx-chunk.js';
-import { evtxFileHeader } from './evtx-file-header.js';
-import { packEvtxChunk } from './pack-evtx-chunk.js';
+import { evtxChunks, evtxFileHeader } from './evtx-file-header.js';
+import { packEvtxChunk, packEvtxLog } from './pack-evtx-chunk.js';
 
 const regression = new URL('../../../shared/testdata/sigma-regression/', import.meta.url).pathname;
 const present = existsSync(join(regression, 'index.json'));
 if (!present) console.log(`skipping EvtxChunk real-data tests: ${regression} is absent`);
 
-function evtxFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...evtxFiles(p));
-    else if (name.endsWith('.evtx')) out.push(p);
-  }
-  return out;
-}
-
-function chunksOf(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = evtxFileHeader(bytes).headerSize; at + evtxChunkSize <= bytes.length; at += evtxChunkSize) out.push(bytes.subarray(at, at + evtxChunkSize));
-  return out;
-}
+/** The regression logs' `.evtx` files, as a hunt of their folder finds them. */
+const files = present ? (await huntInputs([join(regression, 'regression_data')])).files.filter((f) => f.endsWith('.evtx')) : [];
 
 function decoded(chunk: Uint8Array): (Record<string, unknown> | string)[] {
   const c = EvtxChunk.open(chunk);
@@ -34,15 +23,13 @@ function decoded(chunk: Uint8Array): (Record<string, unknown> | string)[] {
 }
 
 describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
-  const files = present ? evtxFiles(join(regression, 'regression_data')) : [];
-
   it('decodes every record as @ts-evtx/core renders it, but for hex-typed values', () => {
     let records = 0;
     let hex = 0;
     for (const f of files) {
       const expected: unknown[] = [];
       for (const r of EvtxFile.openSync(f).records()) expected.push(evtxXmlToJson(r.renderXml()));
-      const got = chunksOf(readFileSync(f)).flatMap(decoded);
+      const got = evtxChunks(readFileSync(f)).flatMap(decoded);
       expect(got.length, f).toBe(expected.length);
       got.forEach((g, i) => {
         const e = expected[i] as { Event: { EventData?: Record<string, unknown> } };
@@ -67,7 +54,7 @@ describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
     let packed = 0;
     let records = 0;
     for (const f of files) {
-      for (const chunk of chunksOf(readFileSync(f))) {
+      for (const chunk of evtxChunks(readFileSync(f))) {
         const p = packEvtxChunk(chunk);
         if (!p) continue;
         const own = decoded(chunk);
@@ -85,6 +72,27 @@ describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
   });
 });
 
+describe.skipIf(!present)('packEvtxLog', () => {
+  it('makes a log whose header counts its chunks and passes the check of @ts-evtx/core, with every packed record', () => {
+    const logs = files.slice(0, 5).map((f) => readFileSync(f));
+    const log = packEvtxLog(logs, 3);
+    const chunks = evtxChunks(log);
+    expect(chunks).toHaveLength(logs.reduce((n, l) => n + evtxChunks(l).length, 0) * 3);
+    expect(evtxFileHeader(log).chunkCount).toBe(chunks.length);
+    const dir = mkdtempSync(join(tmpdir(), 'sw-pack-'));
+    try {
+      const path = join(dir, 'packed.evtx');
+      writeFileSync(path, log);
+      const ours = chunks.flatMap(decoded);
+      expect(ours.every((r) => typeof r === 'object')).toBe(true);
+      expect([...EvtxFile.openSync(path).records()]).toHaveLength(ours.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => packEvtxLog(logs, 20_000)).toThrow('an EVTX header counts at most 65,535');
+  });
+});
+
 describe.skipIf(!present)('EvtxChunk on randomly damaged real chunks', () => {
   it('decodes or reports every record of 2,840 mutants, never throwing out of records()', () => {
     let seed = 12345;
@@ -92,8 +100,8 @@ describe.skipIf(!present)('EvtxChunk on randomly damaged real chunks', () => {
     let records = 0;
     let errors = 0;
     const t = performance.now();
-    for (const f of evtxFiles(join(regression, 'regression_data'))) {
-      const original = chunksOf(readFileSync(f))[0]!;
+    for (const f of files) {
+      const original = evtxChunks(readFileSync(f))[0]!;
       const end = new DataView(original.buffer, original.byteOffset).getUint32(0x30, true);
       for (let m = 0; m < 20; m++) {
         const chunk = Uint8Array.from(original);
@@ -112,7 +120,7 @@ describe.skipIf(!present)('EvtxChunk on randomly damaged real chunks', () => {
 });
 
 describe('EvtxChunk on damaged chunks', () => {
-  const sample = present ? readFileSync(evtxFiles(join(regression, 'regression_data'))[0]!) : undefined;
+  const sample = present ? readFileSync(files[0]!) : undefined;
 
   it('ignores a chunk without the chunk signature (pre-allocated space)', () => {
     expect(EvtxChunk.open(new Uint8Array(evtxChunkSize))).toBeUndefined();
@@ -120,7 +128,7 @@ describe('EvtxChunk on damaged chunks', () => {
   });
 
   it.skipIf(!sample)('reports a broken record header and stops the chunk there', () => {
-    const chunk = Uint8Array.from(chunksOf(sample!)[0]!);
+    const chunk = Uint8Array.from(evtxChunks(sample!)[0]!);
     chunk[0x200] = 0x00; // first record's magic
     const out = [...EvtxChunk.open(chunk)!.records()];
     expect(out).toHaveLength(1);
@@ -128,7 +136,7 @@ describe('EvtxChunk on damaged chunks', () => {
   });
 
   it.skipIf(!sample)('reports a record whose binary XML is damaged, with where, and goes on', () => {
-    const chunk = Uint8Array.from(chunksOf(sample!)[0]!);
+    const chunk = Uint8Array.from(evtxChunks(sample!)[0]!);
     // The first token after the template instance's header and definition start: an element.
     const v = new DataView(chunk.buffer);
     const defAt = v.getUint32(0x200 + 28 + 6, true);

@@ -1,3 +1,5 @@
+import { evtxChunkSize } from './evtx-chunk.js';
+
 /** What the 4 KB header of an EVTX file says. */
 export interface EvtxFileHeader {
   /** Bytes before the first chunk (4096 in every file Windows writes). */
@@ -25,4 +27,14 @@ export function evtxFileHeader(bytes: Uint8Array): EvtxFileHeader {
   if (headerSize < 128) throw new Error(`EVTX header block size ${headerSize} is smaller than the header`);
   const flags = v.getUint32(0x78, true);
   return { headerSize, chunkCount: v.getUint16(0x2a, true), minor: v.getUint16(0x24, true), major: v.getUint16(0x26, true), dirty: (flags & 1) !== 0, full: (flags & 2) !== 0 };
+}
+
+/**
+ * The 64 KB chunks of an EVTX file held in memory, after its header (views, not copies).
+ * @throws Error when `bytes` does not start with an EVTX header
+ */
+export function evtxChunks(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = evtxFileHeader(bytes).headerSize; at + evtxChunkSize <= bytes.length; at += evtxChunkSize) out.push(bytes.subarray(at, at + evtxChunkSize));
+  return out;
 }

@@ -1,3 +1,3 @@
 export { EvtxChunk, evtxChunkSize, type EvtxRecord } from './evtx-chunk.js';
-export { evtxFileHeader, type EvtxFileHeader } from './evtx-file-header.js';
+export { evtxChunks, evtxFileHeader, type EvtxFileHeader } from './evtx-file-header.js';
 export { addEvtxChild, evtxScalar } from './evtx-json-writer.js';

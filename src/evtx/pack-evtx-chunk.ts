@@ -1,4 +1,6 @@
+import { crc32 } from 'node:zlib';
 import { evtxChunkSize } from './evtx-chunk.js';
+import { evtxChunks, evtxFileHeader } from './evtx-file-header.js';
 
 const chunkHeaderSize = 0x200;
 
@@ -40,6 +42,34 @@ export function packEvtxChunk(chunk: Uint8Array): Uint8Array | undefined {
   o.setUint32(0x30, at, true);
   o.setBigUint64(0x10, lastId, true);
   o.setBigUint64(0x20, lastId, true);
+  return out;
+}
+
+/**
+ * An EVTX log of real density made of `logs`: the first log's header, then every chunk of every
+ * log packed ({@link packEvtxChunk}; as it is when it cannot be), all of them `copies` times. The
+ * header counts the chunks and carries its checksum, for readers that check them. For tests and
+ * benchmarks.
+ * @throws Error past 65,535 chunks, which a header cannot count
+ */
+export function packEvtxLog(logs: readonly Uint8Array[], copies = 1): Uint8Array {
+  if (logs.length === 0) throw new Error('packing an EVTX log needs at least one log');
+  const packed = logs.flatMap((log) => evtxChunks(log).map((c) => packEvtxChunk(c) ?? c));
+  const chunks = packed.length * copies;
+  if (chunks > 0xffff) throw new Error(`${copies} copies make ${chunks} chunks; an EVTX header counts at most 65,535`);
+  const header = Uint8Array.from(logs[0]!.subarray(0, evtxFileHeader(logs[0]!).headerSize));
+  const v = new DataView(header.buffer);
+  v.setUint16(0x2a, chunks, true);
+  v.setUint32(0x7c, crc32(header.subarray(0, 120)), true);
+  const out = new Uint8Array(header.length + chunks * evtxChunkSize);
+  out.set(header);
+  let at = header.length;
+  for (let c = 0; c < copies; c++) {
+    for (const p of packed) {
+      out.set(p, at);
+      at += evtxChunkSize;
+    }
+  }
   return out;
 }
 

@@ -10,7 +10,6 @@ const recordHeaderSize = 24;
 /** `ElfChnk\0`, read as two little-endian words. */
 const chunkMagic = [0x43666c45, 0x006b6e68] as const;
 
-type TemplateElement = TemplateNode;
 const noAttrs: TemplateNode['attrs'] = [];
 const noChildren: TemplateNode[] = [];
 const text = (t: string): TemplateNode => ({ kind: TEXT, name: t, id: 0, attrs: noAttrs, children: noChildren });
@@ -44,7 +43,7 @@ export class EvtxChunk implements TemplateSource {
   private readonly view: DataView;
   private readonly writer = new EvtxJsonWriter(this);
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, TemplateElement | null>();
+  private readonly templates = new Map<number, TemplateNode | null>();
 
   private readonly bytes: Buffer;
 
@@ -148,7 +147,7 @@ export class EvtxChunk implements TemplateSource {
   }
 
   /** The template defined at chunk offset `at`, compiled on first use. */
-  private template(at: number): TemplateElement | null {
+  private template(at: number): TemplateNode | null {
     let t = this.templates.get(at);
     if (t !== undefined) return t;
     if (at + 24 > evtxChunkSize) throw new Error(`template offset ${at} is outside the chunk`);
@@ -200,7 +199,7 @@ export class EvtxChunk implements TemplateSource {
         case 0x04: // end of element
           return pos + 1;
         case 0x01: {
-          const el: TemplateElement = { kind: ELEMENT, name: '', id: 0, attrs: [], children: [] };
+          const el: TemplateNode = { kind: ELEMENT, name: '', id: 0, attrs: [], children: [] };
           // token, [dependency id: not in elements of embedded binary XML values], size, name, [attribute list size]
           pos = this.nameRef(pos + (embedded ? 5 : 7), name) + (token & 0x40 ? 4 : 0);
           el.name = name.name;
@@ -255,7 +254,7 @@ export class EvtxChunk implements TemplateSource {
     return pos;
   }
 
-  private attributes(pos: number, to: number, el: TemplateElement, embedded: boolean): number {
+  private attributes(pos: number, to: number, el: TemplateNode, embedded: boolean): number {
     const b = this.bytes;
     const name = { name: '' };
     while (pos < to && (b[pos] === 0x06 || b[pos] === 0x46)) {

@@ -7,10 +7,14 @@ import type { FilePart } from './file-parts.js';
 const chunksPerRead = 16;
 const batchSize = 256;
 
-/** Where the chunks of an EVTX file come from: `read` fills `into` from byte `at`, returning the bytes read. */
+/**
+ * Where the bytes of an EVTX file come from: `read` gives up to `length` bytes from byte `at`
+ * (fewer at the end), valid until the next call: a file fills one reused buffer, a file in memory
+ * gives views of itself.
+ */
 interface ChunkSource {
   size: number;
-  read(into: Uint8Array, at: number): Promise<number>;
+  read(at: number, length: number): Promise<Uint8Array>;
 }
 
 /**
@@ -34,7 +38,9 @@ export async function* readEvtx(path: string, label: string, part?: FilePart, co
   }
   try {
     const size = (await fh.stat()).size;
-    yield* readEvtxFrom({ size, read: async (into, at) => (await fh.read(into, 0, into.length, at)).bytesRead }, label, part, counts);
+    const buf = new Uint8Array(chunksPerRead * evtxChunkSize);
+    const read = async (at: number, length: number): Promise<Uint8Array> => buf.subarray(0, (await fh.read(buf, 0, Math.min(length, buf.length), at)).bytesRead);
+    yield* readEvtxFrom({ size, read }, label, part, counts);
   } finally {
     await fh.close();
   }
@@ -42,37 +48,26 @@ export async function* readEvtx(path: string, label: string, part?: FilePart, co
 
 /** {@link readEvtx} of a file held in memory (an `.evtx` member of a zip archive). */
 export async function* readEvtxBytes(bytes: Uint8Array, label: string): AsyncGenerator<ParsedChunk> {
-  yield* readEvtxFrom(
-    {
-      size: bytes.length,
-      read: (into, at) => {
-        const part = bytes.subarray(at, at + into.length);
-        into.set(part);
-        return Promise.resolve(part.length);
-      },
-    },
-    label,
-  );
+  yield* readEvtxFrom({ size: bytes.length, read: (at, length) => Promise.resolve(bytes.subarray(at, at + length)) }, label);
 }
 
 /** `part`: chunks `[from, to)` only (numbered from 0 after the header); `counts` gets the records numbered. */
 async function* readEvtxFrom(source: ChunkSource, label: string, part?: FilePart, counts?: { records: number }): AsyncGenerator<ParsedChunk> {
-  const head = new Uint8Array(Math.min(4096, source.size));
   let header: EvtxFileHeader;
   try {
-    header = evtxFileHeader(head.subarray(0, await source.read(head, 0)));
+    header = evtxFileHeader(await source.read(0, 4096));
   } catch (err) {
     yield { events: [], malformed: [{ file: label, message: `not a readable EVTX file: ${(err as Error).message}` }] };
     return;
   }
-  const buf = new Uint8Array(chunksPerRead * evtxChunkSize);
   let record = 0;
   let batch: ParsedChunk = { events: [], malformed: [] };
   let chunkNo = part?.from ?? 0;
   const end = part === undefined ? source.size : Math.min(source.size, header.headerSize + part.to * evtxChunkSize);
   for (let pos = header.headerSize + chunkNo * evtxChunkSize; pos + evtxChunkSize <= end; ) {
     const want = Math.min(chunksPerRead, Math.floor((end - pos) / evtxChunkSize)) * evtxChunkSize;
-    const got = await source.read(buf.subarray(0, want), pos);
+    const buf = await source.read(pos, want);
+    const got = buf.length;
     if (got < evtxChunkSize) break; // the file shrank while being read
     for (let k = 0; k + evtxChunkSize <= got; k += evtxChunkSize, chunkNo++) {
       // Windows pre-allocates chunks: one without the chunk signature holds no records yet.

@@ -42,12 +42,8 @@ export const bytesPerThread = 64 * 2 ** 20;
  */
 export function autoThreads(files: readonly string[], sizes: readonly number[], cores: number): number {
   let work = 0;
-  let units = 0;
-  files.forEach((f, i) => {
-    work += (/\.(gz|zip)$/i.test(f) ? 10 : 1) * sizes[i]!;
-    units += possibleParts(f, sizes[i]!);
-  });
-  return Math.max(1, Math.min(cores, units, Math.floor(work / bytesPerThread)));
+  files.forEach((f, i) => (work += (/\.(gz|zip)$/i.test(f) ? 10 : 1) * sizes[i]!));
+  return Math.max(1, Math.min(cores, usefulThreads(files, sizes), Math.floor(work / bytesPerThread)));
 }
 
 /** Most threads worth starting for these files: one per file, or per part of a file that can be split. */

@@ -1,6 +1,6 @@
 import { EvtxJsonWriter } from './evtx-json-writer.js';
 import { ELEMENT, SUBSTITUTION, TEXT, type TemplateNode, type TemplateSource, type Values } from './evtx-template.js';
-import { evtxValueText, utf16Text } from './evtx-value.js';
+import { evtxValue, utf16Text, type EvtxJsonValue } from './evtx-value.js';
 
 /** Size of a chunk: a 512-byte header, records, free space. */
 export const evtxChunkSize = 0x10000;
@@ -104,10 +104,10 @@ export class EvtxChunk implements TemplateSource {
     return this.fragmentNodes(at, at + size, true);
   }
 
-  /** {@link TemplateSource.valueText}. */
-  valueText(id: number, values: Values): string {
-    if (id >= values.type.length) return '';
-    return evtxValueText(this.bytes, this.view, values.type[id]!, values.at[id]!, values.size[id]!);
+  /** {@link TemplateSource.value}. */
+  value(id: number, values: Values): EvtxJsonValue {
+    if (id >= values.type.length) return null;
+    return evtxValue(this.bytes, this.view, values.type[id]!, values.at[id]!, values.size[id]!);
   }
 
   /** The nodes of the fragment `[from, to)` and their values: a template instance's, or none for plain binary XML. */

@@ -1,3 +1,5 @@
+import type { EvtxJsonValue } from './evtx-value.js';
+
 /**
  * A node of a compiled binary XML template: an element, literal text, or a substitution slot.
  * One object shape with a kind, so the loops over them stay monomorphic.
@@ -28,8 +30,8 @@ export const BINXML = 0x21;
 
 /** What {@link EvtxJsonWriter} needs of the chunk it writes records of. */
 export interface TemplateSource {
-  /** Text of substitution `id`: '' when the instance has no such value. */
-  valueText(id: number, values: Values): string;
+  /** Substitution `id`, typed as evtx_dump writes it: null when the instance has no such value. */
+  value(id: number, values: Values): EvtxJsonValue;
   /** The nodes an embedded binary XML value stands for, with the values they take. */
   embedded(at: number, size: number): { nodes: readonly TemplateNode[]; values: Values };
 }

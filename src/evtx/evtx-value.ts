@@ -1,6 +1,6 @@
 /**
- * Text of the substitution values of EVTX records (libevtx's value types), as event log viewers
- * and the evtx_dump layout show them. Arrays (type | 0x80) join their elements with ', '.
+ * The substitution values of EVTX records (libevtx's value types), typed as evtx_dump
+ * (omerbenamram/evtx, the tool Hayabusa and Chainsaw read logs with) writes them in JSON.
  */
 
 const utf8 = new TextDecoder('utf-8');
@@ -27,8 +27,11 @@ export function utf16Text(bytes: Buffer, at: number, length: number): string {
  */
 const ucs2Slice = (Buffer.prototype as { ucs2Slice?: (this: Buffer, start: number, end: number) => string }).ucs2Slice;
 
-/** `Date#toISOString` of `ms` (always UTC, millisecond precision), or '' when it is no date. */
-function isoTime(ms: number): string {
+/**
+ * `ms` (milliseconds since 1970, UTC) and `micro` (0–999 microseconds more) in evtx_dump's form,
+ * `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or '' when it is no date.
+ */
+function isoTime(ms: number, micro: number): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
   const days = Math.floor(ms / 86_400_000);
   let rest = ms - days * 86_400_000;
@@ -42,14 +45,14 @@ function isoTime(ms: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999) return new Date(ms).toISOString();
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const mi = Math.floor(rest / 60_000);
   rest -= mi * 60_000;
   const s = Math.floor(rest / 1000);
-  const milli = rest - s * 1000;
-  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(h)}:${two(mi)}:${two(s)}.${String(milli).padStart(3, '0')}Z`;
+  const fraction = String((rest - s * 1000) * 1000 + micro).padStart(6, '0');
+  const y = year < 0 ? `-${String(-year).padStart(6, '0')}` : year > 9999 ? `+${String(year).padStart(6, '0')}` : String(year).padStart(4, '0');
+  return `${y}-${two(month)}-${two(day)}T${two(h)}:${two(mi)}:${two(s)}.${fraction}Z`;
 }
 
 function two(n: number): string {
@@ -58,7 +61,7 @@ function two(n: number): string {
 
 function guid(b: Uint8Array, at: number): string {
   const x = (i: number) => hex[b[at + i]!]!;
-  return `{${x(3)}${x(2)}${x(1)}${x(0)}-${x(5)}${x(4)}-${x(7)}${x(6)}-${x(8)}${x(9)}-${x(10)}${x(11)}${x(12)}${x(13)}${x(14)}${x(15)}}`;
+  return `${x(3)}${x(2)}${x(1)}${x(0)}-${x(5)}${x(4)}-${x(7)}${x(6)}-${x(8)}${x(9)}-${x(10)}${x(11)}${x(12)}${x(13)}${x(14)}${x(15)}`;
 }
 
 function sid(v: DataView, at: number, size: number): string {
@@ -84,65 +87,95 @@ function fixedSize(type: number): number {
   }
 }
 
+/** A value as evtx_dump writes it in JSON. */
+export type EvtxJsonValue = string | number | boolean | null | (string | number | boolean)[];
+
+/** A 64-bit integer as a number, or as its decimal text past 2^53, which a number would round. */
+function int64(n: bigint): number | string {
+  return n <= 9_007_199_254_740_991n && n >= -9_007_199_254_740_991n ? Number(n) : String(n);
+}
+
+/** The shortest decimal that reads back as the same 32-bit float, as evtx_dump prints it. */
+function float32(n: number): number {
+  if (!Number.isFinite(n)) return n;
+  for (let p = 1; p < 9; p++) {
+    const v = Number(n.toPrecision(p));
+    if (Math.fround(v) === n) return v;
+  }
+  return Number(n.toPrecision(9));
+}
+
 /**
- * Text of one value of `type` stored in `bytes[at, at + size)`.
+ * One value of `type` stored in `bytes[at, at + size)`, typed as evtx_dump (omerbenamram/evtx)
+ * writes it: integers, floats and booleans as JSON numbers and booleans (64-bit integers past
+ * 2^53 as their decimal text), FILETIME and SYSTEMTIME as ISO 8601 with microseconds, GUIDs
+ * upper-case without braces, binary as upper-case hex, `win:HexInt` as `0x…`, arrays (type | 0x80)
+ * as arrays, the null type as null.
  * @throws Error when the value does not fit its size (a damaged record)
  */
-export function evtxValueText(bytes: Buffer, view: DataView, type: number, at: number, size: number): string {
-  if (type & 0x80) return arrayText(bytes, view, type & 0x7f, at, size);
+export function evtxValue(bytes: Buffer, view: DataView, type: number, at: number, size: number): EvtxJsonValue {
+  if (type & 0x80) return arrayValue(bytes, view, type & 0x7f, at, size);
   const need = fixedSize(type);
   if (need > size) throw new Error(`value of type 0x${type.toString(16)} needs ${need} bytes, has ${size}`);
   switch (type) {
-    case 0x00: return '';
+    case 0x00: return null;
     case 0x01: return utf16Text(bytes, at, size);
     case 0x02: {
       let end = at + size;
       while (end > at && bytes[end - 1] === 0) end--;
       return utf8.decode(bytes.subarray(at, end));
     }
-    case 0x03: return String(view.getInt8(at));
-    case 0x04: return String(view.getUint8(at));
-    case 0x05: return String(view.getInt16(at, true));
-    case 0x06: return String(view.getUint16(at, true));
-    case 0x07: return String(view.getInt32(at, true));
-    case 0x08: return String(view.getUint32(at, true));
-    case 0x09: return String(view.getBigInt64(at, true));
-    case 0x0a: return String(view.getBigUint64(at, true));
-    case 0x0b: return String(view.getFloat32(at, true));
-    case 0x0c: return String(view.getFloat64(at, true));
-    case 0x0d: return view.getUint8(at) !== 0 ? 'true' : 'false';
+    case 0x03: return view.getInt8(at);
+    case 0x04: return view.getUint8(at);
+    case 0x05: return view.getInt16(at, true);
+    case 0x06: return view.getUint16(at, true);
+    case 0x07: return view.getInt32(at, true);
+    case 0x08: return view.getUint32(at, true);
+    case 0x09: return int64(view.getBigInt64(at, true));
+    case 0x0a: return int64(view.getBigUint64(at, true));
+    case 0x0b: return float32(view.getFloat32(at, true));
+    case 0x0c: return view.getFloat64(at, true);
+    case 0x0d: return view.getUint8(at) !== 0;
     case 0x0e: {
       let out = '';
       for (let i = at; i < at + size; i++) out += hex[bytes[i]!];
       return out;
     }
     case 0x0f: return guid(bytes, at);
-    case 0x10: return size >= 8 ? String(view.getBigUint64(at, true)) : size >= 4 ? String(view.getUint32(at, true)) : '';
+    case 0x10: return size >= 8 ? int64(view.getBigUint64(at, true)) : size >= 4 ? view.getUint32(at, true) : null;
     case 0x11: {
       const ticks = view.getBigUint64(at, true);
-      // Millisecond precision, the ISO form the rest of Shieldwall reads times in.
-      // Whole milliseconds since 1601 first: BigInt division truncates, which floors only positives.
-      return isoTime(Number(ticks / 10_000n) - filetimeEpochMs);
+      // Whole milliseconds since 1601 first (BigInt division truncates, which floors positives),
+      // then the microseconds past them: FILETIME counts 100 ns, evtx_dump prints 6 digits.
+      return isoTime(Number(ticks / 10_000n) - filetimeEpochMs, Number((ticks % 10_000n) / 10n));
     }
     case 0x12: {
       const [y, mo, , d, h, mi, s, ms] = [0, 2, 4, 6, 8, 10, 12, 14].map((o) => view.getUint16(at + o, true)) as [number, number, number, number, number, number, number, number];
-      return isoTime(Date.UTC(y, mo - 1, d, h, mi, s, ms));
+      return isoTime(Date.UTC(y, mo - 1, d, h, mi, s, ms), 0);
     }
     case 0x13: return sid(view, at, size);
     case 0x14: return `0x${view.getUint32(at, true).toString(16)}`;
     case 0x15: return `0x${view.getBigUint64(at, true).toString(16)}`;
-    default: return '';
+    default: return null;
   }
 }
 
-function arrayText(bytes: Buffer, view: DataView, type: number, at: number, size: number): string {
-  if (type === 0x01) {
-    const text = utf16Text(bytes, at, size);
-    return text.split('\u0000').join(', ');
-  }
+function arrayValue(bytes: Buffer, view: DataView, type: number, at: number, size: number): (string | number | boolean)[] {
+  if (type === 0x01) return utf16Text(bytes, at, size).split('\u0000');
   const step = fixedSize(type);
   if (step === 0) throw new Error(`array of value type 0x${type.toString(16)} is not supported`);
-  const parts: string[] = [];
-  for (let o = at; o + step <= at + size; o += step) parts.push(evtxValueText(bytes, view, type, o, step));
-  return parts.join(', ');
+  const out: (string | number | boolean)[] = [];
+  for (let o = at; o + step <= at + size; o += step) {
+    const v = evtxValue(bytes, view, type, o, step);
+    if (v !== null && !Array.isArray(v)) out.push(v);
+  }
+  return out;
+}
+
+/** The text of a value, where evtx_dump needs one (a `Data` element's `Name`, mixed content): arrays joined with ','. */
+export function evtxValueText(v: EvtxJsonValue): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
 }

@@ -63,3 +63,31 @@ describe.skipIf(!present)('SigmaHQ regression data', () => {
     });
   }
 });
+
+describe.skipIf(!present)('SigmaHQ regression data, every rule at once', () => {
+  it('finds the same detections in each .evtx as in its evtx_dump .json', { timeout: 120_000 }, async () => {
+    const loaded = await loadRulePaths([content]);
+    const detector = new Detector({ ruleSet: loaded.ruleSet, correlations: loaded.correlations });
+    const found = async (file: string): Promise<string[]> => {
+      const out: string[] = [];
+      await hunt([join(regression, file)], {
+        engine: detector,
+        normalize: normalizeEvent,
+        onDetection: (d) => out.push(`${d.detection.rule.id} record ${d.record}`),
+      });
+      return out.sort();
+    };
+    let pairs = 0;
+    let detections = 0;
+    for (const e of entries) {
+      if (!e.json_path || !e.evtx_path) continue;
+      const fromJson = await found(e.json_path);
+      expect(await found(e.evtx_path), e.evtx_path).toEqual(fromJson);
+      pairs++;
+      detections += fromJson.length;
+    }
+    console.log(`sigma regression: ${pairs} .evtx files give the same ${detections} detections of ${loaded.ruleSet.size} rules as their .json`);
+    expect(pairs).toBeGreaterThanOrEqual(142);
+    expect(detections).toBeGreaterThan(pairs);
+  });
+});

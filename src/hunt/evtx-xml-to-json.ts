@@ -1,8 +1,10 @@
 /**
  * Converts the rendered XML of one EVTX record (Windows' XML view, or @ts-evtx/core's `renderXml`)
  * into the evtx_dump JSON layout (`{Event:{System,EventData|UserData}}`), the same shape as the
- * regression `.json` files. Hunting decodes `.evtx` with `src/evtx` straight into that layout; this
- * is the cross-check: the EVTX tests and `bench:evtx` compare the two.
+ * regression `.json` files, with the values as the XML shows them: text (but the System numbers),
+ * GUIDs in braces, times in milliseconds. Hunting decodes `.evtx` with `src/evtx`, which writes the
+ * values typed as evtx_dump does; this is the baseline of `bench:evtx` and the independent rendering
+ * the EVTX test checks a `.json` that evtx_dump did not write against.
  */
 
 import { addEvtxChild, evtxScalar } from '../evtx/index.js';

@@ -5,6 +5,7 @@ import { EvtxFile } from '@ts-evtx/core';
 import { describe, expect, it } from 'vitest';
 import { evtxXmlToJson } from '../hunt/evtx-xml-to-json.js';
 import { huntInputs } from '../hunt/hunt-inputs.js';
+import { readEvents } from '../hunt/read-events.js';
 import { EvtxChunk, evtxChunkSize } from './evtx-chunk.js';
 import { evtxChunks, evtxFileHeader } from './evtx-file-header.js';
 import { packEvtxChunk, packEvtxLog } from './pack-evtx-chunk.js';
@@ -22,24 +23,6 @@ function decoded(chunk: Uint8Array): (Record<string, unknown> | string)[] {
   return [...c.records()].map((r) => (r instanceof Error ? `chunk: ${r.message}` : r.event instanceof Error ? `record: ${r.event.message}` : r.event));
 }
 
-/** The regression `.json` files are objects written one after another (2–7 in five files), not an array. */
-function concatenatedObjects(text: string): unknown[] {
-  const out: unknown[] = [];
-  let depth = 0;
-  let start = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' && depth++ === 0) start = i;
-    else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return out;
-}
-
 interface IndexEntry {
   json_path: string | null;
   evtx_path: string | null;
@@ -49,7 +32,7 @@ interface IndexEntry {
 const notEvtxDumpTime = /\.\d{7,}Z$/;
 
 describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
-  it("decodes every record exactly as evtx_dump wrote it in the data's .json files", () => {
+  it("decodes every record exactly as evtx_dump wrote it in the data's .json files", async () => {
     const index = JSON.parse(readFileSync(join(regression, 'index.json'), 'utf8')) as IndexEntry[];
     let records = 0;
     let equal = 0;
@@ -58,10 +41,13 @@ describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
       if (entry.evtx_path === null || entry.json_path === null) continue;
       const evtx = join(regression, entry.evtx_path);
       const got = evtxChunks(readFileSync(evtx)).flatMap(decoded);
-      const expected = concatenatedObjects(readFileSync(join(regression, entry.json_path), 'utf8')) as { Event: { System: { TimeCreated: { '#attributes': { SystemTime: string } } } } }[];
+      // The hunt reader: some .json files hold several objects written one after another.
+      const expected: { Event: { System: { TimeCreated: { '#attributes': { SystemTime: string } } } } }[] = [];
+      for await (const r of readEvents(join(regression, entry.json_path))) expected.push(r.raw as (typeof expected)[number]);
       expect(got.length, evtx).toBe(expected.length);
       // Each .json must hold the .evtx's records; an independent decoder says how many there are.
-      expect([...EvtxFile.openSync(evtx).records()].length, evtx).toBe(got.length);
+      const library = [...EvtxFile.openSync(evtx).records()];
+      expect(library.length, evtx).toBe(got.length);
       got.forEach((g, i) => {
         records++;
         const e = expected[i]!;
@@ -69,9 +55,9 @@ describe.skipIf(!present)('EvtxChunk on the SigmaHQ regression logs', () => {
           // Written by another tool (nanoseconds), and edited: it has `Explorer.exe` where the
           // record holds `Explorer.EXE`. Checked against @ts-evtx/core's rendering instead.
           other.push(`${evtx} record ${i}`);
-          const library = evtxXmlToJson([...EvtxFile.openSync(evtx).records()][i]!.renderXml()) as { Event: { EventData: Record<string, string> } };
+          const rendered = evtxXmlToJson(library[i]!.renderXml()) as { Event: { EventData: Record<string, string> } };
           for (const [k, v] of Object.entries((g as { Event: { EventData: Record<string, unknown> } }).Event.EventData)) {
-            expect(String(v), `${evtx} record ${i} ${k}`).toBe(library.Event.EventData[k]!.trim().replace(/^\{(.*)\}$/, '$1'));
+            expect(String(v), `${evtx} record ${i} ${k}`).toBe(rendered.Event.EventData[k]!.trim().replace(/^\{(.*)\}$/, '$1'));
           }
           return;
         }

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { huntInputs } from '../../hunt/hunt-inputs.js';
+import { readEvents } from '../../hunt/read-events.js';
 import type { NormalizedEvent } from './normalized-event.js';
 import { detectWindowsLayout } from './windows-layout.js';
 import { normalizeWindows } from './windows-normalizer.js';
@@ -16,26 +17,15 @@ if (!hasRegression) console.warn(`evtx_dump layout tests skipped: ${regression} 
 if (!hasDatasets) console.warn(`Security-Datasets layout tests skipped: ${datasets} is absent`);
 const receivedAt = Date.UTC(2026, 10, 25, 21, 0, 0);
 
-/** The regression files may hold several concatenated JSON objects; split at depth 0. */
-function splitObjects(text: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  let depth = 0, start = -1, inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') { if (depth++ === 0) start = i; }
-    else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return out;
+/** The regression `.json` files, as a hunt of the folder finds them. */
+async function regressionJson(): Promise<string[]> {
+  return (await huntInputs([regression])).files.filter((f) => f.endsWith('.json'));
 }
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.json') ? [p] : [];
-  });
+/** A file's events as the hunt reader reads them (some files hold several objects one after another). */
+async function objects(file: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const r of readEvents(file)) out.push(r.raw);
+  return out;
 }
 function normalized(obj: Record<string, unknown>): NormalizedEvent {
   const r = normalizeWindows(obj, receivedAt);
@@ -47,12 +37,12 @@ function dataset(rel: string): Record<string, unknown>[] {
 }
 
 describe.skipIf(!hasRegression)('normalizeWindows: evtx_dump layout (sigma-regression)', () => {
-  it('normalizes every event of all regression files with code, host and time', () => {
-    const files = walk(regression);
+  it('normalizes every event of all regression files with code, host and time', async () => {
+    const files = await regressionJson();
     expect(files.length).toBeGreaterThan(100);
     let n = 0;
     for (const f of files) {
-      for (const obj of splitObjects(readFileSync(f, 'utf8'))) {
+      for (const obj of await objects(f)) {
         expect(detectWindowsLayout(obj), f).toBe('evtx');
         const e = normalized(obj);
         expect(e.ecs['event.code'], f).toMatch(/^\d+$/);
@@ -64,9 +54,9 @@ describe.skipIf(!hasRegression)('normalizeWindows: evtx_dump layout (sigma-regre
     expect(n).toBeGreaterThanOrEqual(files.length);
   });
 
-  it('maps a Sysmon image load with hashes', () => {
-    const file = walk(regression).find((f) => f.includes('image_load_win_werfaultsecure_dbgcore_dbghelp_load'))!;
-    const e = normalized(splitObjects(readFileSync(file, 'utf8'))[0]!);
+  it('maps a Sysmon image load with hashes', async () => {
+    const file = (await regressionJson()).find((f) => f.includes('image_load_win_werfaultsecure_dbgcore_dbghelp_load'))!;
+    const e = normalized((await objects(file))[0]!);
     expect(e.ecs).toMatchObject({
       '@timestamp': '2025-11-27T07:40:10.165Z', 'event.code': '7', 'event.module': 'sysmon', 'event.provider': 'Microsoft-Windows-Sysmon',
       'winlog.channel': 'Microsoft-Windows-Sysmon/Operational', 'winlog.record_id': '571146', 'host.name': 'swachchhanda',
@@ -76,9 +66,9 @@ describe.skipIf(!hasRegression)('normalizeWindows: evtx_dump layout (sigma-regre
     });
   });
 
-  it('reads UserData events', () => {
-    const file = walk(regression).find((f) => f.includes('win_wmi_activity_nteventlogfile_cleareventlog'))!;
-    const e = normalized(splitObjects(readFileSync(file, 'utf8'))[0]!);
+  it('reads UserData events', async () => {
+    const file = (await regressionJson()).find((f) => f.includes('win_wmi_activity_nteventlogfile_cleareventlog'))!;
+    const e = normalized((await objects(file))[0]!);
     expect([e.ecs['user.domain'], e.ecs['user.name']]).toEqual(['swachchhanda', 'xodih']);
   });
 });
